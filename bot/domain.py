@@ -1,0 +1,260 @@
+"""The committee's entities as plain dataclasses.
+
+Storage maps these classes imperatively (see storage/mapping.py), so the core never imports
+SQLAlchemy. Datetimes are aware; storage keeps them in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A person's role in a committee."""
+
+    CHAIR = "formand"
+    VICE_CHAIR = "naestformand"
+    SECRETARY = "sekretaer"
+    MEMBER = "medlem"
+    GP_CONSULTANT = "praksiskonsulent"
+    GUEST = "gaest"
+
+
+class MeetingStatus(StrEnum):
+    """kladde -> indkaldt -> afholdt -> referat godkendt, or aflyst."""
+
+    DRAFT = "kladde"
+    CALLED = "indkaldt"
+    HELD = "afholdt"
+    MINUTES_APPROVED = "referat_godkendt"
+    CANCELLED = "aflyst"
+
+
+class TopicStatus(StrEnum):
+    """Where a bruttoliste topic stands."""
+
+    OPEN = "aaben"
+    SCHEDULED = "planlagt"
+    DONE = "behandlet"
+    WITHDRAWN = "trukket_tilbage"
+
+
+class AttendanceStatus(StrEnum):
+    """A person's attendance at one meeting."""
+
+    INVITED = "inviteret"
+    ATTENDING = "deltager"
+    REGRETS = "afbud"
+    NO_SHOW = "ej_moedt"
+
+
+class Outcome(StrEnum):
+    """What the minutes record for an item."""
+
+    APPROVED = "godkendt"
+    DISCUSSED = "droeftet"
+    NOTED = "taget_til_efterretning"
+    POSTPONED = "udskudt"
+
+
+class ActionStatus(StrEnum):
+    """An agreed action's state."""
+
+    OPEN = "aaben"
+    DONE = "udfoert"
+
+
+class Section:
+    """The fixed agenda sections (1-4)."""
+
+    APPROVAL = 1
+    FOR_DECISION = 2
+    INFORMATION = 3
+    AOB = 4
+    ALL = (1, 2, 3, 4)
+
+
+@dataclass(eq=False)
+class Committee:
+    """A committee: KLU by default, but nothing here is specific to one municipality."""
+
+    name: str
+    short_name: str
+    timezone: str = "Europe/Copenhagen"
+    organiser_unit: str = ""
+    default_place: str = ""
+    default_start: str = "15:00"
+    default_end: str = "17:00"
+    slack_channel_id: str | None = None
+    secretariat_name: str = ""
+    secretariat_email: str = ""
+    secretariat_phone: str = ""
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Person:
+    """Anyone the committee deals with: member, secretary or guest."""
+
+    name: str
+    email: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+    side: str | None = None
+    phone: str | None = None
+    slack_user_id: str | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Membership:
+    """A person's role in a committee over a period (active_to None = still active)."""
+
+    committee_id: int
+    person_id: int
+    role: Role
+    active_from: date
+    active_to: date | None = None
+    id: int | None = None
+
+    def is_active(self, on: date) -> bool:
+        """True when the membership covers the given day."""
+        return self.active_from <= on and (self.active_to is None or on <= self.active_to)
+
+
+@dataclass(eq=False)
+class Attachment:
+    """A bilag: a name and a link."""
+
+    name: str
+    url: str = ""
+    id: int | None = None
+    item_id: int | None = None
+
+
+@dataclass(eq=False)
+class ItemGuest:
+    """A guest invited for one agenda item only."""
+
+    person_id: int
+    id: int | None = None
+    item_id: int | None = None
+
+
+@dataclass(eq=False)
+class AgendaItem:
+    """One item on one meeting's agenda. Its letter follows from its position in the section."""
+
+    section: int
+    position: int
+    title: str
+    planned_minutes: int = 0
+    indstilling: str = ""
+    sagsbeskrivelse: str = ""
+    presenter: str = ""
+    referat: str = ""
+    beslutning: str = ""
+    outcome: Outcome | None = None
+    topic_id: int | None = None
+    postponed_from_id: int | None = None
+    guests: list[ItemGuest] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    id: int | None = None
+    meeting_id: int | None = None
+
+
+@dataclass(eq=False)
+class Meeting:
+    """A meeting with its agenda (items ordered by section, then position)."""
+
+    committee_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str = ""
+    status: MeetingStatus = MeetingStatus.DRAFT
+    case_no: str = ""
+    doc_no: str = ""
+    calendar_uid: str = ""
+    calendar_sequence: int = 0
+    next_meeting_note: str = ""
+    items: list[AgendaItem] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class TopicEvent:
+    """One line of a topic's history."""
+
+    at: datetime
+    kind: str
+    detail: str = ""
+    actor_id: int | None = None
+    id: int | None = None
+    topic_id: int | None = None
+
+
+@dataclass(eq=False)
+class Topic:
+    """A bruttoliste entry: a proposal for a future meeting, separate from agenda items."""
+
+    committee_id: int
+    text: str
+    proposer_id: int
+    proposed_at: datetime
+    origin: str = ""
+    description: str = ""
+    note: str = ""
+    status: TopicStatus = TopicStatus.OPEN
+    origin_meeting_id: int | None = None
+    events: list[TopicEvent] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Attendance:
+    """A person's attendance at a meeting."""
+
+    meeting_id: int
+    person_id: int
+    status: AttendanceStatus
+    registered_at: datetime
+    via: str = ""
+    reason: str = ""
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class ActionItem:
+    """An agreed action with an owner (tovholder) and maybe a deadline."""
+
+    meeting_id: int
+    text: str
+    owner_id: int | None = None
+    owner_name: str = ""
+    item_id: int | None = None
+    due: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Delivery:
+    """One outbox row: something to send to a person or channel, exactly once, by its key."""
+
+    key: str
+    channel: str
+    kind: str
+    recipient: str
+    payload: str
+    created_at: datetime
+    not_before: datetime
+    status: str = "pending"
+    attempts: int = 0
+    last_error: str = ""
+    claimed_until: datetime | None = None
+    sent_at: datetime | None = None
+    result: str = ""
+    id: int | None = None

@@ -1,0 +1,259 @@
+"""SQLAlchemy implementations of the core's repository interfaces."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from bot.domain import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    Committee,
+    Delivery,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Person,
+    Topic,
+    TopicStatus,
+)
+from storage import tables
+
+_MEETING_LOAD = (
+    selectinload(Meeting.items).selectinload(AgendaItem.guests),  # type: ignore[arg-type]
+    selectinload(Meeting.items).selectinload(AgendaItem.attachments),  # type: ignore[arg-type]
+)
+
+
+class _Repo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+
+class CommitteeRepo(_Repo):
+    def add(self, committee: Committee) -> None:
+        self.session.add(committee)
+
+    def get(self, committee_id: int) -> Committee | None:
+        return self.session.get(Committee, committee_id)
+
+    def by_short_name(self, short_name: str) -> Committee | None:
+        stmt = select(Committee).where(
+            func.lower(tables.committees.c.short_name) == short_name.strip().lower()
+        )
+        return self.session.scalars(stmt).first()
+
+    def by_channel(self, channel_id: str) -> Committee | None:
+        stmt = select(Committee).where(tables.committees.c.slack_channel_id == channel_id)
+        return self.session.scalars(stmt).first()
+
+    def list(self) -> Sequence[Committee]:
+        return self.session.scalars(select(Committee).order_by(tables.committees.c.id)).all()
+
+
+class PersonRepo(_Repo):
+    def add(self, person: Person) -> None:
+        self.session.add(person)
+
+    def get(self, person_id: int) -> Person | None:
+        return self.session.get(Person, person_id)
+
+    def by_email(self, email: str) -> Person | None:
+        stmt = select(Person).where(tables.people.c.email == email.strip().lower())
+        return self.session.scalars(stmt).first()
+
+    def by_slack_id(self, slack_user_id: str) -> Person | None:
+        stmt = select(Person).where(tables.people.c.slack_user_id == slack_user_id)
+        return self.session.scalars(stmt).first()
+
+    def by_name(self, name: str) -> Sequence[Person]:
+        stmt = select(Person).where(func.lower(tables.people.c.name) == name.strip().lower())
+        return self.session.scalars(stmt).all()
+
+    def list(self) -> Sequence[Person]:
+        return self.session.scalars(select(Person).order_by(tables.people.c.name)).all()
+
+
+class MembershipRepo(_Repo):
+    def add(self, membership: Membership) -> None:
+        self.session.add(membership)
+
+    def for_committee(self, committee_id: int) -> Sequence[Membership]:
+        stmt = (
+            select(Membership)
+            .where(tables.memberships.c.committee_id == committee_id)
+            .order_by(tables.memberships.c.id)
+        )
+        return self.session.scalars(stmt).all()
+
+    def for_person(self, person_id: int) -> Sequence[Membership]:
+        stmt = select(Membership).where(tables.memberships.c.person_id == person_id)
+        return self.session.scalars(stmt).all()
+
+
+class MeetingRepo(_Repo):
+    def add(self, meeting: Meeting) -> None:
+        self.session.add(meeting)
+
+    def get(self, meeting_id: int) -> Meeting | None:
+        return self.session.get(Meeting, meeting_id, options=_MEETING_LOAD)
+
+    def lock(self, meeting_id: int) -> Meeting | None:
+        """Load the meeting with a row lock (PostgreSQL); SQLite serialises writers anyway."""
+        return self.session.get(Meeting, meeting_id, options=_MEETING_LOAD, with_for_update=True)
+
+    def for_committee(
+        self,
+        committee_id: int,
+        *,
+        after: datetime | None = None,
+        statuses: Sequence[MeetingStatus] | None = None,
+    ) -> Sequence[Meeting]:
+        c = tables.meetings.c
+        stmt = select(Meeting).where(c.committee_id == committee_id).options(*_MEETING_LOAD)
+        if after is not None:
+            stmt = stmt.where(c.ends_at > after)
+        if statuses is not None:
+            stmt = stmt.where(c.status.in_([s.value for s in statuses]))
+        return self.session.scalars(stmt.order_by(c.starts_at)).all()
+
+    def item(self, item_id: int) -> AgendaItem | None:
+        return self.session.get(AgendaItem, item_id)
+
+
+class TopicRepo(_Repo):
+    def add(self, topic: Topic) -> None:
+        self.session.add(topic)
+
+    def get(self, topic_id: int) -> Topic | None:
+        return self.session.get(Topic, topic_id, options=(selectinload(Topic.events),))  # type: ignore[arg-type]
+
+    def for_committee(
+        self, committee_id: int, statuses: Sequence[TopicStatus] | None = None
+    ) -> Sequence[Topic]:
+        c = tables.topics.c
+        stmt = select(Topic).where(c.committee_id == committee_id)
+        if statuses is not None:
+            stmt = stmt.where(c.status.in_([s.value for s in statuses]))
+        return self.session.scalars(stmt.order_by(c.proposed_at, c.id)).all()
+
+    def by_proposer(self, person_id: int) -> Sequence[Topic]:
+        c = tables.topics.c
+        stmt = select(Topic).where(c.proposer_id == person_id).order_by(c.proposed_at.desc())
+        return self.session.scalars(stmt).all()
+
+
+class AttendanceRepo(_Repo):
+    def add(self, attendance: Attendance) -> None:
+        self.session.add(attendance)
+
+    def get(self, meeting_id: int, person_id: int) -> Attendance | None:
+        c = tables.attendance.c
+        stmt = select(Attendance).where(c.meeting_id == meeting_id, c.person_id == person_id)
+        return self.session.scalars(stmt).first()
+
+    def for_meeting(self, meeting_id: int) -> Sequence[Attendance]:
+        c = tables.attendance.c
+        stmt = select(Attendance).where(c.meeting_id == meeting_id).order_by(c.id)
+        return self.session.scalars(stmt).all()
+
+    def for_person(self, person_id: int) -> Sequence[Attendance]:
+        c = tables.attendance.c
+        stmt = select(Attendance).where(c.person_id == person_id).order_by(c.id)
+        return self.session.scalars(stmt).all()
+
+
+class ActionRepo(_Repo):
+    def add(self, action: ActionItem) -> None:
+        self.session.add(action)
+
+    def for_meeting(self, meeting_id: int) -> Sequence[ActionItem]:
+        c = tables.action_items.c
+        stmt = select(ActionItem).where(c.meeting_id == meeting_id).order_by(c.id)
+        return self.session.scalars(stmt).all()
+
+    def open_for_committee(self, committee_id: int) -> Sequence[ActionItem]:
+        a, m = tables.action_items.c, tables.meetings.c
+        stmt = (
+            select(ActionItem)
+            .join(tables.meetings, a.meeting_id == m.id)
+            .where(m.committee_id == committee_id, a.status == ActionStatus.OPEN.value)
+            .order_by(a.due, a.id)
+        )
+        return self.session.scalars(stmt).all()
+
+
+class OutboxRepo(_Repo):
+    def enqueue(self, delivery: Delivery) -> bool:
+        """Insert in a savepoint: a duplicate key is a no-op, the surrounding work goes on."""
+        if self.get(delivery.key) is not None:
+            return False
+        try:
+            with self.session.begin_nested():
+                self.session.add(delivery)
+        except IntegrityError:
+            return False
+        return True
+
+    def get(self, key: str) -> Delivery | None:
+        stmt = select(Delivery).where(tables.deliveries.c.key == key)
+        return self.session.scalars(stmt).first()
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[Delivery]:
+        """Claim due rows by a conditional UPDATE: two workers never claim the same row."""
+        c = tables.deliveries.c
+        candidates = self.session.execute(
+            select(c.id)
+            .where(
+                c.status == "pending",
+                c.not_before <= now,
+                or_(c.claimed_until.is_(None), c.claimed_until < now),
+            )
+            .order_by(c.not_before, c.id)
+            .limit(limit)
+        ).scalars()
+        claimed: list[int] = []
+        for delivery_id in list(candidates):
+            result = self.session.execute(
+                update(tables.deliveries)
+                .where(
+                    c.id == delivery_id,
+                    c.status == "pending",
+                    or_(c.claimed_until.is_(None), c.claimed_until < now),
+                )
+                .values(claimed_until=lease_until)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(delivery_id)
+        if not claimed:
+            return []
+        self.session.expire_all()
+        return self.session.scalars(
+            select(Delivery).where(c.id.in_(claimed)).order_by(c.not_before, c.id)
+        ).all()
+
+    def pending_count(self) -> int:
+        c = tables.deliveries.c
+        stmt = select(func.count()).select_from(tables.deliveries).where(c.status == "pending")
+        return int(self.session.execute(stmt).scalar_one())
+
+
+class EventLogRepo(_Repo):
+    def first_time(self, event_id: str, at: datetime) -> bool:
+        """Insert the id in a savepoint; an existing id means Slack sent it before."""
+        try:
+            with self.session.begin_nested():
+                self.session.execute(
+                    tables.processed_events.insert().values(
+                        event_id=event_id, received_at=at, handled=True
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True

@@ -1,0 +1,215 @@
+"""The schema, with constraint naming conventions so Alembic migrations stay predictable."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from bot.domain import (
+    ActionStatus,
+    AttendanceStatus,
+    MeetingStatus,
+    Outcome,
+    Role,
+    TopicStatus,
+)
+from storage.types import StrEnumType, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+committees = Table(
+    "committees",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("short_name", String(50), nullable=False, unique=True),
+    Column("timezone", String(64), nullable=False),
+    Column("organiser_unit", String(200), nullable=False),
+    Column("default_place", String(300), nullable=False),
+    Column("default_start", String(5), nullable=False),
+    Column("default_end", String(5), nullable=False),
+    Column("slack_channel_id", String(32), unique=True),
+    Column("secretariat_name", String(200), nullable=False),
+    Column("secretariat_email", String(254), nullable=False),
+    Column("secretariat_phone", String(50), nullable=False),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(254), unique=True),
+    Column("title", String(200)),
+    Column("organisation", String(200)),
+    Column("side", String(100)),
+    Column("phone", String(50)),
+    Column("slack_user_id", String(32), unique=True),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", ForeignKey("committees.id"), nullable=False, index=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("role", StrEnumType(Role), nullable=False),
+    Column("active_from", Date, nullable=False),
+    Column("active_to", Date),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", ForeignKey("committees.id"), nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False, index=True),
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("place", String(300), nullable=False),
+    Column("status", StrEnumType(MeetingStatus), nullable=False),
+    Column("case_no", String(100), nullable=False),
+    Column("doc_no", String(100), nullable=False),
+    Column("calendar_uid", String(200), nullable=False),
+    Column("calendar_sequence", Integer, nullable=False),
+    Column("next_meeting_note", Text, nullable=False),
+)
+
+agenda_items = Table(
+    "agenda_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("section", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("planned_minutes", Integer, nullable=False),
+    Column("indstilling", Text, nullable=False),
+    Column("sagsbeskrivelse", Text, nullable=False),
+    Column("presenter", String(300), nullable=False),
+    Column("referat", Text, nullable=False),
+    Column("beslutning", Text, nullable=False),
+    Column("outcome", StrEnumType(Outcome)),
+    Column("topic_id", ForeignKey("topics.id"), index=True),
+    Column("postponed_from_id", ForeignKey("agenda_items.id"), index=True),
+)
+
+item_guests = Table(
+    "item_guests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "item_id", ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    UniqueConstraint("item_id", "person_id", name="uq_item_guests_item_person"),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "item_id", ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("name", String(300), nullable=False),
+    Column("url", String(2000), nullable=False),
+)
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", ForeignKey("committees.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("proposer_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("proposed_at", UTCDateTime, nullable=False),
+    Column("origin", String(300), nullable=False),
+    Column("origin_meeting_id", ForeignKey("meetings.id")),
+    Column("status", StrEnumType(TopicStatus), nullable=False, index=True),
+)
+
+topic_events = Table(
+    "topic_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(50), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("actor_id", ForeignKey("people.id")),
+)
+
+attendance = Table(
+    "attendance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("status", StrEnumType(AttendanceStatus), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Column("via", String(50), nullable=False),
+    UniqueConstraint("meeting_id", "person_id", name="uq_attendance_meeting_person"),
+)
+
+action_items = Table(
+    "action_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", ForeignKey("agenda_items.id", ondelete="SET NULL")),
+    Column("owner_id", ForeignKey("people.id")),
+    Column("owner_name", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("due", Date),
+    Column("status", StrEnumType(ActionStatus), nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(300), nullable=False, unique=True),
+    Column("channel", String(20), nullable=False),
+    Column("kind", String(50), nullable=False),
+    Column("recipient", String(300), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("not_before", UTCDateTime, nullable=False, index=True),
+    Column("claimed_until", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    Column("result", Text, nullable=False),
+)
+
+# Slack delivers an event again when we are slow; its event_id is remembered here once.
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("event_id", String(100), primary_key=True),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("handled", Boolean, nullable=False),
+)

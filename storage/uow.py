@@ -1,0 +1,63 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import repositories as r
+
+
+class SqlAlchemyUnitOfWork:
+    """Implements bot.ports.UnitOfWork over a session factory."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its with-block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        session = self._factory()
+        self._session = session
+        self.committees = r.CommitteeRepo(session)
+        self.people = r.PersonRepo(session)
+        self.memberships = r.MembershipRepo(session)
+        self.meetings = r.MeetingRepo(session)
+        self.topics = r.TopicRepo(session)
+        self.attendance = r.AttendanceRepo(session)
+        self.actions = r.ActionRepo(session)
+        self.outbox = r.OutboxRepo(session)
+        self.events = r.EventLogRepo(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def delete(self, obj: object) -> None:
+        self.session.delete(obj)
