@@ -9,7 +9,236 @@ from __future__ import annotations
 # --- generic -------------------------------------------------------------------------------
 UNEXPECTED_ERROR = "Beklager, noget gik galt. Prøv igen om lidt, eller kontakt sekretariatet."
 
+# --- core use cases (bot/usecases) -------------------------------------------------------------
+TEXT_EMPTY = "{field} mangler. Skriv en tekst, fx: /klu emne Samarbejde om hjemmebesøg."
+TEXT_TOO_LONG = "{field} er for lang ({length} tegn). Den må højst være {limit} tegn."
+FIELD_TOPIC = "Emnets tekst"
+FIELD_NOTE = "Noten"
+FIELD_DESCRIPTION = "Beskrivelsen"
+FIELD_TITLE = "Punktets titel"
+FIELD_COMMITTEE_NAME = "Udvalgets navn"
+FIELD_SHORT_NAME = "Udvalgets kortnavn"
+FIELD_REASON = "Begrundelsen"
+FIELD_PLACE = "Mødestedet"
+UNKNOWN_COMMITTEE = "Udvalget »{ref}« findes ikke. Opret det først med »klu-bot committee setup«."
+NO_COMMITTEE = (
+    "Der er ikke oprettet noget udvalg endnu. Opret det først med »klu-bot committee setup«."
+)
+MANY_COMMITTEES = "Der er flere udvalg. Angiv hvilket med --committee (fx --committee KLU)."
+UNKNOWN_TIMEZONE = "Tidszonen »{tz}« kendes ikke. Brug fx Europe/Copenhagen."
+BAD_CLOCK_TIME = "»{value}« er ikke et klokkeslæt. Skriv fx 15:00."
+DEFAULT_HOURS_ORDER = "Mødets sluttid ({end}) skal ligge efter starttiden ({start})."
+UNKNOWN_PERSON = (
+    "Personen »{ref}« findes ikke i medlemslisten. Tjek stavningen eller e-mailadressen."
+)
+AMBIGUOUS_PERSON = "Der er flere personer, der hedder »{ref}«. Angiv e-mailadressen i stedet."
+NOT_ON_ROSTER = (
+    "Du står ikke på medlemslisten for {committee}. Bed sekretariatet ({contact}) om at "
+    "tilføje dig med din e-mailadresse, så kobler KLU-bot dig automatisk."
+)
+UNKNOWN_MEETING = "Mødet »{ref}« findes ikke."
+NO_NEXT_MEETING = "Der er ikke planlagt noget kommende møde."
+UNKNOWN_TOPIC = "Emnet »{ref}« findes ikke på bruttolisten."
+UNKNOWN_ITEM = "Punkt »{ref}« findes ikke på dagsordenen. Skriv punktet som fx 2.b."
+BAD_ITEM_REF = "»{ref}« er ikke et punktnummer. Skriv fx 2.b eller 3.a."
+BAD_SECTION = "Afsnit {section} findes ikke. Dagsordenen har afsnit 1-4."
+BAD_MINUTES = "Varigheden »{value}« er ikke et antal minutter mellem 0 og 600."
+BAD_POSITION = "Pladsen »{value}« findes ikke i afsnit {section} (1-{count})."
+MEETING_CANCELLED = "Mødet er aflyst og kan ikke ændres."
+MEETING_CLOSED = "Mødet er afholdt, så dagsordenen kan ikke længere ændres."
+TOPIC_NOT_OPEN = "Emnet er ikke længere åbent (status: {status})."
+TOPIC_ALREADY_WITHDRAWN = "Emnet er allerede trukket tilbage."
+ONLY_SECRETARY = "Det er kun sekretariatet, der kan {action}."
+MEETING_IN_PAST = "Mødet er allerede holdt; vælg et kommende møde."
+FIELD_NAME = "Navnet"
+MEETING_FILE_NOT_UTF8 = "Mødefilen skal være gemt som UTF-8."
+MEETING_FILE_SYNTAX = "Mødefilen har en fejl i YAML-formatet omkring linje {line}."
+MEETING_FILE_NOT_MAPPING = "Mødefilen skal bestå af felter som »when:«, »place:« og »items:«."
+MEETING_FILE_UNKNOWN_KEYS = "Ukendte felter i {where}: {keys}."
+MEETING_FILE_TOP = "mødefilen"
+MEETING_FILE_ITEM = "punkt nr. {index} under »items«"
+MEETING_FILE_ITEM_NOT_MAPPING = (
+    "{where} skal have felter som »title:« og »minutes:«; »guests« og »attachments« er lister."
+)
+MEETING_FILE_ATTACHMENT = "Et bilag i {where} skal have »name:« (og evt. »url:«)."
+MEETING_FILE_GUESTS = "»guests« skal være en liste af personer med »name:« og »email:«."
+MEETING_FILE_GUEST_SECTION = "»guests«"
+MEETING_FILE_GUEST_EMAIL = "Gæsten »{name}« mangler en gyldig e-mailadresse."
+MEETING_FILE_NO_WHEN = (
+    "Mødefilen mangler »when:« med mødets tidspunkt, fx »when: 18. juni 2026 kl. 15-17«."
+)
+MEETING_FILE_ITEMS_NOT_LIST = "»items« skal være en liste af punkter."
+ROSTER_IMPORTED = (
+    "Medlemslisten er indlæst: {created} nye, {updated} opdaterede, {unchanged} uændrede."
+)
+
+SECTION_TITLES = {
+    1: "Godkendelse af dagsorden",
+    2: "Punkter til behandling",
+    3: "Orienteringspunkter",
+    4: "Eventuelt",
+}
+DEFAULT_MEETING_TITLE = "Møde i {name}"
+ROLE_NAMES = {
+    "formand": "formand",
+    "naestformand": "næstformand",
+    "sekretaer": "sekretær",
+    "medlem": "medlem",
+    "praksiskonsulent": "praksiskonsulent",
+    "gaest": "gæst",
+}
+MEETING_STATUS_NAMES = {
+    "kladde": "kladde",
+    "indkaldt": "indkaldt",
+    "afholdt": "afholdt",
+    "referat_godkendt": "referat godkendt",
+    "aflyst": "aflyst",
+}
+TOPIC_STATUS_NAMES = {
+    "aaben": "åben",
+    "planlagt": "planlagt",
+    "behandlet": "behandlet",
+    "trukket_tilbage": "trukket tilbage",
+}
+ATTENDANCE_STATUS_NAMES = {
+    "inviteret": "inviteret",
+    "deltager": "deltager",
+    "afbud": "afbud",
+    "ej_moedt": "ej mødt",
+}
+OUTCOME_NAMES = {
+    "godkendt": "Godkendt",
+    "droeftet": "Punktet blev drøftet",
+    "taget_til_efterretning": "Orienteringen blev taget til efterretning",
+    "udskudt": "Punktet udskydes til kommende møde",
+}
+TOPIC_EVENT_NAMES = {
+    "proposed": "foreslået",
+    "annotated": "note tilføjet",
+    "scheduled": "sat på dagsordenen",
+    "withdrawn": "trukket tilbage",
+    "done": "behandlet",
+}
+
+# --- plain-text rendering (bot/render.py) -----------------------------------------------------
+AGENDA_HEADER = "{title}"
+AGENDA_WHEN = "Tid: {when}"
+AGENDA_PLACE = "Sted: {place}"
+AGENDA_CASE = "Sagsnr./Dok.nr.: {case_no} / {doc_no}"
+AGENDA_STATUS = "Status: {status}"
+AGENDA_TIMEPLAN = "Tidsplan"
+AGENDA_SLOT = "{start}–{end}  {number} {title}"
+AGENDA_PRESENTER = "    {presenter} præsenterer punktet"
+AGENDA_GUESTS = "    Gæster: {guests}"
+AGENDA_INDSTILLING = "    Indstilling: {text}"
+AGENDA_ATTACHMENTS = "    Bilag: {attachments}"
+AGENDA_NO_ATTACHMENTS = "Ingen"
+AGENDA_OVERRUN = "Advarsel: tidsplanen går {minutes} min. over mødets sluttid ({end})."
+AGENDA_NO_ITEMS = "(Dagsordenen er tom.)"
+AGENDA_CONTENTS = "Dagsorden"
+AGENDA_PARTICIPANTS = "Deltagere"
+AGENDA_NO_SIDE = "Øvrige"
+AGENDA_SIDE = "  {side}: {names}"
+AGENDA_GUESTS_HEADER = "Gæster"
+AGENDA_GUEST_LINE = "{name}, deltager under punkt {items}"
+AGENDA_REGRETS = "Afbud: {names}"
+TOPIC_LINE = "#{id} [{status}] {text} — foreslået af {proposer} {date}{origin}"
+TOPIC_ORIGIN = " ({origin})"
+TOPIC_NOTE = "    Note: {note}"
+TOPICS_EMPTY = "Bruttolisten er tom."
+TOPICS_HEADER = "Bruttoliste for {committee}"
+CLI_ERROR = "fejl: {message}"
+CLI_CANNOT_READ = "Filen »{path}« kan ikke læses."
+CLI_DB_UPGRADED = "Databasen er opdateret til nyeste skema."
+CLI_COMMITTEE_SAVED = "Udvalget {name} ({short}) er gemt."
+CLI_MEETING_CREATED = "Møde nr. {id} er oprettet."
+CLI_MEETING_LINE = "#{id}  {when}  {title} [{status}]"
+CLI_TOPIC_ADDED = "Emnet er sat på bruttolisten som #{id}."
+CLI_TOPIC_NOTED = "Noten er gemt på emne #{id}."
+CLI_TOPIC_WITHDRAWN = "Emne #{id} er trukket tilbage."
+MEMBERS_HEADER = "Medlemmer af {committee}"
+MEMBER_LINE = "{name} — {role}{org}{email}"
+SLACK_ID_TAKEN = "Slack-id'et {slack_id} tilhører allerede {name}"
+
 # --- time parsing (bot/timeparse.py) ---------------------------------------------------------
+TIME_MONTH_NAMES = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+TIME_WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+TIME_FORMAT_DATE = "{day}. {month} {year}"
+TIME_FORMAT_CLOCK = "{hour:02d}:{minute:02d}"
+TIME_FORMAT_DATETIME = "{weekday} {date} kl. {clock}"
+TIME_FORMAT_SPAN_SAME_DAY = "{weekday} {date} kl. {start}–{end}"
+TIME_FORMAT_SPAN = "{start} – {end}"
+TIME_EXAMPLE_MEETING = "»17. september 2026 kl. 15-17« eller »17/9 15:00-17:00«"
+TIME_EXAMPLE_DATE = "»17. september 2026« eller »17/9-2026«"
+TIME_EMPTY = "Du har ikke skrevet noget tidspunkt. Skriv fx {example}."
+TIME_TOO_LONG = "Teksten er for lang til at være et tidspunkt. Skriv fx {example}."
+TIME_UNRECOGNISED = "Jeg forstod ikke »{part}« som et tidspunkt. Skriv fx {example}."
+TIME_UNRECOGNISED_PART = (
+    "Jeg forstod ikke »{text}« som et tidspunkt (»{part}« passer ikke ind). Skriv fx {example}."
+)
+TIME_MISSING_DATE = "Der mangler en dato i »{text}«. Skriv fx {example}."
+TIME_MISSING_CLOCK = "Der mangler et klokkeslæt efter »kl.«. Skriv fx »kl. 15« eller »kl. 15-17«."
+TIME_DATE_ONLY = "Skriv kun en dato uden klokkeslæt (»{part}«), fx {example}."
+TIME_MULTIPLE_DATES = "Der står mere end én dato i »{text}«. Skriv kun én, fx {example}."
+TIME_MULTIPLE_CLOCKS = (
+    "Der står mere end ét klokkeslæt i »{text}«. Skriv start og slut som ét interval, "
+    "fx »kl. 15-17«."
+)
+TIME_MULTIPLE_WEEKDAYS = "Der står mere end én ugedag i »{text}«. Skriv fx {example}."
+TIME_AMBIGUOUS_NUMBER = (
+    "»{part}« kan betyde flere ting. Skriv datoen som dag/måned eller med månedsnavn "
+    "og klokkeslættet efter »kl.«, fx {example}."
+)
+TIME_AMBIGUOUS_YEAR = (
+    "»{part}« kan læses på flere måder. Skriv dato som dag/måned og året med fire cifre, "
+    "fx »17/9-2026« eller »17. september 2026«."
+)
+TIME_INVALID_DATE = "»{part}« er ikke en gyldig dato. Skriv fx {example}."
+TIME_INVALID_CLOCK = (
+    "»{part}« er ikke et gyldigt klokkeslæt: timer skal være 0-23 og minutter 0-59, "
+    "fx »kl. 15:00« eller »kl. 15.30«."
+)
+TIME_END_NOT_AFTER_START = (
+    "Sluttidspunktet ({end}) skal ligge efter starttidspunktet ({start}). Skriv fx »kl. 15-17«."
+)
+TIME_IN_PAST = "{when} er allerede passeret. Vælg et tidspunkt i fremtiden, fx »17/9 kl. 15-17«."
+TIME_DATE_IN_PAST = "{date} er allerede passeret. Vælg en dato i fremtiden, fx »17/9«."
+TIME_WEEKDAY_MISMATCH = (
+    "{date} er en {actual}, ikke en {given}. Ret ugedagen eller datoen, fx {example}."
+)
+TIME_NONEXISTENT = (
+    "Klokken {clock} findes ikke {date}, fordi urene stilles en time frem til sommertid. "
+    "Vælg et andet tidspunkt, fx kl. 15:00."
+)
+TIME_AMBIGUOUS_DST = (
+    "Klokken {clock} forekommer to gange {date}, fordi urene stilles en time tilbage til "
+    "vintertid. Vælg et andet tidspunkt, fx kl. 15:00."
+)
+TIME_INVALID_LOCAL_DATETIME = (
+    "»{text}« er ikke et gyldigt tidspunkt. Skriv dato og klokkeslæt i ISO-format, "
+    "fx »2026-06-17T09:00«."
+)
+TIME_LOCAL_DATETIME_NONEXISTENT = (
+    "»{text}« findes ikke lokalt på grund af skift til sommertid. Vælg et andet tidspunkt, "
+    "fx »2026-06-17T09:00«."
+)
+TIME_LOCAL_DATETIME_AMBIGUOUS = (
+    "»{text}« forekommer to gange lokalt på grund af skift til vintertid. Angiv "
+    "UTC-forskydningen, fx »2026-10-25T02:30+01:00«, eller vælg et andet tidspunkt."
+)
 
 # --- roster import (bot/roster.py) -------------------------------------------------------------
 ROSTER_NOT_TEXT = (
@@ -65,3 +294,48 @@ ROSTER_ERRORS_FIX = "Ret fejlene i filen, og prøv igen:"
 ROSTER_ERRORS_MORE = "… og {count} linjer mere med fejl."
 
 # --- calendar invitations (bot/calendar) --------------------------------------------------------
+CALENDAR_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+CALENDAR_MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+CALENDAR_WHEN = "{weekday} den {day}. {month} {year} kl. {start}–{end}"
+CALENDAR_SUBJECT_REQUEST = "Invitation: {summary}, {when}"
+CALENDAR_SUBJECT_UPDATE = "Ændret: {summary}, {when}"
+CALENDAR_SUBJECT_CANCEL = "Aflyst: {summary}, {when}"
+CALENDAR_BODY_REQUEST = (
+    "Kære {name}\n\n"
+    "Du er inviteret til {summary} {when}.\n"
+    "Sted: {location}\n\n"
+    "{description}\n\n"
+    "Invitationen er vedhæftet som kalenderfil. Du kan svare direkte fra din kalender.\n\n"
+    "Venlig hilsen\n"
+    "{organizer}\n"
+)
+CALENDAR_BODY_UPDATE = (
+    "Kære {name}\n\n"
+    "{summary} er ændret. Nyt tidspunkt: {when}.\n"
+    "Sted: {location}\n\n"
+    "{description}\n\n"
+    "Den opdaterede invitation er vedhæftet som kalenderfil. "
+    "Du kan svare direkte fra din kalender.\n\n"
+    "Venlig hilsen\n"
+    "{organizer}\n"
+)
+CALENDAR_BODY_CANCEL = (
+    "Kære {name}\n\n"
+    "{summary} {when} er aflyst.\n"
+    "Du kan fjerne aftalen fra din kalender via denne besked.\n\n"
+    "Venlig hilsen\n"
+    "{organizer}\n"
+)

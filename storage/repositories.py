@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,10 +26,14 @@ from bot.domain import (
 )
 from storage import tables
 
-_MEETING_LOAD = (
-    selectinload(Meeting.items).selectinload(AgendaItem.guests),  # type: ignore[arg-type]
-    selectinload(Meeting.items).selectinload(AgendaItem.attachments),  # type: ignore[arg-type]
-)
+
+def _meeting_load() -> tuple[Any, ...]:
+    """Eager-load the agenda, its guests and attachments (mapped attributes exist only then)."""
+    items: Any = Meeting.items
+    return (
+        selectinload(items).selectinload(AgendaItem.guests),  # type: ignore[arg-type]
+        selectinload(items).selectinload(AgendaItem.attachments),  # type: ignore[arg-type]
+    )
 
 
 class _Repo:
@@ -102,11 +107,11 @@ class MeetingRepo(_Repo):
         self.session.add(meeting)
 
     def get(self, meeting_id: int) -> Meeting | None:
-        return self.session.get(Meeting, meeting_id, options=_MEETING_LOAD)
+        return self.session.get(Meeting, meeting_id, options=_meeting_load())
 
     def lock(self, meeting_id: int) -> Meeting | None:
         """Load the meeting with a row lock (PostgreSQL); SQLite serialises writers anyway."""
-        return self.session.get(Meeting, meeting_id, options=_MEETING_LOAD, with_for_update=True)
+        return self.session.get(Meeting, meeting_id, options=_meeting_load(), with_for_update=True)
 
     def for_committee(
         self,
@@ -116,7 +121,7 @@ class MeetingRepo(_Repo):
         statuses: Sequence[MeetingStatus] | None = None,
     ) -> Sequence[Meeting]:
         c = tables.meetings.c
-        stmt = select(Meeting).where(c.committee_id == committee_id).options(*_MEETING_LOAD)
+        stmt = select(Meeting).where(c.committee_id == committee_id).options(*_meeting_load())
         if after is not None:
             stmt = stmt.where(c.ends_at > after)
         if statuses is not None:

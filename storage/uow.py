@@ -7,11 +7,22 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import ports
 from storage import repositories as r
 
 
 class SqlAlchemyUnitOfWork:
     """Implements bot.ports.UnitOfWork over a session factory."""
+
+    committees: ports.CommitteeRepository
+    people: ports.PersonRepository
+    memberships: ports.MembershipRepository
+    meetings: ports.MeetingRepository
+    topics: ports.TopicRepository
+    attendance: ports.AttendanceRepository
+    actions: ports.ActionRepository
+    outbox: ports.Outbox
+    events: ports.EventLog
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -43,12 +54,10 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
-        try:
-            session.rollback()
-        finally:
-            session.close()
-            self._session = None
+        # close() detaches loaded objects first and then rolls back what was not committed,
+        # so results stay readable after the block without a refresh.
+        self.session.close()
+        self._session = None
 
     def commit(self) -> None:
         self.session.commit()

@@ -1,0 +1,62 @@
+"""Configuration from the environment, validated once at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_TIMEZONE = "Europe/Copenhagen"
+
+
+class ConfigError(Exception):
+    """A required setting is missing; the message names it (one line, English for operators)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes read from the environment."""
+
+    database_url: str = ""
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    smtp_url: str = ""
+    mail_from: str = ""
+    port: int = 3000
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings; nothing is required here (see require())."""
+    env = os.environ if env is None else env
+    api = env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
+    port_text = env.get("PORT", "").strip() or "3000"
+    if not port_text.isdigit():
+        raise ConfigError(f"PORT must be a number, got {port_text!r}")
+    return Settings(
+        database_url=env.get("DATABASE_URL", "").strip(),
+        slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
+        slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+        slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
+        slack_api_url=api if api.endswith("/") else api + "/",
+        smtp_url=env.get("SMTP_URL", "").strip(),
+        mail_from=env.get("MAIL_FROM", "").strip(),
+        port=int(port_text),
+    )
+
+
+ENV_NAMES = {
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "database_url": "DATABASE_URL",
+}
+
+
+def require(settings: Settings, names: Sequence[str]) -> None:
+    """Raise ConfigError naming the first missing or empty required setting."""
+    for name in names:
+        if not getattr(settings, name):
+            raise ConfigError(f"missing required environment variable {ENV_NAMES[name]}")

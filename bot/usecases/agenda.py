@@ -1,0 +1,154 @@
+"""Building the agenda: add, move and remove items; letters follow from positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import texts
+from bot.domain import AgendaItem, Attachment, ItemGuest, Meeting, Section, TopicStatus
+from bot.errors import InputError
+from bot.ports import UnitOfWork
+from bot.timeplan import find_item, section_items
+from bot.usecases.meetings import ensure_editable, get_meeting
+from bot.usecases.people import find_person
+from bot.validation import clean_text, optional_text, parse_minutes
+
+MAX_TITLE = 500
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An agenda item as the secretary describes it; guests by e-mail or name."""
+
+    title: str
+    section: int = Section.FOR_DECISION
+    minutes: int = 15
+    presenter: str = ""
+    indstilling: str = ""
+    sagsbeskrivelse: str = ""
+    guests: tuple[str, ...] = ()
+    attachments: tuple[tuple[str, str], ...] = ()
+    position: int | None = None
+    topic_id: int | None = None
+    postponed_from_id: int | None = None
+    referat: str = ""
+    beslutning: str = ""
+
+
+def check_section(section: int) -> int:
+    """Sections are 1-4."""
+    if section not in Section.ALL:
+        raise InputError(texts.BAD_SECTION.format(section=section))
+    return section
+
+
+def renumber(meeting: Meeting, section: int) -> None:
+    """Positions 1..n in the section, keeping the current order."""
+    for position, item in enumerate(section_items(meeting, section), start=1):
+        item.position = position
+
+
+def insert_item(meeting: Meeting, item: AgendaItem, position: int | None) -> None:
+    siblings = section_items(meeting, item.section)
+    count = len(siblings) + 1
+    if position is None:
+        position = count
+    if not 1 <= position <= count:
+        raise InputError(
+            texts.BAD_POSITION.format(value=position, section=item.section, count=count)
+        )
+    for sibling in siblings:
+        if sibling.position >= position:
+            sibling.position += 1
+    item.position = position
+    if item not in meeting.items:
+        meeting.items.append(item)
+    renumber(meeting, item.section)
+
+
+def build_item(uow: UnitOfWork, spec: NewItem) -> AgendaItem:
+    """Validate an item description into an AgendaItem (guests resolved to people)."""
+    item = AgendaItem(
+        section=check_section(spec.section),
+        position=0,
+        title=clean_text(spec.title, texts.FIELD_TITLE, limit=MAX_TITLE),
+        planned_minutes=parse_minutes(spec.minutes),
+        presenter=optional_text(spec.presenter, texts.FIELD_TITLE, limit=300),
+        indstilling=optional_text(spec.indstilling, texts.FIELD_DESCRIPTION, limit=20000),
+        sagsbeskrivelse=optional_text(spec.sagsbeskrivelse, texts.FIELD_DESCRIPTION, limit=50000),
+        referat=optional_text(spec.referat, texts.FIELD_DESCRIPTION, limit=50000),
+        beslutning=optional_text(spec.beslutning, texts.FIELD_DESCRIPTION, limit=20000),
+        topic_id=spec.topic_id,
+        postponed_from_id=spec.postponed_from_id,
+    )
+    seen: set[int] = set()
+    for ref in spec.guests:
+        person = find_person(uow, ref)
+        assert person.id is not None
+        if person.id not in seen:
+            seen.add(person.id)
+            item.guests.append(ItemGuest(person_id=person.id))
+    for name, url in spec.attachments:
+        item.attachments.append(
+            Attachment(name=clean_text(name, texts.FIELD_TITLE, limit=300), url=url.strip())
+        )
+    return item
+
+
+def add_item_in(uow: UnitOfWork, meeting: Meeting, spec: NewItem) -> AgendaItem:
+    """Add an item to a loaded meeting inside an open unit of work (no commit)."""
+    ensure_editable(meeting)
+    item = build_item(uow, spec)
+    insert_item(meeting, item, spec.position)
+    return item
+
+
+def add_item(uow: UnitOfWork, meeting_id: int, spec: NewItem) -> AgendaItem:
+    """Add an item to a section (at the end, or at a position); letters are recomputed."""
+    with uow:
+        item = add_item_in(uow, get_meeting(uow, meeting_id), spec)
+        uow.commit()
+        return item
+
+
+def move_item(
+    uow: UnitOfWork, meeting_id: int, ref: str, *, section: int | None, position: int | None
+) -> AgendaItem:
+    """Move an item within or between sections; both sections are relettered."""
+    with uow:
+        meeting = get_meeting(uow, meeting_id)
+        ensure_editable(meeting)
+        item = find_item(meeting, ref)
+        old_section = item.section
+        meeting.items.remove(item)
+        renumber(meeting, old_section)
+        item.section = check_section(section if section is not None else old_section)
+        insert_item(meeting, item, position)
+        uow.commit()
+        return item
+
+
+def remove_item(uow: UnitOfWork, meeting_id: int, ref: str) -> AgendaItem:
+    """Remove an item; a topic it carried goes back to the bruttoliste as open."""
+    with uow:
+        meeting = get_meeting(uow, meeting_id)
+        ensure_editable(meeting)
+        item = find_item(meeting, ref)
+        meeting.items.remove(item)
+        renumber(meeting, item.section)
+        topic = uow.topics.get(item.topic_id) if item.topic_id is not None else None
+        if topic is not None and topic.status == TopicStatus.SCHEDULED:
+            topic.status = TopicStatus.OPEN
+        uow.commit()
+        return item
+
+
+def set_item_minutes(uow: UnitOfWork, meeting_id: int, ref: str, minutes: int) -> AgendaItem:
+    """Change an item's planned duration (the time plan follows)."""
+    with uow:
+        meeting = get_meeting(uow, meeting_id)
+        ensure_editable(meeting)
+        item = find_item(meeting, ref)
+        item.planned_minutes = parse_minutes(minutes)
+        uow.commit()
+        return item

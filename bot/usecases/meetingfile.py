@@ -1,0 +1,145 @@
+"""Load a whole meeting with its agenda from a YAML file the secretary wrote in an editor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import yaml
+
+from bot import texts
+from bot.domain import Committee, Meeting, Person, Section
+from bot.errors import InputError
+from bot.ports import UnitOfWork
+from bot.usecases.agenda import NewItem, build_item, check_section, insert_item
+from bot.usecases.meetings import DEFAULT_ITEMS, NewMeeting, build_meeting
+from bot.validation import clean_text
+
+ITEM_KEYS = {
+    "section", "title", "minutes", "presenter", "indstilling", "sagsbeskrivelse",
+    "guests", "attachments", "referat", "beslutning",
+}  # fmt: skip
+TOP_KEYS = {"committee", "title", "when", "place", "case_no", "doc_no", "items", "guests"}
+GUEST_KEYS = {"name", "email", "organisation", "title", "side", "phone"}
+
+
+def read_meeting_file(data: bytes) -> dict[str, Any]:
+    """Parse YAML into a mapping, with a Danish error naming the line on bad syntax."""
+    try:
+        doc = yaml.safe_load(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(texts.MEETING_FILE_NOT_UTF8) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        raise InputError(texts.MEETING_FILE_SYNTAX.format(line=line)) from None
+    if not isinstance(doc, dict):
+        raise InputError(texts.MEETING_FILE_NOT_MAPPING)
+    return doc
+
+
+def _unknown(keys: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    extra = sorted(str(k) for k in keys if k not in allowed)
+    if extra:
+        raise InputError(texts.MEETING_FILE_UNKNOWN_KEYS.format(keys=", ".join(extra), where=where))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _item_spec(raw: Any, index: int) -> NewItem:
+    where = texts.MEETING_FILE_ITEM.format(index=index)
+    if not isinstance(raw, dict):
+        raise InputError(texts.MEETING_FILE_ITEM_NOT_MAPPING.format(where=where))
+    _unknown(raw, ITEM_KEYS, where)
+    try:
+        section = check_section(int(raw.get("section", Section.FOR_DECISION)))
+    except (TypeError, ValueError):
+        raise InputError(texts.BAD_SECTION.format(section=raw.get("section"))) from None
+    guests = raw.get("guests") or []
+    attachments = raw.get("attachments") or []
+    if not isinstance(guests, list) or not isinstance(attachments, list):
+        raise InputError(texts.MEETING_FILE_ITEM_NOT_MAPPING.format(where=where))
+    return NewItem(
+        title=_text(raw.get("title")),
+        section=section,
+        minutes=raw.get("minutes", 15),
+        presenter=_text(raw.get("presenter")),
+        indstilling=_text(raw.get("indstilling")),
+        sagsbeskrivelse=_text(raw.get("sagsbeskrivelse")),
+        referat=_text(raw.get("referat")),
+        beslutning=_text(raw.get("beslutning")),
+        guests=tuple(_text(g) for g in guests),
+        attachments=tuple(_attachment(a, where) for a in attachments),
+    )
+
+
+def _attachment(raw: Any, where: str) -> tuple[str, str]:
+    if isinstance(raw, str):
+        return raw, ""
+    if isinstance(raw, dict) and "name" in raw:
+        return _text(raw["name"]), _text(raw.get("url"))
+    raise InputError(texts.MEETING_FILE_ATTACHMENT.format(where=where))
+
+
+def _add_guests(uow: UnitOfWork, raw: Any) -> None:
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        raise InputError(texts.MEETING_FILE_GUESTS)
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise InputError(texts.MEETING_FILE_GUESTS)
+        _unknown(entry, GUEST_KEYS, texts.MEETING_FILE_GUEST_SECTION)
+        email = _text(entry.get("email")).strip().lower()
+        if "@" not in email:
+            raise InputError(texts.MEETING_FILE_GUEST_EMAIL.format(name=entry.get("name", "?")))
+        person = uow.people.by_email(email)
+        if person is None:
+            person = Person(
+                name=clean_text(_text(entry.get("name")), texts.FIELD_NAME), email=email
+            )
+            uow.people.add(person)
+        for key in ("organisation", "title", "side", "phone"):
+            if entry.get(key):
+                setattr(person, key, _text(entry[key]).strip())
+    uow.flush()
+
+
+def load_meeting(uow: UnitOfWork, committee: Committee, data: bytes, *, now: datetime) -> Meeting:
+    """Create the meeting, its guests and its whole agenda in one transaction, or nothing."""
+    doc = read_meeting_file(data)
+    _unknown(doc, TOP_KEYS, texts.MEETING_FILE_TOP)
+    if not doc.get("when"):
+        raise InputError(texts.MEETING_FILE_NO_WHEN)
+    raw_items = doc.get("items") or []
+    if not isinstance(raw_items, list):
+        raise InputError(texts.MEETING_FILE_ITEMS_NOT_LIST)
+    specs = [_item_spec(raw, index) for index, raw in enumerate(raw_items, start=1)]
+    meeting = build_meeting(
+        committee,
+        NewMeeting(
+            when=_text(doc["when"]),
+            place=_text(doc.get("place")),
+            title=_text(doc.get("title")),
+            case_no=_text(doc.get("case_no")),
+            doc_no=_text(doc.get("doc_no")),
+            default_items=False,
+        ),
+        now=now,
+    )
+    sections = {spec.section for spec in specs}
+    defaults = [
+        NewItem(title=title, section=section, minutes=minutes)
+        for section, title, minutes in DEFAULT_ITEMS
+        if section not in sections
+    ]
+    with uow:
+        _add_guests(uow, doc.get("guests"))
+        for spec in sorted([*defaults, *specs], key=lambda s: s.section):
+            insert_item(meeting, build_item(uow, spec), None)
+        uow.meetings.add(meeting)
+        uow.commit()
+    return meeting

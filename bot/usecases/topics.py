@@ -1,0 +1,175 @@
+"""The bruttoliste: propose, list, annotate, schedule onto a meeting, withdraw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import texts
+from bot.domain import Committee, Person, Section, Topic, TopicEvent, TopicStatus
+from bot.errors import ConflictError, InputError, NotFoundError
+from bot.ports import UnitOfWork
+from bot.usecases.agenda import NewItem, add_item_in
+from bot.usecases.meetings import ensure_editable, get_meeting
+from bot.validation import clean_text, optional_text
+
+OPEN_FIRST = {
+    TopicStatus.OPEN: 0,
+    TopicStatus.SCHEDULED: 1,
+    TopicStatus.DONE: 2,
+    TopicStatus.WITHDRAWN: 3,
+}
+
+
+@dataclass(frozen=True)
+class NewTopic:
+    """A proposal as a member makes it."""
+
+    text: str
+    description: str = ""
+    note: str = ""
+    origin: str = ""
+    origin_meeting_id: int | None = None
+
+
+def propose_topic(
+    uow: UnitOfWork, committee: Committee, proposer: Person, spec: NewTopic, *, now: datetime
+) -> Topic:
+    """Put a topic on the bruttoliste with the proposer and time."""
+    assert committee.id is not None and proposer.id is not None
+    topic = Topic(
+        committee_id=committee.id,
+        text=clean_text(spec.text, texts.FIELD_TOPIC),
+        description=optional_text(spec.description, texts.FIELD_DESCRIPTION, limit=10000),
+        note=optional_text(spec.note, texts.FIELD_NOTE),
+        origin=spec.origin.strip()[:300],
+        origin_meeting_id=spec.origin_meeting_id,
+        proposer_id=proposer.id,
+        proposed_at=now,
+    )
+    topic.events.append(TopicEvent(at=now, kind="proposed", actor_id=proposer.id))
+    with uow:
+        uow.topics.add(topic)
+        uow.commit()
+    return topic
+
+
+def list_topics(
+    uow: UnitOfWork, committee: Committee, *, include_closed: bool = False
+) -> Sequence[Topic]:
+    """Open topics first (oldest first within a status); closed ones only on request."""
+    assert committee.id is not None
+    statuses = None if include_closed else [TopicStatus.OPEN, TopicStatus.SCHEDULED]
+    topics = uow.topics.for_committee(committee.id, statuses)
+    return sorted(topics, key=lambda t: (OPEN_FIRST[t.status], t.proposed_at, t.id or 0))
+
+
+def parse_topic_ref(ref: str | int) -> int:
+    """'#12', '12' -> 12."""
+    text = str(ref).strip().lstrip("#")
+    if not text.isdigit():
+        raise InputError(texts.UNKNOWN_TOPIC.format(ref=ref))
+    return int(text)
+
+
+def _get(uow: UnitOfWork, committee: Committee, ref: str | int) -> Topic:
+    topic = uow.topics.get(parse_topic_ref(ref))
+    if topic is None or topic.committee_id != committee.id:
+        raise NotFoundError(texts.UNKNOWN_TOPIC.format(ref=ref))
+    return topic
+
+
+def annotate_topic(
+    uow: UnitOfWork,
+    committee: Committee,
+    ref: str | int,
+    note: str,
+    *,
+    actor: Person | None,
+    now: datetime,
+) -> Topic:
+    """Set the topic's note ("afstemmes med …") and record it in its history."""
+    with uow:
+        topic = _get(uow, committee, ref)
+        topic.note = clean_text(note, texts.FIELD_NOTE)
+        topic.events.append(
+            TopicEvent(at=now, kind="annotated", detail=topic.note, actor_id=_id(actor))
+        )
+        uow.commit()
+        return topic
+
+
+def schedule_topic(
+    uow: UnitOfWork,
+    committee: Committee,
+    ref: str | int,
+    meeting_id: int,
+    *,
+    actor: Person | None,
+    now: datetime,
+    section: int = Section.FOR_DECISION,
+    minutes: int = 15,
+) -> Topic:
+    """Put an open topic on a coming meeting's agenda as a new item that carries it."""
+    with uow:
+        topic = _get(uow, committee, ref)
+        if topic.status != TopicStatus.OPEN:
+            raise ConflictError(
+                texts.TOPIC_NOT_OPEN.format(status=texts.TOPIC_STATUS_NAMES[topic.status])
+            )
+        meeting = get_meeting(uow, meeting_id)
+        if meeting.committee_id != committee.id:
+            raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=meeting_id))
+        ensure_editable(meeting)
+        if meeting.ends_at <= now:
+            raise ConflictError(texts.MEETING_IN_PAST)
+        spec = NewItem(
+            title=topic.text[:500],
+            section=section,
+            minutes=minutes,
+            sagsbeskrivelse=topic.description,
+            topic_id=topic.id,
+        )
+        add_item_in(uow, meeting, spec)
+        topic.status = TopicStatus.SCHEDULED
+        topic.events.append(
+            TopicEvent(at=now, kind="scheduled", detail=str(meeting.id), actor_id=_id(actor))
+        )
+        uow.commit()
+        return topic
+
+
+def withdraw_topic(
+    uow: UnitOfWork,
+    committee: Committee,
+    ref: str | int,
+    *,
+    actor: Person | None,
+    now: datetime,
+    reason: str = "",
+) -> Topic:
+    """Withdraw a topic; it stays in history but leaves the list."""
+    with uow:
+        topic = _get(uow, committee, ref)
+        if topic.status == TopicStatus.WITHDRAWN:
+            raise ConflictError(texts.TOPIC_ALREADY_WITHDRAWN)
+        if topic.status == TopicStatus.DONE:
+            raise ConflictError(
+                texts.TOPIC_NOT_OPEN.format(status=texts.TOPIC_STATUS_NAMES[topic.status])
+            )
+        topic.status = TopicStatus.WITHDRAWN
+        topic.events.append(
+            TopicEvent(
+                at=now,
+                kind="withdrawn",
+                detail=optional_text(reason, texts.FIELD_REASON),
+                actor_id=_id(actor),
+            )
+        )
+        uow.commit()
+        return topic
+
+
+def _id(person: Person | None) -> int | None:
+    return None if person is None else person.id

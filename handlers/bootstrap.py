@@ -1,0 +1,53 @@
+"""The composition root: builds the database, unit of work and clock in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, text
+
+from bot.config import Settings
+from bot.ports import Clock, UnitOfWork
+from storage.db import database_url, make_engine, make_session_factory
+from storage.mapping import start_mappers
+from storage.migrate import upgrade
+from storage.uow import SqlAlchemyUnitOfWork
+
+
+def system_clock() -> datetime:
+    """Now, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Container:
+    """What the handlers need, wired once per process."""
+
+    settings: Settings
+    engine: Engine
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+
+    def healthy(self) -> bool:
+        """True when the database answers."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+
+def bootstrap(
+    settings: Settings, *, clock: Clock = system_clock, migrate: bool = True
+) -> Container:
+    """Map the domain, connect, upgrade the schema, and hand out units of work."""
+    start_mappers()
+    url = database_url({"DATABASE_URL": settings.database_url})
+    if migrate:
+        upgrade(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    return Container(settings, engine, lambda: SqlAlchemyUnitOfWork(factory), clock)

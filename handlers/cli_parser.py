@@ -1,0 +1,99 @@
+"""The `klu-bot` argument grammar (Danish help for the secretary)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser:
+    """Build the parser; each leaf sets `handler` to the cmd_* function named for it."""
+    parser = argparse.ArgumentParser(
+        prog="klu-bot", description="KLU-bot: møder, dagsordener og bruttoliste for et udvalg."
+    )
+    parser.add_argument("--committee", help="udvalgets kortnavn (når der er flere udvalg)")
+    parser.add_argument("--now", help="kør som om klokken var (lokal tid), fx 2026-06-17T09:00")
+    top = parser.add_subparsers(dest="area", metavar="OMRÅDE")
+
+    def leaf(group: Any, name: str, func: str, help_text: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = group.add_parser(name, help=help_text)
+        sub.set_defaults(handler=commands[func])
+        return sub
+
+    db = top.add_parser("db", help="databasen").add_subparsers(metavar="HANDLING")
+    leaf(db, "upgrade", "cmd_db_upgrade", "opgrader databasens skema til nyeste version")
+
+    com = top.add_parser("committee", help="udvalget").add_subparsers(metavar="HANDLING")
+    setup = leaf(com, "setup", "cmd_committee_setup", "opret eller ret udvalget")
+    setup.add_argument("--name", required=True, help="fx 'Kommunalt Lægeligt Udvalg'")
+    setup.add_argument("--short-name", required=True, help="fx KLU")
+    setup.add_argument("--timezone", default="Europe/Copenhagen")
+    setup.add_argument("--unit", default="", help="den organiserende enhed")
+    setup.add_argument("--place", default="", help="standard mødested")
+    setup.add_argument("--start", default="15:00", help="standard starttid")
+    setup.add_argument("--end", default="17:00", help="standard sluttid")
+    setup.add_argument("--secretariat-name", default="")
+    setup.add_argument("--secretariat-email", default="")
+    setup.add_argument("--secretariat-phone", default="")
+    setup.add_argument("--channel", default=None, help="Slack-kanalens id")
+
+    mem = top.add_parser("members", help="medlemslisten").add_subparsers(metavar="HANDLING")
+    imp = leaf(mem, "import", "cmd_members_import", "indlæs medlemsliste fra CSV (fra Excel)")
+    imp.add_argument("file")
+    leaf(mem, "list", "cmd_members_list", "vis medlemmerne")
+
+    mtg = top.add_parser("meeting", help="møder").add_subparsers(metavar="HANDLING")
+    create = leaf(mtg, "create", "cmd_meeting_create", "opret et møde")
+    create.add_argument("when", help="fx '18. juni 2026 kl. 15-17'")
+    create.add_argument("--place", default="")
+    create.add_argument("--title", default="")
+    create.add_argument("--case-no", default="")
+    create.add_argument("--doc-no", default="")
+    load = leaf(mtg, "load", "cmd_meeting_load", "indlæs et helt møde fra en YAML-fil")
+    load.add_argument("file")
+    show = leaf(mtg, "show", "cmd_meeting_show", "vis dagsorden og tidsplan")
+    show.add_argument("meeting", nargs="?", default=None, help="mødets nummer (standard: næste)")
+    leaf(mtg, "list", "cmd_meeting_list", "vis alle møder")
+
+    ag = top.add_parser("agenda", help="dagsordenen").add_subparsers(metavar="HANDLING")
+    add = leaf(ag, "add", "cmd_agenda_add", "tilføj et punkt")
+    add.add_argument("--meeting", default=None, help="mødets nummer (standard: næste)")
+    add.add_argument("--title", required=True)
+    add.add_argument("--section", type=int, default=2, help="afsnit 1-4 (standard 2)")
+    add.add_argument("--minutes", default="15", help="planlagt varighed i minutter")
+    add.add_argument("--position", type=int, default=None)
+    add.add_argument("--presenter", default="")
+    add.add_argument("--indstilling", default="")
+    add.add_argument("--sagsbeskrivelse", default="")
+    add.add_argument("--guest", action="append", help="gæst (e-mail eller navn); kan gentages")
+    add.add_argument("--attachment", action="append", help="bilag som NAVN=URL; kan gentages")
+    move = leaf(ag, "move", "cmd_agenda_move", "flyt et punkt")
+    move.add_argument("item", help="punktets nummer, fx 2.b")
+    move.add_argument("--meeting", default=None)
+    move.add_argument("--section", type=int, default=None)
+    move.add_argument("--position", type=int, default=None)
+    rm = leaf(ag, "remove", "cmd_agenda_remove", "fjern et punkt")
+    rm.add_argument("item")
+    rm.add_argument("--meeting", default=None)
+
+    tp = top.add_parser("topic", help="bruttolisten").add_subparsers(metavar="HANDLING")
+    tadd = leaf(tp, "add", "cmd_topic_add", "foreslå et emne")
+    tadd.add_argument("text")
+    tadd.add_argument("--by", required=True, help="forslagsstiller (e-mail eller navn)")
+    tadd.add_argument("--note", default="")
+    tadd.add_argument("--origin", default="", help="hvor emnet blev foreslået")
+    tlist = leaf(tp, "list", "cmd_topic_list", "vis bruttolisten")
+    tlist.add_argument("--all", action="store_true", help="også behandlede og tilbagetrukne")
+    tnote = leaf(tp, "note", "cmd_topic_note", "tilføj en note til et emne")
+    tnote.add_argument("topic")
+    tnote.add_argument("note")
+    tsch = leaf(tp, "schedule", "cmd_topic_schedule", "sæt et emne på et mødes dagsorden")
+    tsch.add_argument("topic")
+    tsch.add_argument("--meeting", default=None)
+    tsch.add_argument("--section", type=int, default=2)
+    tsch.add_argument("--minutes", default="15")
+    tw = leaf(tp, "withdraw", "cmd_topic_withdraw", "træk et emne tilbage")
+    tw.add_argument("topic")
+    tw.add_argument("--reason", default="")
+    return parser
