@@ -120,6 +120,12 @@ TOPIC_EVENT_NAMES = {
     "done": "behandlet",
 }
 
+# --- outbox (bot/outbox.py) ------------------------------------------------------------------
+DELIVERY_FAILED = (
+    "KLU-bot kunne ikke levere en besked ({kind}) til {recipient} trods flere forsøg. "
+    "Fejl: {error}. Kontakt modtageren på anden vis."
+)
+
 # --- plain-text rendering (bot/render.py) -----------------------------------------------------
 AGENDA_HEADER = "{title}"
 AGENDA_WHEN = "Tid: {when}"
