@@ -1,0 +1,182 @@
+"""The outbox: every message, invitation, reminder and e-mail is a row with a unique key.
+
+Enqueueing is idempotent (the key decides); dispatching claims due rows with a lease, so two
+workers never send the same row at once, and a crashed worker's rows are retried after the
+lease. Failures back off exponentially (or as long as Slack's Retry-After says); after
+MAX_ATTEMPTS the row is marked failed and the secretary is told.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot import texts
+from bot.domain import Delivery
+from bot.ports import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+SLACK = "slack"
+EMAIL = "email"
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class TemporaryFailure(Exception):
+    """Try again later (network, 5xx, 429); retry_after in seconds when the server said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class PermanentFailure(Exception):
+    """Sending can never work (unknown channel, invalid address): give up at once."""
+
+
+class Sender(Protocol):
+    """Delivers one outbox row over one channel; returns a result (e.g. a Slack ts)."""
+
+    def send(self, delivery: Delivery) -> str: ...
+
+
+def enqueue(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    channel: str,
+    kind: str,
+    recipient: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """Add a delivery inside the caller's transaction; False when the key was already there."""
+    return uow.outbox.enqueue(
+        Delivery(
+            key=key[:300],
+            channel=channel,
+            kind=kind,
+            recipient=recipient,
+            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            created_at=now,
+            not_before=not_before or now,
+        )
+    )
+
+
+def payload_of(delivery: Delivery) -> dict[str, Any]:
+    """The decoded payload of a delivery."""
+    value = json.loads(delivery.payload)
+    assert isinstance(value, dict)
+    return value
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … capped at one hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatch round did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    keys: list[str] = field(default_factory=list)
+
+
+FailureHook = Callable[[UnitOfWork, Delivery, datetime], None]
+
+
+def worker_id() -> str:
+    """A name for this process in logs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def dispatch_due(
+    uow_factory: Callable[[], UnitOfWork],
+    senders: Mapping[str, Sender],
+    *,
+    now: datetime,
+    limit: int = 100,
+    on_failure: FailureHook | None = None,
+) -> DispatchReport:
+    """Claim due rows, send each once, and record the outcome in its own transaction."""
+    report = DispatchReport()
+    with uow_factory() as uow:
+        claimed = list(uow.outbox.claim_due(now, now + LEASE, limit))
+        uow.commit()
+    for delivery in claimed:
+        sender = senders.get(delivery.channel)
+        if sender is None:
+            continue  # this process cannot send on that channel; the lease lets another
+        try:
+            result = sender.send(delivery)
+        except TemporaryFailure as exc:
+            _record_failure(uow_factory, delivery, now, exc.reason, exc.retry_after, on_failure)
+            report.retried += 1
+        except PermanentFailure as exc:
+            _record_failure(uow_factory, delivery, now, str(exc), None, on_failure, final=True)
+            report.failed += 1
+        else:
+            _record_sent(uow_factory, delivery, now, result)
+            report.sent += 1
+            report.keys.append(delivery.key)
+    return report
+
+
+def _record_sent(
+    uow_factory: Callable[[], UnitOfWork], delivery: Delivery, now: datetime, result: str
+) -> None:
+    with uow_factory() as uow:
+        row = uow.outbox.get(delivery.key)
+        assert row is not None
+        row.status, row.sent_at, row.result, row.claimed_until = SENT, now, result, None
+        row.attempts += 1
+        uow.commit()
+
+
+def _record_failure(
+    uow_factory: Callable[[], UnitOfWork],
+    delivery: Delivery,
+    now: datetime,
+    reason: str,
+    retry_after: float | None,
+    on_failure: FailureHook | None,
+    *,
+    final: bool = False,
+) -> None:
+    with uow_factory() as uow:
+        row = uow.outbox.get(delivery.key)
+        assert row is not None
+        row.attempts += 1
+        row.last_error = reason[:2000]
+        row.claimed_until = None
+        if final or row.attempts >= MAX_ATTEMPTS:
+            row.status = FAILED
+            log.error("delivery %s failed for good: %s", row.key, reason)
+            if on_failure is not None:
+                on_failure(uow, row, now)
+        else:
+            wait = timedelta(seconds=retry_after) if retry_after else backoff(row.attempts)
+            row.not_before = now + wait
+            log.warning("delivery %s failed (attempt %d): %s", row.key, row.attempts, reason)
+        uow.commit()
+
+
+def failure_notice(delivery: Delivery) -> str:
+    """The Danish line the secretary gets about a delivery that failed for good."""
+    return texts.DELIVERY_FAILED.format(
+        kind=delivery.kind, recipient=delivery.recipient, error=delivery.last_error[:300]
+    )

@@ -1,0 +1,99 @@
+"""Sends e-mail outbox rows over SMTP (SMTP_URL, STARTTLS when offered): iMIP invitations
+(RFC 6047) and plain Danish texts."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from urllib.parse import unquote, urlparse
+
+from bot.calendar.imip import build_imip_message
+from bot.domain import Delivery
+from bot.outbox import PermanentFailure, TemporaryFailure, payload_of
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to connect; parsed from smtp://user:pass@host:587 or smtps://…"""
+
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    implicit_tls: bool
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpSettings:
+        """Parse SMTP_URL."""
+        parsed = urlparse(url)
+        if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
+            raise ValueError(f"SMTP_URL must look like smtp://user:pass@host:587, got {url!r}")
+        implicit = parsed.scheme == "smtps"
+        return cls(
+            host=parsed.hostname,
+            port=parsed.port or (465 if implicit else 587),
+            username=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            implicit_tls=implicit,
+        )
+
+
+class SmtpSender:
+    """bot.outbox.Sender for the 'email' channel: one message per recipient."""
+
+    def __init__(self, settings: SmtpSettings, mail_from: str, from_name: str = "KLU-bot") -> None:
+        self.settings = settings
+        self.mail_from = mail_from
+        self.from_name = from_name
+
+    def build(self, delivery: Delivery) -> EmailMessage:
+        """The MIME message for a row (iMIP when the payload carries a calendar)."""
+        p = payload_of(delivery)
+        sender_name = p.get("from_name") or self.from_name
+        if p.get("ics"):
+            return build_imip_message(
+                sender=self.mail_from,
+                sender_name=sender_name,
+                recipient=delivery.recipient,
+                recipient_name=p.get("to_name", ""),
+                subject=p["subject"],
+                text=p["text"],
+                ics=p["ics"].encode("utf-8"),
+                method=p["method"],
+                filename=p.get("filename", "invitation.ics"),
+            )
+        msg = EmailMessage()
+        msg["From"] = formataddr((sender_name, self.mail_from))
+        msg["To"] = formataddr((p.get("to_name", ""), delivery.recipient))
+        msg["Subject"] = p["subject"]
+        msg["Date"] = formatdate(localtime=False)
+        msg["Message-ID"] = make_msgid(domain=self.mail_from.partition("@")[2] or "klu-bot.local")
+        msg.set_content(p["text"])
+        return msg
+
+    def send(self, delivery: Delivery) -> str:
+        message = self.build(delivery)
+        s = self.settings
+        try:
+            if s.implicit_tls:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=20, context=ssl.create_default_context()
+                )
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=20)
+            with smtp:
+                smtp.ehlo()
+                if not s.implicit_tls and smtp.has_extn("starttls"):
+                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.ehlo()
+                if s.username:
+                    smtp.login(s.username, s.password or "")
+                smtp.send_message(message, from_addr=self.mail_from, to_addrs=[delivery.recipient])
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TemporaryFailure(f"smtp: {exc}") from exc
+        return str(message["Message-ID"])

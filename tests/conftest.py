@@ -1,0 +1,93 @@
+"""Shared fixtures: a real database per test (an SQLite file, or PostgreSQL when
+KLU_TEST_DATABASE_URL is set), the container wired as in production, a settable clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.config import Settings
+from bot.usecases import committees, people
+from bot.usecases.meetingfile import load_meeting
+from handlers.bootstrap import Container, bootstrap
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+class FakeClock:
+    """A clock the test moves by hand; always aware."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set_local(self, text_value: str) -> None:
+        """Set the time from a Copenhagen local ISO string."""
+        self.now = datetime.fromisoformat(text_value).replace(tzinfo=CPH)
+
+    def advance(self, **kwargs: float) -> None:
+        self.now = self.now + timedelta(**kwargs)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A fresh, empty database for this test."""
+    pg = os.environ.get("KLU_TEST_DATABASE_URL", "").strip()
+    if pg:
+        _reset_postgres(pg)
+        return pg
+    return f"sqlite:///{tmp_path / 'klu.db'}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """2026-05-01 10:00 in Copenhagen, well before the sample meeting."""
+    return FakeClock(datetime(2026, 5, 1, 10, 0, tzinfo=CPH).astimezone(UTC))
+
+
+@pytest.fixture
+def container(db_url: str, clock: FakeClock) -> Iterator[Container]:
+    """The app's container on the test database, migrated from empty."""
+    c = bootstrap(Settings(database_url=db_url), clock=clock)
+    yield c
+    c.engine.dispose()
+
+
+SAMPLE_COMMITTEE = committees.CommitteeSettings(
+    name="Kommunalt Lægeligt Udvalg",
+    short_name="KLU",
+    organiser_unit="Fjordby Kommune, Sundhed og Omsorg",
+    default_place="Rådhusgade 4, 2. sal, mødelokale 1",
+    secretariat_name="Camilla Juul",
+    secretariat_email="camilla.juul@fjordby.dk",
+    secretariat_phone="+45 99 31 00 42",
+)
+
+
+@pytest.fixture
+def sample(container: Container, clock: FakeClock) -> Container:
+    """The fictional sample committee from examples/: roster of 14 and the June meeting."""
+    committee = committees.setup_committee(container.uow(), SAMPLE_COMMITTEE)
+    people.import_roster(
+        container.uow(), (EXAMPLES / "roster.csv").read_bytes(), today=clock().date()
+    )
+    load_meeting(container.uow(), committee, (EXAMPLES / "meeting.yaml").read_bytes(), now=clock())
+    return container
