@@ -88,7 +88,7 @@ class SlackSender:
             return f"{channel}|{file.get('id', '')}"
         if op == "home":
             self.client.views_publish(user_id=p["user"], view=p["view"])
-            return p["user"]
+            return str(p["user"])
         raise PermanentFailure(f"unknown slack op {op!r}")
 
 
