@@ -258,3 +258,18 @@ class Delivery:
     sent_at: datetime | None = None
     result: str = ""
     id: int | None = None
+
+
+@dataclass(eq=False)
+class MinutesChange:
+    """One correction to approved minutes: who changed which field of which item, and when."""
+
+    meeting_id: int
+    at: datetime
+    field: str
+    old: str = ""
+    new: str = ""
+    item_id: int | None = None
+    actor_id: int | None = None
+    actor_name: str = ""
+    id: int | None = None

@@ -20,6 +20,7 @@ from bot.domain import (
     Meeting,
     MeetingStatus,
     Membership,
+    MinutesChange,
     Person,
     Topic,
     TopicStatus,
@@ -87,6 +88,11 @@ class ActionRepository(Protocol):
     def open_for_committee(self, committee_id: int) -> Sequence[ActionItem]: ...
 
 
+class MinutesChangeRepository(Protocol):
+    def add(self, change: MinutesChange) -> None: ...
+    def for_meeting(self, meeting_id: int) -> Sequence[MinutesChange]: ...
+
+
 class Outbox(Protocol):
     def enqueue(self, delivery: Delivery) -> bool:
         """Add the delivery unless its key exists; True when it was new."""
@@ -113,6 +119,7 @@ class UnitOfWork(Protocol):
     topics: TopicRepository
     attendance: AttendanceRepository
     actions: ActionRepository
+    minutes_changes: MinutesChangeRepository
     outbox: Outbox
     events: EventLog
 

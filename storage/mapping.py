@@ -58,4 +58,5 @@ def start_mappers() -> None:
     )
     m(domain.Attendance, tables.attendance)
     m(domain.ActionItem, tables.action_items)
+    m(domain.MinutesChange, tables.minutes_changes)
     m(domain.Delivery, tables.deliveries)

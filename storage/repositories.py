@@ -20,6 +20,7 @@ from bot.domain import (
     Meeting,
     MeetingStatus,
     Membership,
+    MinutesChange,
     Person,
     Topic,
     TopicStatus,
@@ -191,6 +192,16 @@ class ActionRepo(_Repo):
             .where(m.committee_id == committee_id, a.status == ActionStatus.OPEN.value)
             .order_by(a.due, a.id)
         )
+        return self.session.scalars(stmt).all()
+
+
+class MinutesChangeRepo(_Repo):
+    def add(self, change: MinutesChange) -> None:
+        self.session.add(change)
+
+    def for_meeting(self, meeting_id: int) -> Sequence[MinutesChange]:
+        c = tables.minutes_changes.c
+        stmt = select(MinutesChange).where(c.meeting_id == meeting_id).order_by(c.at, c.id)
         return self.session.scalars(stmt).all()
 
 

@@ -186,6 +186,21 @@ action_items = Table(
     Column("status", StrEnumType(ActionStatus), nullable=False),
 )
 
+# Corrections to approved minutes: who changed which field of which item, and when.
+minutes_changes = Table(
+    "minutes_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("item_id", ForeignKey("agenda_items.id", ondelete="SET NULL")),
+    Column("at", UTCDateTime, nullable=False),
+    Column("field", String(50), nullable=False),
+    Column("old", Text, nullable=False),
+    Column("new", Text, nullable=False),
+    Column("actor_id", ForeignKey("people.id")),
+    Column("actor_name", String(200), nullable=False),
+)
+
 deliveries = Table(
     "deliveries",
     metadata,

@@ -21,6 +21,7 @@ class SqlAlchemyUnitOfWork:
     topics: ports.TopicRepository
     attendance: ports.AttendanceRepository
     actions: ports.ActionRepository
+    minutes_changes: ports.MinutesChangeRepository
     outbox: ports.Outbox
     events: ports.EventLog
 
@@ -44,6 +45,7 @@ class SqlAlchemyUnitOfWork:
         self.topics = r.TopicRepo(session)
         self.attendance = r.AttendanceRepo(session)
         self.actions = r.ActionRepo(session)
+        self.minutes_changes = r.MinutesChangeRepo(session)
         self.outbox = r.OutboxRepo(session)
         self.events = r.EventLogRepo(session)
         return self
