@@ -1,0 +1,82 @@
+"""Guests for one agenda item: people from the roster, Slack users, or bare e-mail addresses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot import texts
+from bot.domain import AgendaItem, Person
+from bot.errors import InputError
+from bot.ports import UnitOfWork
+from bot.roster import is_valid_email
+from bot.usecases.agenda import NewItem, add_item_in
+from bot.usecases.meetings import get_meeting
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True)
+class GuestRef:
+    """A guest as the secretary names them: an e-mail, maybe a name and a Slack user id."""
+
+    email: str
+    name: str = ""
+    slack_user_id: str | None = None
+
+
+def parse_guest_emails(text: str) -> list[GuestRef]:
+    """E-mail addresses separated by commas, semicolons, spaces or new lines."""
+    found: list[GuestRef] = []
+    bad: list[str] = []
+    for part in _SEPARATORS.split(text or ""):
+        part = part.strip().strip("<>").strip()
+        if not part:
+            continue
+        if is_valid_email(part.lower()):
+            found.append(GuestRef(email=part.lower()))
+        else:
+            bad.append(part)
+    if bad:
+        raise InputError(texts.GUEST_BAD_EMAILS.format(emails=", ".join(bad)))
+    return found
+
+
+def _name_from_email(email: str) -> str:
+    local = email.split("@", 1)[0]
+    words = [w for w in re.split(r"[._\-]+", local) if w]
+    return " ".join(w.capitalize() for w in words) or email
+
+
+def ensure_guest(uow: UnitOfWork, ref: GuestRef) -> Person:
+    """The person behind a guest reference, created (and linked to Slack) when unknown."""
+    person = uow.people.by_slack_id(ref.slack_user_id) if ref.slack_user_id else None
+    email = ref.email.strip().lower()
+    if person is None and email:
+        person = uow.people.by_email(email)
+    if person is None:
+        if not email or not is_valid_email(email):
+            raise InputError(texts.GUEST_NO_EMAIL.format(name=ref.name or ref.slack_user_id))
+        person = Person(name=ref.name.strip() or _name_from_email(email), email=email)
+        uow.people.add(person)
+    if ref.slack_user_id and not person.slack_user_id:
+        person.slack_user_id = ref.slack_user_id
+    uow.flush()
+    return person
+
+
+def add_item_with_guests(
+    uow: UnitOfWork, meeting_id: int, spec: NewItem, guests: Sequence[GuestRef]
+) -> AgendaItem:
+    """Add an item whose guests may be new people; all of it, or nothing."""
+    with uow:
+        meeting = get_meeting(uow, meeting_id)
+        emails: list[str] = list(spec.guests)
+        for ref in guests:
+            person = ensure_guest(uow, ref)
+            if person.email:
+                emails.append(person.email)
+        item = add_item_in(uow, meeting, replace(spec, guests=tuple(emails)))
+        uow.commit()
+        return item
