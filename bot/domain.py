@@ -273,3 +273,30 @@ class MinutesChange:
     actor_id: int | None = None
     actor_name: str = ""
     id: int | None = None
+
+
+@dataclass(eq=False)
+class CalendarCopy:
+    """What one person last received for one meeting's calendar event (their own copy)."""
+
+    meeting_id: int
+    person_id: int
+    uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    location: str = ""
+    slots: str = ""
+    cancelled: bool = False
+    sent_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class CalendarSync:
+    """A meeting's pending calendar changes: edits bump version; the sync catches up later."""
+
+    meeting_id: int
+    version: int
+    synced_version: int
+    changed_at: datetime | None

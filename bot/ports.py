@@ -14,6 +14,8 @@ from typing import Protocol, Self
 from bot.domain import (
     ActionItem,
     AgendaItem,
+    CalendarCopy,
+    CalendarSync,
     Attendance,
     Committee,
     Delivery,
@@ -93,6 +95,19 @@ class MinutesChangeRepository(Protocol):
     def for_meeting(self, meeting_id: int) -> Sequence[MinutesChange]: ...
 
 
+class CalendarRepository(Protocol):
+    def copies(self, meeting_id: int) -> Sequence[CalendarCopy]: ...
+    def add_copy(self, copy: CalendarCopy) -> None: ...
+    def mark_changed(self, meeting_id: int, now: datetime | None) -> None:
+        """Record an edit (debounced by the sync); now=None lets the sync stamp the time."""
+        ...
+
+    def pending(self) -> Sequence[CalendarSync]: ...
+    def state(self, meeting_id: int) -> CalendarSync | None: ...
+    def stamp(self, meeting_id: int, now: datetime) -> None: ...
+    def mark_synced(self, meeting_id: int, version: int) -> None: ...
+
+
 class Outbox(Protocol):
     def enqueue(self, delivery: Delivery) -> bool:
         """Add the delivery unless its key exists; True when it was new."""
@@ -120,6 +135,7 @@ class UnitOfWork(Protocol):
     attendance: AttendanceRepository
     actions: ActionRepository
     minutes_changes: MinutesChangeRepository
+    calendar: CalendarRepository
     outbox: Outbox
     events: EventLog
 

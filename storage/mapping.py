@@ -59,4 +59,5 @@ def start_mappers() -> None:
     m(domain.Attendance, tables.attendance)
     m(domain.ActionItem, tables.action_items)
     m(domain.MinutesChange, tables.minutes_changes)
+    m(domain.CalendarCopy, tables.calendar_copies)
     m(domain.Delivery, tables.deliveries)

@@ -15,6 +15,8 @@ from bot.domain import (
     ActionStatus,
     AgendaItem,
     Attendance,
+    CalendarCopy,
+    CalendarSync,
     Committee,
     Delivery,
     Meeting,
@@ -203,6 +205,71 @@ class MinutesChangeRepo(_Repo):
         c = tables.minutes_changes.c
         stmt = select(MinutesChange).where(c.meeting_id == meeting_id).order_by(c.at, c.id)
         return self.session.scalars(stmt).all()
+
+
+class CalendarRepo(_Repo):
+    def copies(self, meeting_id: int) -> Sequence[CalendarCopy]:
+        c = tables.calendar_copies.c
+        stmt = select(CalendarCopy).where(c.meeting_id == meeting_id).order_by(c.person_id)
+        return self.session.scalars(stmt).all()
+
+    def add_copy(self, copy: CalendarCopy) -> None:
+        self.session.add(copy)
+
+    def mark_changed(self, meeting_id: int, now: datetime | None) -> None:
+        """Bump the version by one UPDATE (no lost increments); insert the row the first time."""
+        t = tables.calendar_syncs
+        values: dict[str, Any] = {"version": t.c.version + 1}
+        if now is not None:
+            values["changed_at"] = now
+        result = self.session.execute(update(t).where(t.c.meeting_id == meeting_id).values(values))
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            return
+        try:
+            with self.session.begin_nested():
+                self.session.execute(
+                    t.insert().values(
+                        meeting_id=meeting_id, version=1, synced_version=0, changed_at=now
+                    )
+                )
+        except IntegrityError:  # another writer inserted it meanwhile
+            self.session.execute(update(t).where(t.c.meeting_id == meeting_id).values(values))
+
+    def pending(self) -> Sequence[CalendarSync]:
+        t = tables.calendar_syncs
+        rows = self.session.execute(
+            select(t).where(t.c.version > t.c.synced_version).order_by(t.c.meeting_id)
+        ).all()
+        return [CalendarSync(r.meeting_id, r.version, r.synced_version, r.changed_at) for r in rows]
+
+    def state(self, meeting_id: int) -> CalendarSync | None:
+        t = tables.calendar_syncs
+        r = self.session.execute(select(t).where(t.c.meeting_id == meeting_id)).first()
+        if r is None:
+            return None
+        return CalendarSync(r.meeting_id, r.version, r.synced_version, r.changed_at)
+
+    def stamp(self, meeting_id: int, now: datetime) -> None:
+        t = tables.calendar_syncs
+        self.session.execute(
+            update(t)
+            .where(t.c.meeting_id == meeting_id, t.c.changed_at.is_(None))
+            .values(changed_at=now)
+        )
+
+    def mark_synced(self, meeting_id: int, version: int) -> None:
+        """Caught up to version; the quiet-time clock restarts only with the next edit."""
+        t = tables.calendar_syncs
+        self.session.execute(
+            update(t)
+            .where(t.c.meeting_id == meeting_id, t.c.synced_version < version)
+            .values(synced_version=version)
+        )
+        self.session.execute(
+            update(t)
+            .where(t.c.meeting_id == meeting_id, t.c.version == version)
+            .values(changed_at=None)
+        )
 
 
 class OutboxRepo(_Repo):

@@ -201,6 +201,34 @@ minutes_changes = Table(
     Column("actor_name", String(200), nullable=False),
 )
 
+# What each person last received for a meeting's calendar event (bot/usecases/invitations.py).
+calendar_copies = Table(
+    "calendar_copies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("people.id"), nullable=False, index=True),
+    Column("uid", String(300), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False),
+    Column("location", String(300), nullable=False),
+    Column("slots", Text, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("meeting_id", "person_id", name="uq_calendar_copies_meeting_person"),
+)
+
+# Debounce of calendar updates: edits bump version, the sync sends once it is quiet.
+calendar_syncs = Table(
+    "calendar_syncs",
+    metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("synced_version", Integer, nullable=False),
+    Column("changed_at", UTCDateTime),
+)
+
 deliveries = Table(
     "deliveries",
     metadata,
@@ -227,4 +255,17 @@ processed_events = Table(
     Column("event_id", String(100), primary_key=True),
     Column("received_at", UTCDateTime, nullable=False),
     Column("handled", Boolean, nullable=False),
+)
+
+# Per-committee reminder settings the secretary changed; a missing row means the default.
+reminder_settings = Table(
+    "reminder_settings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", ForeignKey("committees.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("at_time", String(5), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    UniqueConstraint("committee_id", "kind", name="uq_reminder_settings_committee_kind"),
 )

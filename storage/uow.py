@@ -22,6 +22,7 @@ class SqlAlchemyUnitOfWork:
     attendance: ports.AttendanceRepository
     actions: ports.ActionRepository
     minutes_changes: ports.MinutesChangeRepository
+    calendar: ports.CalendarRepository
     outbox: ports.Outbox
     events: ports.EventLog
 
@@ -46,6 +47,7 @@ class SqlAlchemyUnitOfWork:
         self.attendance = r.AttendanceRepo(session)
         self.actions = r.ActionRepo(session)
         self.minutes_changes = r.MinutesChangeRepo(session)
+        self.calendar = r.CalendarRepo(session)
         self.outbox = r.OutboxRepo(session)
         self.events = r.EventLogRepo(session)
         return self
