@@ -345,3 +345,133 @@ CALENDAR_BODY_CANCEL = (
     "Venlig hilsen\n"
     "{organizer}\n"
 )
+
+# --- minutes and decision summaries (bot/usecases/minutes*.py, bot/minutes_*.py) -------------
+MINUTES_NOT_HELD = (
+    "Mødet er ikke holdt endnu ({when}). Referatet kan skrives, når mødet er begyndt."
+)
+MINUTES_CANCELLED = "Mødet er aflyst, så der skrives ikke referat."
+MINUTES_UNKNOWN_OUTCOME = (
+    "»{value}« er ikke et udfald. Brug godkendt, drøftet, efterretning eller udskudt."
+)
+MINUTES_BAD_ACTION = (
+    "Handlingen »{value}« skal skrives som »tovholder|opgave|frist«, "
+    "fx »Anne Vestergaard|Kontakt PPR|1/9-2026« (fristen kan udelades)."
+)
+MINUTES_ACTION_TASK_EMPTY = "Handlingen »{value}« mangler en opgave."
+MINUTES_PERSON_TWICE = "{name} står mere end én gang i fremmødet ({statuses})."
+MINUTES_NOTHING_TO_APPROVE = "Mødet har ingen punkter, så der er intet referat at godkende."
+MINUTES_NOT_APPROVED = "Referatet for mødet er ikke godkendt endnu."
+MINUTES_FIELD_REFERAT = "Referatet"
+MINUTES_FIELD_BESLUTNING = "Beslutningen"
+MINUTES_FIELD_NEXT = "Næste møde"
+MINUTES_FIELD_NAMES = {
+    "referat": "referatet",
+    "beslutning": "beslutningen",
+    "outcome": "udfaldet",
+    "actions": "handlingerne",
+    "next_meeting_note": "næste møde",
+}
+MINUTES_APPROVE_ACTION = "godkende referater"
+MINUTES_RECORD_ACTION = "skrive referat"
+MINUTES_IMPORT_NOT_UTF8 = "Referatfilen skal være en tekstfil gemt som UTF-8."
+MINUTES_IMPORT_NOTHING = (
+    "Der blev ikke fundet nogen punkter i filen. Punkterne skal stå som fx »2. a. Titel« "
+    "efterfulgt af »Beslutning:«."
+)
+MINUTES_IMPORTED = "Referatet er indlæst for punkt {numbers}."
+MINUTES_IMPORT_UNMATCHED = (
+    "Disse punkter fra filen findes ikke på dagsordenen og blev sprunget over: {numbers}."
+)
+MINUTES_RECORDED = "Referatet for punkt {number} er gemt."
+MINUTES_ATTENDANCE_SAVED = "Fremmødet er gemt: {came} mødt, {regrets} afbud, {no_show} ej mødt."
+MINUTES_APPROVED = (
+    "Referatet for mødet {date} er godkendt. Beslutningsreferatet sendes til kanalen{dms}."
+)
+MINUTES_APPROVED_DMS = " og til {count} med afbud"
+MINUTES_ALREADY_APPROVED = "Referatet for mødet {date} var allerede godkendt; intet er sendt igen."
+MINUTES_CARRIED = "Udskudte punkter er sat på mødet {date}: {titles}."
+MINUTES_NO_CHANNEL = " (udvalget har ingen Slack-kanal, så intet er sendt dertil)"
+MINUTES_EXPORTED = "Referatet er gemt i {path}."
+MINUTES_BAD_FORMAT = "Formatet »{value}« kendes ikke. Brug md, html eller pdf."
+MINUTES_CHANGED_NOTE = "Rettet {when} af {who}: {fields}."
+MINUTES_CARRY_NOTE = "Udskudt fra mødet {date} (punkt {number})."
+# The summary (Slack mrkdwn; user text is escaped before it is put in)
+SUMMARY_TITLE = "Beslutningsreferat: {title}"
+SUMMARY_WHEN = "*Tid:* {when}"
+SUMMARY_PLACE = "*Sted:* {place}"
+SUMMARY_PARTICIPANTS = "*Deltagere*"
+SUMMARY_SIDE = "• _{side}:_ {names}"
+SUMMARY_GUESTS = "• _Gæster:_ {names}"
+SUMMARY_REGRETS = "*Afbud:* {names}"
+SUMMARY_NO_SHOW = "*Ej mødt:* {names}"
+SUMMARY_DECISIONS = "*Beslutninger*"
+SUMMARY_ITEM = "*{number} {title}*"
+SUMMARY_ACTIONS = "*Aftalte handlinger*"
+SUMMARY_ACTION = "• {owner}: {task}{due}"
+SUMMARY_ACTION_DUE = " (frist {date})"
+SUMMARY_NO_OWNER = "Uden tovholder"
+SUMMARY_NEXT = "*Næste møde:* {note}"
+SUMMARY_CORRECTED = "_Rettet {when}._"
+SUMMARY_FULL_MINUTES = "Det fulde referat er vedhæftet som PDF."
+SUMMARY_DM_INTRO = "Du meldte afbud til mødet, så her er beslutningsreferatet:"
+SUMMARY_EMAIL_SUBJECT = "Beslutningsreferat: {title} {date}"
+SUMMARY_FILE_TITLE = "Referat {title} {date}"
+SUMMARY_NO_DECISION = "(Intet referat)"
+# The minutes document (Markdown, HTML, PDF), laid out like the municipality's minutes
+DOC_REFERAT = "Referat"
+DOC_PARTICIPANTS = "Deltagere"
+DOC_GUESTS = "Gæster"
+DOC_REGRETS = "Afbud"
+DOC_NO_SHOW = "Ej mødt"
+DOC_NONE = "Ingen"
+DOC_SECRETARIAT = "Sekretariat: {name}{contact}"
+DOC_CASE = "Sagsnr./Dok.nr.: {case_no} / {doc_no}"
+DOC_WHEN = "Tid: {when}"
+DOC_PLACE = "Sted: {place}"
+DOC_CONTENTS = "Indholdsfortegnelse"
+DOC_PRESENTER = "{presenter} præsenterer punktet."
+DOC_ITEM_GUESTS = "Gæster under punktet: {names}"
+DOC_INDSTILLING = "Indstilling"
+DOC_SAGSBESKRIVELSE = "Sagsbeskrivelse"
+DOC_BESLUTNING = "Beslutning"
+DOC_BILAG = "Bilag"
+DOC_ACTIONS = "Aftalte handlinger"
+DOC_FOLLOWUP = "Opfølgning på aftalte handlinger"
+DOC_FOLLOWUP_LINE = "{owner}: {task}{due} (aftalt {date}, punkt {number})"
+DOC_NEXT_MEETING = "Næste møde"
+DOC_CHANGES = "Rettelser efter godkendelse"
+DOC_CHANGE_LINE = "{when}: {who} rettede {field} under punkt {number}"
+DOC_PAGE = "Side {page}"
+# Slack: /klu referat, the modal, search
+MINUTES_SLACK_HEADER = "Referat for {title}, {date}"
+MINUTES_SLACK_WRITE = "Skriv referat"
+MINUTES_SLACK_EDIT = "Ret referat"
+MINUTES_SLACK_APPROVE = "Godkend og send referat"
+MINUTES_SLACK_EMPTY_ITEM = "_Intet referat endnu_"
+MINUTES_SLACK_MODAL_TITLE = "Referat {number}"
+MINUTES_SLACK_SAVE = "Gem"
+MINUTES_SLACK_CANCEL = "Annuller"
+MINUTES_SLACK_REFERAT_LABEL = "Referat (punktopstilling)"
+MINUTES_SLACK_BESLUTNING_LABEL = "Beslutning"
+MINUTES_SLACK_OUTCOME_LABEL = "Udfald"
+MINUTES_SLACK_ACTIONS_LABEL = "Aftalte handlinger"
+MINUTES_SLACK_ACTIONS_HINT = (
+    "Én pr. linje: tovholder|opgave|frist, fx Anne Vestergaard|Kontakt PPR|1/9-2026"
+)
+MINUTES_SLACK_USAGE = (
+    "Brug: /klu referat [mødenr.] viser punkterne med knapper; "
+    "/klu referat send [mødenr.] godkender og sender beslutningsreferatet."
+)
+MINUTES_SLACK_SAVED = "Referatet for punkt {number} er gemt."
+MINUTES_SLACK_ITEM_GONE = "Punktet findes ikke længere på dagsordenen."
+SEARCH_USAGE = "Skriv et søgeord, fx: /klu søg lægeerklæring"
+SEARCH_NONE = "Ingen tidligere beslutninger eller emner matcher »{query}«."
+SEARCH_HEADER = "Resultater for »{query}« (nyeste først):"
+SEARCH_ITEM_HIT = "• {date}, punkt {number} {title}: {text}"
+SEARCH_TOPIC_HIT = "• Emne #{id} ({status}, foreslået {date}): {text}"
+SEARCH_MORE = "… og {count} flere."
+ACTION_REMINDER = (
+    "Påmindelse: du er tovholder på »{task}« fra mødet {date} i {committee}. Fristen er {due}."
+)
+ACTION_REMINDER_SUBJECT = "Påmindelse: {task} (frist {due})"

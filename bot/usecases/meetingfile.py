@@ -13,7 +13,7 @@ from bot.domain import Committee, Meeting, Person, Section
 from bot.errors import InputError
 from bot.ports import UnitOfWork
 from bot.usecases.agenda import NewItem, build_item, check_section, insert_item
-from bot.usecases.meetings import DEFAULT_ITEMS, NewMeeting, build_meeting
+from bot.usecases.meetings import DEFAULT_ITEMS, NewMeeting, build_meeting, carry_postponed
 from bot.validation import clean_text
 
 ITEM_KEYS = {
@@ -141,5 +141,7 @@ def load_meeting(uow: UnitOfWork, committee: Committee, data: bytes, *, now: dat
         for spec in sorted([*defaults, *specs], key=lambda s: s.section):
             insert_item(meeting, build_item(uow, spec), None)
         uow.meetings.add(meeting)
+        uow.flush()
+        carry_postponed(uow, committee)
         uow.commit()
     return meeting

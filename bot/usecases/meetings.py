@@ -75,8 +75,17 @@ def create_meeting(
     meeting = build_meeting(committee, spec, now=now)
     with uow:
         uow.meetings.add(meeting)
+        uow.flush()
+        carry_postponed(uow, committee)
         uow.commit()
     return meeting
+
+
+def carry_postponed(uow: UnitOfWork, committee: Committee) -> None:
+    """Bring postponed items of approved minutes onto the new meeting (idempotent)."""
+    from bot.usecases.carryover import carry_forward  # late: carryover builds on this module
+
+    carry_forward(uow, committee)
 
 
 def get_meeting(uow: UnitOfWork, meeting_id: int) -> Meeting:

@@ -1,0 +1,101 @@
+"""The decision summary posted to the committee channel (Slack mrkdwn, user text escaped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import texts
+from bot.domain import AttendanceStatus
+from bot.minutes_model import (
+    MinutesRecord,
+    action_text,
+    by_side,
+    guest_labels,
+    label,
+    outcome_text,
+    participants,
+)
+from bot.timeparse import format_date, format_span
+from bot.timeplan import item_number, ordered_items
+
+SECTION_LIMIT = 2900  # Slack allows 3000 characters per section text
+
+
+def escape(text: str) -> str:
+    """Escape &, < and > so user text never becomes a mention or a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def meeting_date(record: MinutesRecord) -> str:
+    """'18. juni 2026'."""
+    return format_date(record.meeting.starts_at.astimezone(record.tz).date())
+
+
+def summary_parts(record: MinutesRecord) -> tuple[str, list[str]]:
+    """The title and the summary's paragraphs (each becomes one section block)."""
+    m = record.meeting
+    title = texts.SUMMARY_TITLE.format(title=m.title)
+    head = [texts.SUMMARY_WHEN.format(when=format_span(m.starts_at, m.ends_at, record.tz))]
+    if m.place:
+        head.append(texts.SUMMARY_PLACE.format(place=escape(m.place)))
+    parts = ["\n".join(head)]
+    people = [texts.SUMMARY_PARTICIPANTS]
+    for side, names in by_side(participants(record)):
+        people.append(texts.SUMMARY_SIDE.format(side=escape(side), names=escape(", ".join(names))))
+    guests = guest_labels(record)
+    if guests:
+        people.append(texts.SUMMARY_GUESTS.format(names=escape("; ".join(guests))))
+    regrets = [label(p) for p in record.with_status(AttendanceStatus.REGRETS)]
+    if regrets:
+        people.append(texts.SUMMARY_REGRETS.format(names=escape(", ".join(regrets))))
+    no_shows = [label(p) for p in record.with_status(AttendanceStatus.NO_SHOW)]
+    if no_shows:
+        people.append(texts.SUMMARY_NO_SHOW.format(names=escape(", ".join(no_shows))))
+    parts.append("\n".join(people))
+    parts.append(texts.SUMMARY_DECISIONS)
+    for item in ordered_items(m):
+        decision = item.beslutning or outcome_text(item) or texts.SUMMARY_NO_DECISION
+        if item.beslutning and item.outcome and outcome_text(item) not in item.beslutning:
+            decision = f"{outcome_text(item)}. {item.beslutning}"
+        heading = texts.SUMMARY_ITEM.format(number=item_number(m, item), title=escape(item.title))
+        parts.append(_clip(f"{heading}\n{escape(decision)}"))
+    if record.actions:
+        lines = [texts.SUMMARY_ACTIONS]
+        for action in record.actions:
+            owner, task, due = action_text(action)
+            lines.append(
+                texts.SUMMARY_ACTION.format(owner=escape(owner), task=escape(task), due=due)
+            )
+        parts.append(_clip("\n".join(lines)))
+    if m.next_meeting_note:
+        parts.append(texts.SUMMARY_NEXT.format(note=escape(m.next_meeting_note)))
+    if record.changes:
+        last = record.changes[-1].at.astimezone(record.tz).date()
+        parts.append(texts.SUMMARY_CORRECTED.format(when=format_date(last)))
+    return title, parts
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= SECTION_LIMIT else text[: SECTION_LIMIT - 1] + "…"
+
+
+def summary_text(record: MinutesRecord) -> str:
+    """The whole summary as one mrkdwn text (notification fallback, DMs and e-mail)."""
+    title, parts = summary_parts(record)
+    return "\n\n".join([f"*{escape(title)}*", *parts])
+
+
+def summary_blocks(record: MinutesRecord) -> list[dict[str, Any]]:
+    """Block Kit: a header and one section per paragraph (Slack allows 50 blocks)."""
+    title, parts = summary_parts(record)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}}
+    ]
+    for part in parts[:48]:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": part}})
+    return blocks
+
+
+def summary_message(record: MinutesRecord) -> dict[str, Any]:
+    """The text and blocks of the summary message."""
+    return {"text": summary_text(record)[:39000], "blocks": summary_blocks(record)}

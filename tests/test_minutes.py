@@ -1,0 +1,309 @@
+"""Recording, approving and carrying forward minutes on the sample meeting (use cases, real DB)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot import outbox
+from bot.domain import MeetingStatus, Outcome, TopicStatus
+from bot.errors import ConflictError, InputError
+from bot.timeplan import find_item
+from bot.usecases import committees, people
+from bot.usecases.approve import approve_minutes
+from bot.usecases.meetings import NewMeeting, create_meeting
+from bot.usecases.minutes import (
+    ItemMinutes,
+    NewAction,
+    record_item,
+    set_attendance,
+    set_next_meeting_note,
+)
+from bot.usecases.topics import NewTopic, propose_topic, schedule_topic
+from handlers.bootstrap import Container
+from tests.conftest import FakeClock
+
+MEETING = 1
+
+
+def _committee(c: Container):  # type: ignore[no-untyped-def]
+    with c.uow() as uow:
+        return committees.find_committee(uow, None)
+
+
+def _person(c: Container, email: str):  # type: ignore[no-untyped-def]
+    with c.uow() as uow:
+        return people.find_person(uow, email)
+
+
+def record_sample(c: Container) -> None:
+    """The minutes of the sample meeting: decisions, one postponed item, actions, attendance."""
+    committee = _committee(c)
+    secretary = _person(c, "camilla.juul@fjordby.dk")
+    now = c.clock()
+
+    def rec(ref: str, spec: ItemMinutes) -> None:
+        record_item(c.uow(), committee, MEETING, ref, spec, actor=secretary, now=now)
+
+    rec("1", ItemMinutes(outcome="godkendt"))
+    rec(
+        "2.a",
+        ItemMinutes(
+            referat="- Opbakning til kommissoriet\n- KLU modtager afrapportering",
+            beslutning="Punktet blev drøftet. Der var opbakning til kommissoriet.",
+            outcome="drøftet",
+            actions=(NewAction("Thomas Bach", "Sende kommissoriet til høring", "1/9-2026"),),
+        ),
+    )
+    rec("2.b", ItemMinutes(beslutning="Vejledningen blev godkendt.", outcome="godkendt"))
+    rec(
+        "2.c",
+        ItemMinutes(
+            beslutning="Sagen drøftedes. PPR afsøger en digital løsning.",
+            outcome="droeftet",
+            actions=(
+                NewAction("ida.norgaard@fjordby.dk", "Afsøge digital fremsendelse", "2026-10-01"),
+            ),
+        ),
+    )
+    rec("2.d", ItemMinutes(beslutning="Oplægsholder var forhindret.", outcome="udskudt"))
+    rec("2.e", ItemMinutes(outcome="taget_til_efterretning"))
+    rec(
+        "3.a",
+        ItemMinutes(
+            outcome="efterretning", beslutning="Orienteringen blev taget til efterretning."
+        ),
+    )
+    rec("3.b", ItemMinutes(beslutning="Orienteringen blev drøftet.", outcome="drøftet"))
+    rec("4", ItemMinutes(referat="Kontakt læge-app'en undersøges."))
+    set_attendance(
+        c.uow(),
+        committee,
+        MEETING,
+        regrets=["sofie.brandt@plo-fjordby.dk", "maria.skov@fjordby.dk"],
+        no_show=["lars.mikkelsen@plo-fjordby.dk"],
+        now=now,
+    )
+    set_next_meeting_note(
+        c.uow(),
+        committee,
+        MEETING,
+        "Næste møde afholdes 17. september kl. 15-17",
+        actor=secretary,
+        now=now,
+    )
+
+
+@pytest.fixture
+def held(sample: Container, clock: FakeClock) -> Container:
+    """The sample meeting is over; the committee has a Slack channel."""
+    with sample.uow() as uow:
+        committee = committees.find_committee(uow, None)
+        assert committee.id is not None
+    committees.bind_channel(sample.uow(), committee.id, "C0KLU")
+    clock.set_local("2026-06-18T17:30")
+    return sample
+
+
+def test_minutes_cannot_be_written_before_the_meeting(sample: Container) -> None:
+    with pytest.raises(ConflictError, match="ikke holdt endnu"):
+        record_item(
+            sample.uow(),
+            _committee(sample),
+            MEETING,
+            "2.a",
+            ItemMinutes(beslutning="x"),
+            actor=None,
+            now=sample.clock(),
+        )
+
+
+def test_bad_outcome_and_action_are_refused_in_danish(held: Container) -> None:
+    committee = _committee(held)
+    with pytest.raises(InputError, match="ikke et udfald"):
+        record_item(
+            held.uow(),
+            committee,
+            MEETING,
+            "2.a",
+            ItemMinutes(outcome="vedtaget"),
+            actor=None,
+            now=held.clock(),
+        )
+    with pytest.raises(InputError, match=r"gyldig dato|forstod ikke|ikke en gyldig"):
+        record_item(
+            held.uow(),
+            committee,
+            MEETING,
+            "2.a",
+            ItemMinutes(actions=(NewAction("Thomas Bach", "x", "32/13"),)),
+            actor=None,
+            now=held.clock(),
+        )
+
+
+def test_approving_posts_one_summary_with_every_decision_regrets_and_actions(
+    held: Container,
+) -> None:
+    record_sample(held)
+    committee = _committee(held)
+    result = approve_minutes(held.uow(), committee, MEETING, actor=None, now=held.clock())
+    assert result.posted and not result.already
+    assert result.regrets_sent == 2
+    with held.uow() as uow:
+        post = uow.outbox.get(f"minutes-summary:{MEETING}")
+        assert post is not None
+        payload = outbox.payload_of(post)
+        meeting = uow.meetings.get(MEETING)
+        assert meeting is not None and meeting.status == MeetingStatus.MINUTES_APPROVED
+    assert payload["op"] == "post" and payload["channel"] == "C0KLU"
+    text = payload["text"]
+    for expected in (
+        "18. juni 2026",
+        "Rådhusgade 4",
+        "Der var opbakning til kommissoriet",
+        "Vejledningen blev godkendt",
+        "PPR afsøger en digital løsning",
+        "Punktet udskydes til kommende møde",
+        "Orienteringen blev taget til efterretning",
+        "Sofie Brandt",
+        "Maria Skov",
+        "Lars Mikkelsen",
+        "Thomas Bach: Sende kommissoriet til høring (frist 1. september 2026)",
+        "Ida Nørgaard: Afsøge digital fremsendelse (frist 1. oktober 2026)",
+        "Næste møde afholdes 17. september",
+    ):
+        assert expected in text, expected
+    regrets_part = text.split("*Afbud:*")[1].split("\n")[0]
+    assert "Sofie Brandt" in regrets_part and "Lars" not in regrets_part
+    blocks = payload["blocks"]
+    assert blocks[0]["type"] == "header" and len(blocks) <= 50
+
+    again = approve_minutes(held.uow(), committee, MEETING, actor=None, now=held.clock())
+    assert again.already and not again.posted and again.regrets_sent == 0
+
+
+def test_postponed_item_is_on_the_next_agenda_exactly_once(held: Container) -> None:
+    record_sample(held)
+    committee = _committee(held)
+    approve_minutes(held.uow(), committee, MEETING, actor=None, now=held.clock())
+    nxt = create_meeting(
+        held.uow(), committee, NewMeeting(when="17. september 2026 kl. 15-17"), now=held.clock()
+    )
+    approve_minutes(held.uow(), committee, MEETING, actor=None, now=held.clock())
+    create_meeting(
+        held.uow(), committee, NewMeeting(when="10. december 2026 kl. 15-17"), now=held.clock()
+    )
+    with held.uow() as uow:
+        old = uow.meetings.get(MEETING)
+        new = uow.meetings.get(nxt.id or 0)
+        later = [
+            m
+            for m in uow.meetings.for_committee(committee.id or 0)
+            if m.id not in (MEETING, nxt.id)
+        ]
+    assert old is not None and new is not None
+    origin = find_item(old, "2.d")
+    copies = [i for i in new.items if i.postponed_from_id == origin.id]
+    assert len(copies) == 1
+    copy = copies[0]
+    assert copy.title == origin.title and copy.presenter == "Ole Thomsen"
+    assert [g.person_id for g in copy.guests] == [g.person_id for g in origin.guests]
+    assert "Udskudt fra mødet 18. juni 2026 (punkt 2.d)" in copy.sagsbeskrivelse
+    assert copy.outcome is None and copy.section == 2
+    assert not any(i.postponed_from_id for m in later for i in m.items)
+    assert origin.outcome == Outcome.POSTPONED  # the old minutes stay as they were
+    assert sum(1 for i in old.items) == 9
+
+
+def test_next_meeting_existing_before_approval_gets_the_item(held: Container) -> None:
+    committee = _committee(held)
+    nxt = create_meeting(
+        held.uow(), committee, NewMeeting(when="17. september 2026 kl. 15-17"), now=held.clock()
+    )
+    record_sample(held)
+    result = approve_minutes(held.uow(), committee, MEETING, actor=None, now=held.clock())
+    assert [m.id for _, m in result.carried] == [nxt.id]
+
+
+def test_topics_are_done_unless_their_item_was_postponed(
+    sample: Container, clock: FakeClock
+) -> None:
+    committee = _committee(sample)
+    proposer = _person(sample, "henrik.lund@plo-fjordby.dk")
+    done = propose_topic(sample.uow(), committee, proposer, NewTopic("Hjemmebesøg"), now=clock())
+    later = propose_topic(sample.uow(), committee, proposer, NewTopic("Sårpleje"), now=clock())
+    for topic in (done, later):
+        schedule_topic(sample.uow(), committee, topic.id or 0, MEETING, actor=None, now=clock())
+    clock.set_local("2026-06-18T17:30")
+    record_item(
+        sample.uow(),
+        committee,
+        MEETING,
+        "2.f",
+        ItemMinutes(outcome="drøftet"),
+        actor=None,
+        now=clock(),
+    )
+    record_item(
+        sample.uow(),
+        committee,
+        MEETING,
+        "2.g",
+        ItemMinutes(outcome="udskudt"),
+        actor=None,
+        now=clock(),
+    )
+    approve_minutes(sample.uow(), committee, MEETING, actor=None, now=clock())
+    with sample.uow() as uow:
+        assert uow.topics.get(done.id or 0).status == TopicStatus.DONE  # type: ignore[union-attr]
+        assert uow.topics.get(later.id or 0).status == TopicStatus.SCHEDULED  # type: ignore[union-attr]
+
+
+def test_correction_after_posting_updates_the_message_and_is_logged(held: Container) -> None:
+    record_sample(held)
+    committee = _committee(held)
+    secretary = _person(held, "camilla.juul@fjordby.dk")
+    approve_minutes(held.uow(), committee, MEETING, actor=None, now=held.clock())
+    # before it is sent, a correction rewrites the pending post
+    record_item(
+        held.uow(),
+        committee,
+        MEETING,
+        "2.b",
+        ItemMinutes(beslutning="Godkendt med rettelser."),
+        actor=secretary,
+        now=held.clock(),
+    )
+    with held.uow() as uow:
+        post = uow.outbox.get(f"minutes-summary:{MEETING}")
+        assert post is not None
+        assert "Godkendt med rettelser." in outbox.payload_of(post)["text"]
+        post.status, post.result = outbox.SENT, "C0KLU|1718000000.000100"
+        uow.commit()
+    held.clock.advance(hours=1)  # type: ignore[attr-defined]
+    record_item(
+        held.uow(),
+        committee,
+        MEETING,
+        "2.b",
+        ItemMinutes(beslutning="Godkendt uden rettelser."),
+        actor=secretary,
+        now=held.clock(),
+    )
+    with held.uow() as uow:
+        changes = uow.minutes_changes.for_meeting(MEETING)
+        update = uow.outbox.get(
+            f"minutes-summary:{MEETING}".replace("summary", "summary-update") + ":2"
+        )
+    assert [c.field for c in changes] == ["beslutning", "beslutning"]
+    assert (
+        changes[-1].old == "Godkendt med rettelser."
+        and changes[-1].new == "Godkendt uden rettelser."
+    )
+    assert changes[-1].actor_name == "Camilla Juul"
+    assert update is not None
+    payload = json.loads(update.payload)
+    assert payload["op"] == "update" and payload["ts"] == "1718000000.000100"
+    assert "Godkendt uden rettelser." in payload["text"]
