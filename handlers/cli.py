@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.config import DEFAULT_TIMEZONE, ConfigError, load_settings
+from bot.config import DEFAULT_TIMEZONE, ConfigError, load_settings, require
 from bot.errors import InputError, KluError
 from bot.ports import Clock
 from bot.render import agenda_text, topics_text
@@ -18,6 +18,7 @@ from bot.timeparse import format_span, parse_local_datetime
 from bot.usecases import agenda, committees, meetingfile, meetings, people, topics
 from handlers.bootstrap import Container, bootstrap, system_clock
 from handlers.cli_parser import build
+from handlers.cli_slack import cmd_serve, cmd_socket  # noqa: F401 (found in globals())
 
 log = logging.getLogger("klu-bot")
 Handler = Callable[[argparse.Namespace, Container], str]
@@ -247,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = load_settings()
+        require(settings, getattr(args, "requires", ()))
         container = bootstrap(settings, clock=_clock(args))
         output = args.handler(args, container)
     except ConfigError as exc:

@@ -1,17 +1,20 @@
 """Sends Slack outbox rows through the real Web API client (slack_sdk), after the ack.
 
 Payload operations: post (channel message), dm (opens the DM first), upload (a file into a
-DM, files_upload_v2), update (chat.update of an earlier post), home (views.publish).
+DM, files_upload_v2), update (chat.update of an earlier post), home (views.publish),
+respond (POST to an interaction's response_url).
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.domain import Delivery
 from bot.outbox import PermanentFailure, TemporaryFailure, payload_of
@@ -76,20 +79,34 @@ class SlackSender:
             response = self.client.chat_update(channel=p["channel"], ts=p["ts"], **message)
             return f"{response['channel']}|{response['ts']}"
         if op == "upload":
-            channel = self.open_dm(p["user"])
+            # into a channel when given, else a DM; binary files travel base64 in content_b64
+            channel = p.get("channel") or self.open_dm(p["user"])
+            content = base64.b64decode(p["content_b64"]) if "content_b64" in p else p["content"]
             response = self.client.files_upload_v2(
                 channel=channel,
-                content=p["content"],
+                content=content,
                 filename=p["filename"],
                 title=p.get("title") or p["filename"],
                 initial_comment=p.get("initial_comment"),
             )
             file = response.get("file") or {}
             return f"{channel}|{file.get('id', '')}"
+        if op == "respond":
+            return _respond(p["url"], p["message"])
         if op == "home":
             self.client.views_publish(user_id=p["user"], view=p["view"])
             return str(p["user"])
         raise PermanentFailure(f"unknown slack op {op!r}")
+
+
+def _respond(url: str, message: dict[str, Any]) -> str:
+    """POST to an interaction's response_url (valid 30 min, 5 uses)."""
+    response = WebhookClient(url, timeout=10).send_dict(message)
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TemporaryFailure(f"response_url http {response.status_code}")
+    if response.status_code >= 400:
+        raise PermanentFailure(f"response_url http {response.status_code} {response.body}")
+    return "respond"
 
 
 def _classify(exc: SlackApiError) -> Exception:

@@ -1,0 +1,101 @@
+"""The Bolt app: one App, the listener modules, and one place that answers errors.
+
+Listener contract (for parts B, C, D): each module in LISTENERS exposes
+`register(app: slack_bolt.App, deps: handlers.slack.deps.SlackDeps) -> None` and registers
+its listeners there. `/klu` verbs are added with
+`handlers.slack.commands.register_subcommand(verb, handler, usage=..., help=...)`.
+Listeners ack quickly: answer a slash command with the ack body itself, and send everything
+else through the outbox (handlers.slack.outgoing.send_later / respond_later). Domain errors
+(bot.errors.KluError) may simply be raised: `_on_error` below answers them in Danish.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+
+from bot import texts
+from bot.errors import KluError
+from handlers.bootstrap import Container
+from handlers.slack.blocks import message
+from handlers.slack.deps import Background, NoBackground, SlackDeps
+from handlers.slack.outgoing import respond_later
+from handlers.slack.sender import make_client
+
+log = logging.getLogger(__name__)
+INTERACTIVE_TIMEOUT = 2
+
+# Listener modules, each with register(app, deps). Add yours as one more line.
+LISTENERS = [
+    "handlers.slack.commands",
+    "handlers.slack.topics",
+    "handlers.slack.home",
+    "handlers.slack.secretary",
+]
+
+
+def create_app(
+    container: Container, client: WebClient | None = None, background: Background | None = None
+) -> App:
+    """The Bolt app over the container; signatures are checked with SLACK_SIGNING_SECRET."""
+    settings = container.settings
+    client = client or make_client(settings.slack_bot_token, settings.slack_api_url)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        process_before_response=True,
+        token_verification_enabled=False,
+    )
+    interactive = make_client(client.token or "", client.base_url, timeout=INTERACTIVE_TIMEOUT)
+    deps = SlackDeps(container, client, interactive, background or NoBackground())
+    app.use(_request_id)
+    app.error(_on_error(deps))
+    for name in LISTENERS:
+        importlib.import_module(name).register(app, deps)
+    return app
+
+
+def _request_id(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
+    """Give every request an id for the logs (Slack's event id or trigger id when there is)."""
+    context["request_id"] = str(
+        body.get("event_id") or body.get("trigger_id") or uuid.uuid4().hex[:12]
+    )
+    next()
+
+
+def _first_input(body: dict[str, Any]) -> str | None:
+    for block in (body.get("view") or {}).get("blocks") or []:
+        if block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return None
+
+
+def _on_error(deps: SlackDeps) -> Callable[..., BoltResponse]:
+    def handle(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
+        request_id = str(request.context.get("request_id") or "-")
+        if isinstance(error, KluError):
+            text = error.message
+        else:
+            log.error("request %s failed", request_id, exc_info=error)
+            text = texts.SLACK_ERROR_REF.format(
+                message=texts.UNEXPECTED_ERROR, request_id=request_id
+            )
+        if "command" in body:
+            return BoltResponse(status=200, body=message(text))
+        kind = body.get("type")
+        block = _first_input(body) if kind == "view_submission" else None
+        if block is not None:
+            return BoltResponse(
+                status=200, body={"response_action": "errors", "errors": {block: text}}
+            )
+        if kind == "block_actions":
+            respond_later(deps, body, message(text), key=f"error:{request_id}", replace=False)
+        return BoltResponse(status=200, body="")
+
+    return handle

@@ -1,0 +1,112 @@
+"""`/klu <verb> <rest>`: one grammar (bot.commands), one dispatch table that parts extend.
+
+A subcommand handler takes a CommandRequest and returns the message body that is the ack
+itself (ephemeral unless it says otherwise), so the answer costs no Web API call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot import texts
+from bot.commands import HELP, parse_command, verb_key
+from bot.usecases.identity import Caller
+from bot.usecases.overview import meeting_brief
+from handlers.slack import views
+from handlers.slack.deps import SlackDeps
+from handlers.slack.identity import caller_for, is_direct
+
+Reply = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    """One `/klu` invocation: the verb's argument text and the Slack fields around it."""
+
+    deps: SlackDeps
+    body: dict[str, Any]
+    verb: str
+    rest: str
+    request_id: str
+
+    @property
+    def user_id(self) -> str:
+        return str(self.body.get("user_id") or "")
+
+    @property
+    def channel_id(self) -> str:
+        return str(self.body.get("channel_id") or "")
+
+    @property
+    def trigger_id(self) -> str:
+        return str(self.body.get("trigger_id") or "")
+
+    @property
+    def direct(self) -> bool:
+        return is_direct(self.channel_id, self.body.get("channel_name"))
+
+    def caller(self) -> Caller:
+        """The roster person behind the command and the committee it is about."""
+        return caller_for(self.deps, self.user_id, self.channel_id, direct=self.direct)
+
+
+Handler = Callable[[CommandRequest], Reply]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """A verb's handler and its line in the help."""
+
+    handler: Handler
+    usage: str
+    help: str
+
+
+_SUBCOMMANDS: dict[str, Subcommand] = {}
+
+
+def register_subcommand(verb: str, handler: Handler, *, usage: str = "", help: str = "") -> None:
+    """Add (or replace) a `/klu` verb; `usage`/`help` go into `/klu hjælp` when given."""
+    _SUBCOMMANDS[verb_key(verb)] = Subcommand(handler, usage, help)
+
+
+def help_entries() -> list[tuple[str, str]]:
+    """(usage, help) for every documented verb, in registration order."""
+    return [(s.usage, s.help) for s in _SUBCOMMANDS.values() if s.usage]
+
+
+def help_reply(request: CommandRequest | None = None, prefix: str = "") -> Reply:
+    """The command list."""
+    return views.help_message(help_entries(), prefix)
+
+
+def next_meeting_reply(request: CommandRequest) -> Reply:
+    """`/klu næste`: the next meeting with place, agenda and time plan."""
+    c = request.deps.container
+    return views.meeting_message(meeting_brief(c.uow(), request.caller(), c.clock()))
+
+
+def handle_command(deps: SlackDeps, body: dict[str, Any], request_id: str) -> Reply:
+    """Parse the text and run the verb's handler; unknown verbs get the help."""
+    command = parse_command(body.get("text"))
+    sub = _SUBCOMMANDS.get(command.verb)
+    if sub is None:
+        typed = str(body.get("text") or "").split(maxsplit=1)[0]
+        return help_reply(prefix=texts.SLACK_UNKNOWN_COMMAND.format(verb=typed[:50]))
+    return sub.handler(CommandRequest(deps, body, command.verb, command.rest, request_id))
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """The /klu command and the built-in verbs (hjælp, næste)."""
+    register_subcommand(HELP, help_reply, usage=texts.SLACK_USAGE_HELP, help=texts.SLACK_HELP_HELP)
+    register_subcommand(
+        "næste", next_meeting_reply, usage=texts.SLACK_USAGE_NEXT, help=texts.SLACK_HELP_NEXT
+    )
+
+    @app.command("/klu")
+    def klu(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack(handle_command(deps, body, str(context.get("request_id") or "")))

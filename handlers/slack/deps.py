@@ -1,0 +1,46 @@
+"""What every listener module receives in `register(app, deps)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from slack_sdk import WebClient
+
+from handlers.bootstrap import Container
+
+
+class Background(Protocol):
+    """The web process's background worker (handlers/slack/worker.py)."""
+
+    def notify(self) -> None:
+        """Something was enqueued: dispatch the outbox now rather than at the next tick."""
+        ...
+
+    def link_user(self, user_id: str) -> None:
+        """Try to link this Slack user to the roster by e-mail, in the background."""
+        ...
+
+
+class NoBackground:
+    """For processes without a worker: rows wait in the outbox for one that has."""
+
+    def notify(self) -> None:
+        """Do nothing."""
+
+    def link_user(self, user_id: str) -> None:
+        """Do nothing."""
+
+
+@dataclass(frozen=True)
+class SlackDeps:
+    """The container, Web API clients, and the background worker.
+
+    `interactive` has a short timeout: it is for the few calls that must happen inside the
+    request (views.open with a trigger_id). Everything else goes through the outbox.
+    """
+
+    container: Container
+    client: WebClient
+    interactive: WebClient
+    background: Background

@@ -1,0 +1,113 @@
+"""The web process's background thread: dispatches the outbox and links Slack users.
+
+It wakes when a request enqueued something (notify()), and every few seconds anyway, so rows
+from other processes and retries go out too. Several gunicorn workers may each run one: the
+outbox's leases keep them from sending a row twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from queue import Empty, SimpleQueue
+
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.outbox import EMAIL, SLACK, Sender, dispatch_due
+from handlers.bootstrap import Container
+from handlers.mail import SmtpSender, SmtpSettings
+from handlers.slack.identity import Linker
+from handlers.slack.sender import SlackSender
+
+log = logging.getLogger(__name__)
+
+
+def build_senders(settings: Settings, client: WebClient) -> dict[str, Sender]:
+    """Slack always; e-mail too when SMTP_URL is set."""
+    senders: dict[str, Sender] = {SLACK: SlackSender(client)}
+    if settings.smtp_url:
+        mail_from = settings.mail_from or "klu-bot@localhost"
+        senders[EMAIL] = SmtpSender(SmtpSettings.from_url(settings.smtp_url), mail_from)
+    return senders
+
+
+class OutboxWorker:
+    """One daemon thread; start() after fork (gunicorn), stop() on shutdown."""
+
+    def __init__(
+        self,
+        container: Container,
+        senders: Mapping[str, Sender],
+        linker: Linker | None = None,
+        *,
+        interval: float = 5.0,
+        link_every: float | None = 600.0,
+    ) -> None:
+        self.container = container
+        self.senders = senders
+        self.linker = linker
+        self.interval = interval
+        self.link_every = link_every
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._link_requests: SimpleQueue[str] = SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def notify(self) -> None:
+        """Wake the thread now."""
+        self._wake.set()
+
+    def link_user(self, user_id: str) -> None:
+        """Queue a Slack user for linking by e-mail and wake the thread."""
+        if user_id:
+            self._link_requests.put(user_id)
+            self._wake.set()
+
+    def start(self) -> None:
+        """Start the thread (idempotent)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="klu-outbox", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the thread and wait for it."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def run_once(self) -> int:
+        """Link queued users, then send what is due; how many rows were sent."""
+        self._link_queued()
+        sent = 0
+        while not self._stop.is_set():
+            report = dispatch_due(self.container.uow, self.senders, now=self.container.clock())
+            sent += report.sent
+            if report.sent + report.retried + report.failed == 0:
+                break
+        return sent
+
+    def _link_queued(self) -> None:
+        while self.linker is not None:
+            try:
+                user_id = self._link_requests.get_nowait()
+            except Empty:
+                return
+            self.linker.link_user(user_id)
+
+    def _run(self) -> None:
+        next_link = time.monotonic()
+        while not self._stop.is_set():
+            try:
+                if self.linker and self.link_every is not None and time.monotonic() >= next_link:
+                    next_link = time.monotonic() + self.link_every
+                    self.linker.link_all()
+                self.run_once()
+            except Exception:
+                log.exception("outbox worker round failed")
+            self._wake.wait(self.interval)
+            self._wake.clear()
