@@ -1,0 +1,260 @@
+"""Block Kit modals and messages for the secretary: committee, meeting, agenda items."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.domain import AgendaItem, Committee, Meeting, Person
+from bot.timeparse import format_span, format_time
+from bot.timeplan import time_plan
+from handlers.slack.blocks import (
+    MODAL_TITLE,
+    VIEW_BLOCKS,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    fit,
+    option,
+    overflow,
+    plain,
+    section,
+)
+
+Block = dict[str, Any]
+View = dict[str, Any]
+
+SETUP_VIEW = "klu_sec_setup"
+MEETING_VIEW = "klu_sec_meeting"
+ITEM_VIEW = "klu_sec_item"
+MOVE_VIEW = "klu_sec_move"
+REMOVE_VIEW = "klu_sec_remove"
+DONE_VIEW = "klu_sec_done"
+ITEM_MENU = "klu_sec_item_menu"
+ADD_ITEM_BUTTON = "klu_sec_add_item"
+LABEL_TEXT = 2000
+PLACEHOLDER_TEXT = 150
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool) -> Block:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, LABEL_TEXT),
+        "optional": optional,
+        "element": element,
+    }
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str = "",
+    optional: bool = False,
+    multiline: bool = False,
+    hint: str = "",
+    placeholder: str = "",
+) -> Block:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value"}
+    if multiline:
+        element["multiline"] = True
+    if initial:
+        element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = plain(placeholder, PLACEHOLDER_TEXT)
+    block = _input(block_id, label, element, optional=optional)
+    if hint:
+        block["hint"] = plain(hint, LABEL_TEXT)
+    return block
+
+
+def _select(
+    block_id: str, label: str, options: Sequence[tuple[str, str]], initial: str | None
+) -> Block:
+    opts = [option(text, value) for text, value in options]
+    element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": opts}
+    chosen = [o for o in opts if o["value"] == initial]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return _input(block_id, label, element, optional=False)
+
+
+def _modal(callback_id: str, title: str, blocks: list[Block], meta: Mapping[str, Any]) -> View:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, MODAL_TITLE),
+        "submit": plain(texts.SEC_SUBMIT, MODAL_TITLE),
+        "close": plain(texts.SEC_CANCEL, MODAL_TITLE),
+        "private_metadata": json.dumps(dict(meta)),
+        "blocks": blocks,
+    }
+
+
+def _sections() -> list[tuple[str, str]]:
+    return [(f"{n}. {title}", str(n)) for n, title in texts.SECTION_TITLES.items()]
+
+
+def setup_modal(committee: Committee | None, channel_id: str, name: str = "") -> View:
+    """Name, short name, default place and hours; binds the channel on submit."""
+    c = committee
+    blocks = [
+        _text_input("name", texts.SEC_LABEL_NAME, initial=c.name if c else name),
+        _text_input("short_name", texts.SEC_LABEL_SHORT, initial=c.short_name if c else ""),
+        _text_input(
+            "place", texts.SEC_LABEL_PLACE, initial=c.default_place if c else "", optional=True
+        ),
+        _text_input("start", texts.SEC_LABEL_START, initial=c.default_start if c else "15:00"),
+        _text_input("end", texts.SEC_LABEL_END, initial=c.default_end if c else "17:00"),
+    ]
+    return _modal(SETUP_VIEW, texts.SEC_SETUP_TITLE, blocks, {"channel": channel_id})
+
+
+def meeting_modal(committee: Committee) -> View:
+    """When (Danish free text), place, title, case and document numbers."""
+    blocks = [
+        _text_input(
+            "when",
+            texts.SEC_LABEL_WHEN,
+            hint=texts.SEC_HINT_WHEN,
+            placeholder=texts.SEC_PLACEHOLDER_WHEN,
+        ),
+        _text_input("place", texts.SEC_LABEL_PLACE, initial=committee.default_place, optional=True),
+        _text_input(
+            "title",
+            texts.SEC_LABEL_TITLE,
+            optional=True,
+            placeholder=texts.DEFAULT_MEETING_TITLE.format(name=committee.name),
+        ),
+        _text_input("case_no", texts.SEC_LABEL_CASE_NO, optional=True),
+        _text_input("doc_no", texts.SEC_LABEL_DOC_NO, optional=True),
+    ]
+    return _modal(MEETING_VIEW, texts.SEC_MEETING_TITLE, blocks, {"committee": committee.id})
+
+
+def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
+    """'#3 torsdag 17. september 2026 kl. 15:00–17:00' for selects."""
+    return f"#{meeting.id} {format_span(meeting.starts_at, meeting.ends_at, tz)}"
+
+
+def item_modal(committee: Committee, meetings: Sequence[Meeting], meeting_id: int | None) -> View:
+    """Add an item: meeting, section, title, minutes, presenter, guests, indstilling."""
+    tz = ZoneInfo(committee.timezone)
+    meeting_options = [(meeting_label(m, tz), str(m.id)) for m in meetings]
+    initial = str(meeting_id) if meeting_id is not None else meeting_options[0][1]
+    users = {"type": "multi_users_select", "action_id": "value"}
+    blocks = [
+        _select("meeting", texts.SEC_LABEL_MEETING, meeting_options, initial),
+        _select("section", texts.SEC_LABEL_SECTION, _sections(), "2"),
+        _text_input("title", texts.SEC_LABEL_ITEM_TITLE),
+        _text_input("minutes", texts.SEC_LABEL_MINUTES, initial="15"),
+        _text_input("presenter", texts.SEC_LABEL_PRESENTER, optional=True),
+        _input("guests_slack", texts.SEC_LABEL_GUESTS_SLACK, users, optional=True),
+        _text_input(
+            "guests_email",
+            texts.SEC_LABEL_GUESTS_EMAIL,
+            optional=True,
+            multiline=True,
+            hint=texts.SEC_HINT_GUESTS_EMAIL,
+        ),
+        _text_input("indstilling", texts.SEC_LABEL_INDSTILLING, optional=True, multiline=True),
+    ]
+    return _modal(ITEM_VIEW, texts.SEC_ITEM_TITLE, blocks, {"committee": committee.id})
+
+
+def move_modal(meeting: Meeting, item: AgendaItem, number: str) -> View:
+    """Choose the item's new section and (optionally) its place in it."""
+    heading = texts.SEC_ITEM_HEADING.format(number=number, title=escape(item.title))
+    blocks = [
+        section(heading),
+        _select("section", texts.SEC_LABEL_SECTION, _sections(), str(item.section)),
+        _text_input(
+            "position", texts.SEC_LABEL_POSITION, optional=True, hint=texts.SEC_HINT_POSITION
+        ),
+    ]
+    return _modal(MOVE_VIEW, texts.SEC_MOVE_TITLE, blocks, {"meeting": meeting.id, "item": item.id})
+
+
+def remove_modal(meeting: Meeting, item: AgendaItem, number: str) -> View:
+    """Ask before removing an item."""
+    question = texts.SEC_REMOVE_CONFIRM.format(number=number, title=escape(item.title))
+    meta = {"meeting": meeting.id, "item": item.id}
+    view = _modal(REMOVE_VIEW, texts.SEC_REMOVE_TITLE, [section(question)], meta)
+    view["submit"] = plain(texts.SEC_REMOVE_SUBMIT, MODAL_TITLE)
+    return view
+
+
+def done_view(title: str, message: str, blocks: Sequence[Block]) -> View:
+    """The modal after a change: what happened, then the agenda as it is now."""
+    return {
+        "type": "modal",
+        "callback_id": DONE_VIEW,
+        "title": plain(title, MODAL_TITLE),
+        "close": plain(texts.SEC_CLOSE, MODAL_TITLE),
+        "blocks": fit([section(escape(message)), divider(), *blocks], VIEW_BLOCKS),
+    }
+
+
+def agenda_blocks(
+    meeting: Meeting, committee: Committee, people: Mapping[int, Person], *, editable: bool
+) -> list[Block]:
+    """The agenda with its time plan; for the secretary each item gets a Flyt/Fjern menu."""
+    tz = ZoneInfo(committee.timezone)
+    plan = time_plan(meeting)
+    when = format_span(meeting.starts_at, meeting.ends_at, tz)
+    head = f"*{escape(meeting.title)}* (#{meeting.id})\n{escape(when)}"
+    if meeting.place:
+        head += f"\n{escape(meeting.place)}"
+    blocks: list[Block] = [section(head)]
+    current = 0
+    for slot in plan.slots:
+        if slot.item.section != current:
+            current = slot.item.section
+            blocks.append(context(f"*{current}. {escape(texts.SECTION_TITLES[current])}*"))
+        span = f"{format_time(slot.start, tz)}–{format_time(slot.end, tz)}"
+        blocks.append(_item_block(meeting, slot.item, slot.number, people, editable, span))
+    if not plan.slots:
+        blocks.append(section(escape(texts.AGENDA_NO_ITEMS)))
+    if plan.overrun:
+        minutes = int(plan.overrun.total_seconds() // 60)
+        end = format_time(meeting.ends_at, tz)
+        blocks.append(
+            section(":warning: " + escape(texts.AGENDA_OVERRUN.format(minutes=minutes, end=end)))
+        )
+    if editable:
+        add = button(texts.SEC_ADD_ITEM_BUTTON, ADD_ITEM_BUTTON, str(meeting.id))
+        blocks.append(actions([add]))
+    return blocks
+
+
+def _item_block(
+    meeting: Meeting,
+    item: AgendaItem,
+    number: str,
+    people: Mapping[int, Person],
+    editable: bool,
+    span: str,
+) -> Block:
+    lines = [f"`{span}` *{escape(number)}* {escape(item.title)} ({item.planned_minutes} min.)"]
+    if item.presenter:
+        lines.append(escape(texts.AGENDA_PRESENTER.format(presenter=item.presenter).strip()))
+    names = [people[g.person_id].name for g in item.guests if g.person_id in people]
+    if names:
+        lines.append(escape(texts.AGENDA_GUESTS.format(guests=", ".join(names)).strip()))
+    menu = None
+    if editable and item.id is not None:
+        ref = f"{meeting.id}:{item.id}"
+        menu = overflow(
+            ITEM_MENU,
+            [
+                option(texts.SEC_MENU_MOVE, f"move:{ref}"),
+                option(texts.SEC_MENU_REMOVE, f"remove:{ref}"),
+            ],
+        )
+    return section("\n".join(lines), menu)
