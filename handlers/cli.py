@@ -18,6 +18,11 @@ from bot.timeparse import format_span, parse_local_datetime
 from bot.usecases import agenda, committees, meetingfile, meetings, people, topics
 from handlers.bootstrap import Container, bootstrap, system_clock
 from handlers.cli_parser import build
+from handlers.cli_reminders import (  # noqa: F401 (found in globals())
+    cmd_clock,
+    cmd_reminders_set,
+    cmd_reminders_show,
+)
 from handlers.cli_slack import cmd_serve, cmd_socket  # noqa: F401 (found in globals())
 
 log = logging.getLogger("klu-bot")
