@@ -626,6 +626,16 @@ ACTION_REMINDER = (
     "Påmindelse: du er tovholder på »{task}« fra mødet {date} i {committee}. Fristen er {due}."
 )
 ACTION_REMINDER_SUBJECT = "Påmindelse: {task} (frist {due})"
+MINUTES_NO_HELD_MEETING = "Der er ikke holdt noget møde endnu, som der kan skrives referat til."
+MINUTES_SLACK_NO_OUTCOME = "Intet udfald"
+MINUTES_SLACK_NEXT_LABEL = "Næste møde (under Eventuelt)"
+MINUTES_SLACK_USAGE_REFERAT = "/klu referat [mødenr.] · /klu referat send [mødenr.]"
+MINUTES_SLACK_HELP_REFERAT = (
+    "skriv referat pr. punkt, og godkend og send beslutningsreferatet (sekretariatet)"
+)
+SEARCH_USAGE_LINE = "/klu søg <ord>"
+SEARCH_HELP = "find tidligere beslutninger og emner"
+MINUTES_SLACK_MODAL_ERROR = "Referatet kunne ikke gemmes: {message}"
 
 # --- Slack app (handlers/slack: commands, bruttoliste, App Home) -------------------------------
 SLACK_CONTACT_FALLBACK = "sekretariatet"
