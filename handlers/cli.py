@@ -184,7 +184,7 @@ def cmd_agenda_move(args: argparse.Namespace, c: Container) -> str:
 
 def cmd_agenda_remove(args: argparse.Namespace, c: Container) -> str:
     meeting_id = _meeting_id(c, args.committee, args.meeting)
-    agenda.remove_item(c.uow(), meeting_id, args.item)
+    agenda.remove_item(c.uow(), meeting_id, args.item, now=c.clock())
     return _show(c, args.committee, meeting_id)
 
 

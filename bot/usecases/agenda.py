@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot import texts
-from bot.domain import AgendaItem, Attachment, ItemGuest, Meeting, Section, TopicStatus
+from bot.domain import (
+    AgendaItem,
+    Attachment,
+    ItemGuest,
+    Meeting,
+    Section,
+    TopicEvent,
+    TopicStatus,
+)
 from bot.errors import InputError
 from bot.ports import UnitOfWork
 from bot.timeplan import find_item, section_items
@@ -128,7 +137,9 @@ def move_item(
         return item
 
 
-def remove_item(uow: UnitOfWork, meeting_id: int, ref: str) -> AgendaItem:
+def remove_item(
+    uow: UnitOfWork, meeting_id: int, ref: str, *, now: datetime | None = None
+) -> AgendaItem:
     """Remove an item; a topic it carried goes back to the bruttoliste as open."""
     with uow:
         meeting = get_meeting(uow, meeting_id)
@@ -139,6 +150,8 @@ def remove_item(uow: UnitOfWork, meeting_id: int, ref: str) -> AgendaItem:
         topic = uow.topics.get(item.topic_id) if item.topic_id is not None else None
         if topic is not None and topic.status == TopicStatus.SCHEDULED:
             topic.status = TopicStatus.OPEN
+            if now is not None:
+                topic.events.append(TopicEvent(at=now, kind="unscheduled", detail=str(meeting_id)))
         uow.commit()
         return item
 
