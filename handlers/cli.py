@@ -17,12 +17,14 @@ from bot.render import agenda_text, topics_text
 from bot.timeparse import format_span, parse_local_datetime
 from bot.usecases import agenda, committees, meetingfile, meetings, people, topics
 from handlers.bootstrap import Container, bootstrap, system_clock
-from handlers.cli_parser import build
-from handlers.cli_reminders import (  # noqa: F401 (found in globals())
-    cmd_clock,
-    cmd_reminders_set,
-    cmd_reminders_show,
+from handlers.cli_invitations import (  # noqa: F401 (the parser finds handlers in globals())
+    cmd_agenda_minutes,
+    cmd_invitations_send,
+    cmd_invitations_sync,
+    cmd_meeting_cancel,
+    cmd_meeting_move,
 )
+from handlers.cli_parser import build
 from handlers.cli_slack import cmd_serve, cmd_socket  # noqa: F401 (found in globals())
 
 log = logging.getLogger("klu-bot")
@@ -167,7 +169,7 @@ def cmd_agenda_add(args: argparse.Namespace, c: Container) -> str:
         attachments=attachments,
         position=args.position,
     )
-    agenda.add_item(c.uow(), meeting_id, spec)
+    agenda.add_item(c.uow(), meeting_id, spec, now=c.clock())
     return _show(c, args.committee, meeting_id)
 
 
@@ -178,13 +180,20 @@ def _attachment(text: str) -> tuple[str, str]:
 
 def cmd_agenda_move(args: argparse.Namespace, c: Container) -> str:
     meeting_id = _meeting_id(c, args.committee, args.meeting)
-    agenda.move_item(c.uow(), meeting_id, args.item, section=args.section, position=args.position)
+    agenda.move_item(
+        c.uow(),
+        meeting_id,
+        args.item,
+        section=args.section,
+        position=args.position,
+        now=c.clock(),
+    )
     return _show(c, args.committee, meeting_id)
 
 
 def cmd_agenda_remove(args: argparse.Namespace, c: Container) -> str:
     meeting_id = _meeting_id(c, args.committee, args.meeting)
-    agenda.remove_item(c.uow(), meeting_id, args.item, now=c.clock())
+    agenda.remove_item(c.uow(), meeting_id, args.item)
     return _show(c, args.committee, meeting_id)
 
 

@@ -55,6 +55,12 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     show = leaf(mtg, "show", "cmd_meeting_show", "vis dagsorden og tidsplan")
     show.add_argument("meeting", nargs="?", default=None, help="mødets nummer (standard: næste)")
     leaf(mtg, "list", "cmd_meeting_list", "vis alle møder")
+    mmove = leaf(mtg, "move", "cmd_meeting_move", "flyt et møde (opdaterer invitationerne)")
+    mmove.add_argument("meeting", help="mødets nummer")
+    mmove.add_argument("when", help="fx '19. juni 2026 kl. 14-16'; tom tekst beholder tiden")
+    mmove.add_argument("--place", default="", help="nyt mødested")
+    mcancel = leaf(mtg, "cancel", "cmd_meeting_cancel", "aflys et møde (sender aflysninger)")
+    mcancel.add_argument("meeting", help="mødets nummer")
 
     ag = top.add_parser("agenda", help="dagsordenen").add_subparsers(metavar="HANDLING")
     add = leaf(ag, "add", "cmd_agenda_add", "tilføj et punkt")
@@ -73,6 +79,10 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     move.add_argument("--meeting", default=None)
     move.add_argument("--section", type=int, default=None)
     move.add_argument("--position", type=int, default=None)
+    amin = leaf(ag, "minutes", "cmd_agenda_minutes", "ret et punkts varighed i tidsplanen")
+    amin.add_argument("item", help="punktets nummer, fx 2.b")
+    amin.add_argument("minutes", help="minutter")
+    amin.add_argument("--meeting", default=None)
     rm = leaf(ag, "remove", "cmd_agenda_remove", "fjern et punkt")
     rm.add_argument("item")
     rm.add_argument("--meeting", default=None)
@@ -117,4 +127,10 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     onoff.add_argument("--off", action="store_true", help="slå påmindelsen fra")
     onoff.add_argument("--on", action="store_true", help="slå påmindelsen til igen")
     add_backup_commands(top, leaf)
+    inv = top.add_parser("invitations", help="kalenderinvitationer").add_subparsers(
+        metavar="HANDLING"
+    )
+    isend = leaf(inv, "send", "cmd_invitations_send", "send indkaldelse (Slack og e-mail)")
+    isend.add_argument("--meeting", default=None, help="mødets nummer (standard: næste)")
+    leaf(inv, "sync", "cmd_invitations_sync", "send ventende opdateringer og udsendelser nu")
     return parser

@@ -6,18 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
-from bot.domain import (
-    AgendaItem,
-    Attachment,
-    ItemGuest,
-    Meeting,
-    Section,
-    TopicEvent,
-    TopicStatus,
-)
+from bot.domain import AgendaItem, Attachment, ItemGuest, Meeting, Section, TopicStatus
 from bot.errors import InputError
 from bot.ports import UnitOfWork
 from bot.timeplan import find_item, section_items
+from bot.usecases.invitations import note_change
 from bot.usecases.meetings import ensure_editable, get_meeting
 from bot.usecases.people import find_person
 from bot.validation import clean_text, optional_text, parse_minutes
@@ -104,24 +97,35 @@ def build_item(uow: UnitOfWork, spec: NewItem) -> AgendaItem:
     return item
 
 
-def add_item_in(uow: UnitOfWork, meeting: Meeting, spec: NewItem) -> AgendaItem:
+def add_item_in(
+    uow: UnitOfWork, meeting: Meeting, spec: NewItem, *, now: datetime | None = None
+) -> AgendaItem:
     """Add an item to a loaded meeting inside an open unit of work (no commit)."""
     ensure_editable(meeting)
     item = build_item(uow, spec)
     insert_item(meeting, item, spec.position)
+    note_change(uow, meeting, now)
     return item
 
 
-def add_item(uow: UnitOfWork, meeting_id: int, spec: NewItem) -> AgendaItem:
+def add_item(
+    uow: UnitOfWork, meeting_id: int, spec: NewItem, *, now: datetime | None = None
+) -> AgendaItem:
     """Add an item to a section (at the end, or at a position); letters are recomputed."""
     with uow:
-        item = add_item_in(uow, get_meeting(uow, meeting_id), spec)
+        item = add_item_in(uow, get_meeting(uow, meeting_id), spec, now=now)
         uow.commit()
         return item
 
 
 def move_item(
-    uow: UnitOfWork, meeting_id: int, ref: str, *, section: int | None, position: int | None
+    uow: UnitOfWork,
+    meeting_id: int,
+    ref: str,
+    *,
+    section: int | None,
+    position: int | None,
+    now: datetime | None = None,
 ) -> AgendaItem:
     """Move an item within or between sections; both sections are relettered."""
     with uow:
@@ -133,6 +137,7 @@ def move_item(
         renumber(meeting, old_section)
         item.section = check_section(section if section is not None else old_section)
         insert_item(meeting, item, position)
+        note_change(uow, meeting, now)
         uow.commit()
         return item
 
@@ -150,18 +155,20 @@ def remove_item(
         topic = uow.topics.get(item.topic_id) if item.topic_id is not None else None
         if topic is not None and topic.status == TopicStatus.SCHEDULED:
             topic.status = TopicStatus.OPEN
-            if now is not None:
-                topic.events.append(TopicEvent(at=now, kind="unscheduled", detail=str(meeting_id)))
+        note_change(uow, meeting, now)
         uow.commit()
         return item
 
 
-def set_item_minutes(uow: UnitOfWork, meeting_id: int, ref: str, minutes: int) -> AgendaItem:
+def set_item_minutes(
+    uow: UnitOfWork, meeting_id: int, ref: str, minutes: int, *, now: datetime | None = None
+) -> AgendaItem:
     """Change an item's planned duration (the time plan follows)."""
     with uow:
         meeting = get_meeting(uow, meeting_id)
         ensure_editable(meeting)
         item = find_item(meeting, ref)
         item.planned_minutes = parse_minutes(minutes)
+        note_change(uow, meeting, now)
         uow.commit()
         return item

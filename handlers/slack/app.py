@@ -37,7 +37,6 @@ LISTENERS = [
     "handlers.slack.topics",
     "handlers.slack.home",
     "handlers.slack.secretary",
-    "handlers.slack.minutes",
 ]
 
 

@@ -109,5 +109,4 @@ def register(app: App, deps: SlackDeps) -> None:
 
     @app.command("/klu")
     def klu(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        reply = handle_command(deps, body, str(context.get("request_id") or ""))
-        ack(reply) if reply else ack()
+        ack(handle_command(deps, body, str(context.get("request_id") or "")))

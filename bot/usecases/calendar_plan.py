@@ -1,0 +1,141 @@
+"""Who should hold which calendar event now, and who is affected by a change.
+
+Members get the whole meeting under the meeting's UID; a guest gets one event spanning their
+item slot(s) under a UID of their own. Comparing what each person should have with what they
+last received (CalendarCopy) gives exactly the invitations, updates and cancellations to send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.domain import CalendarCopy, Committee, Meeting, MeetingStatus, Person, Role
+from bot.invitations_text import guest_description, guest_summary, member_description
+from bot.ports import UnitOfWork
+from bot.timeplan import Slot, time_plan
+from bot.usecases.people import roster
+
+REQUEST, UPDATE, CANCEL = "request", "update", "cancel"
+MIN_SLOT = timedelta(minutes=15)  # for a guest whose items have no planned minutes
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The event one person should have in their calendar now."""
+
+    person: Person
+    role: str
+    guest: bool
+    uid: str
+    start: datetime
+    end: datetime
+    location: str
+    slots: str
+    summary: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One person's invitation, update or cancellation, with the sequence it must carry."""
+
+    person_id: int
+    kind: str
+    sequence: int
+    wanted: Wanted | None
+    copy: CalendarCopy | None
+
+
+def guest_uid(meeting_uid: str, person_id: int) -> str:
+    """A stable UID for a guest's slot: '<meeting uid>-guest-<person id>' before the '@'."""
+    local, at, domain = meeting_uid.partition("@")
+    return f"{local}-guest-{person_id}{at}{domain}"
+
+
+def _signature(slots: Sequence[Slot]) -> str:
+    return ";".join(f"{s.start.isoformat()}/{s.end.isoformat()}" for s in slots)
+
+
+def _guest_slots(meeting: Meeting, members: set[int]) -> dict[int, list[Slot]]:
+    found: dict[int, list[Slot]] = {}
+    for slot in time_plan(meeting).slots:
+        for guest in slot.item.guests:
+            if guest.person_id not in members:
+                found.setdefault(guest.person_id, []).append(slot)
+    return found
+
+
+def wanted_copies(
+    uow: UnitOfWork, committee: Committee, meeting: Meeting, today: date
+) -> dict[int, Wanted]:
+    """Every person who should hold an event for this meeting, by person id."""
+    entries = [e for e in roster(uow, committee, today) if e.role != Role.GUEST]
+    members = {e.person.id for e in entries if e.person.id is not None}
+    people: dict[int, Person] = {e.person.id: e.person for e in entries if e.person.id}
+    guests = _guest_slots(meeting, members)
+    for person_id in guests:
+        person = uow.people.get(person_id)
+        if person is not None:
+            people[person_id] = person
+    wanted: dict[int, Wanted] = {}
+    plan = time_plan(meeting)
+    description = member_description(committee, meeting, plan, people)
+    for entry in entries:
+        assert entry.person.id is not None
+        role = "CHAIR" if entry.role == Role.CHAIR else "REQ-PARTICIPANT"
+        wanted[entry.person.id] = Wanted(
+            entry.person,
+            role,
+            False,
+            meeting.calendar_uid,
+            meeting.starts_at,
+            meeting.ends_at,
+            meeting.place,
+            "",
+            meeting.title,
+            description,
+        )
+    for person_id, slots in guests.items():
+        if person_id not in people:
+            continue
+        start, end = min(s.start for s in slots), max(s.end for s in slots)
+        wanted[person_id] = Wanted(
+            people[person_id],
+            "REQ-PARTICIPANT",
+            True,
+            guest_uid(meeting.calendar_uid, person_id),
+            start,
+            end if end > start else start + MIN_SLOT,
+            meeting.place,
+            _signature(slots),
+            guest_summary(meeting, slots),
+            guest_description(committee, meeting, slots),
+        )
+    return wanted
+
+
+def _differs(copy: CalendarCopy, wanted: Wanted) -> bool:
+    held = (copy.starts_at, copy.ends_at, copy.location, copy.slots)
+    return copy.cancelled or held != (wanted.start, wanted.end, wanted.location, wanted.slots)
+
+
+def changes(
+    meeting: Meeting, copies: Sequence[CalendarCopy], wanted: Mapping[int, Wanted]
+) -> list[Change]:
+    """Exactly the people whose time, place or slot changed, who are new, or who are gone."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        wanted = {}
+    held = {c.person_id: c for c in copies}
+    found: list[Change] = []
+    for person_id, want in wanted.items():
+        copy = held.get(person_id)
+        if copy is None:
+            found.append(Change(person_id, REQUEST, 0, want, None))
+        elif _differs(copy, want):
+            found.append(Change(person_id, UPDATE, copy.sequence + 1, want, copy))
+    for copy in copies:
+        if not copy.cancelled and copy.person_id not in wanted:
+            found.append(Change(copy.person_id, CANCEL, copy.sequence + 1, None, copy))
+    return found

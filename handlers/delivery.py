@@ -1,0 +1,85 @@
+"""One place that wires sending: the senders from the settings, the calendar sync, the
+dispatch round, and the secretary's notice when a delivery fails for good.
+
+Used by the CLI, the web worker and the clock alike: call run_dispatch(container).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot import outbox
+from bot.config import Settings
+from bot.domain import Delivery, Role
+from bot.outbox import DispatchReport, Sender, dispatch_due, failure_notice, payload_of
+from bot.ports import UnitOfWork
+from bot.usecases.invitations import sync_due
+from handlers.bootstrap import Container
+from handlers.mail import SmtpSender, SmtpSettings
+
+log = logging.getLogger(__name__)
+KIND_FAILURE = "delivery_failed"
+
+
+def email_enabled(settings: Settings) -> bool:
+    """True when SMTP_URL and MAIL_FROM are both set."""
+    return bool(settings.smtp_url and settings.mail_from)
+
+
+def make_senders(settings: Settings) -> dict[str, Sender]:
+    """The senders this process can use: Slack with a bot token, e-mail with SMTP settings."""
+    senders: dict[str, Sender] = {}
+    if settings.slack_bot_token:
+        from handlers.slack.sender import SlackSender, make_client
+
+        client = make_client(settings.slack_bot_token, settings.slack_api_url)
+        senders[outbox.SLACK] = SlackSender(client)
+    if email_enabled(settings):
+        smtp = SmtpSettings.from_url(settings.smtp_url)
+        senders[outbox.EMAIL] = SmtpSender(smtp, settings.mail_from)
+    return senders
+
+
+def notify_secretary(uow: UnitOfWork, delivery: Delivery, now: datetime) -> None:
+    """on_failure hook: tell the committee's secretary (Slack DM, else e-mail), once."""
+    if delivery.kind == KIND_FAILURE:
+        return  # never report a failed report: that could loop
+    try:
+        committee_id = payload_of(delivery).get("committee_id")
+    except ValueError:
+        committee_id = None
+    committees = [c for c in uow.committees.list() if committee_id in (None, c.id)]
+    if not committees:
+        return
+    committee = committees[0]
+    secretaries = [
+        uow.people.get(m.person_id)
+        for m in uow.memberships.for_committee(committee.id or 0)
+        if m.role == Role.SECRETARY and m.is_active(now.date())
+    ]
+    text = failure_notice(delivery)
+    key = f"failure:{delivery.key}"
+    for person in secretaries:
+        if person is not None and person.slack_user_id:
+            payload = {"op": "dm", "user": person.slack_user_id, "text": text}
+            outbox.enqueue(
+                uow, key=key, channel=outbox.SLACK, kind=KIND_FAILURE,
+                recipient=person.slack_user_id, payload=payload, now=now,
+            )  # fmt: skip
+            return
+    if committee.secretariat_email:
+        payload = {"subject": text[:120], "text": text, "to_name": committee.secretariat_name}
+        outbox.enqueue(
+            uow, key=key, channel=outbox.EMAIL, kind=KIND_FAILURE,
+            recipient=committee.secretariat_email, payload=payload, now=now,
+        )  # fmt: skip
+
+
+def run_dispatch(container: Container, senders: dict[str, Sender] | None = None) -> DispatchReport:
+    """One round: send due calendar updates into the outbox, then deliver what is due."""
+    now = container.clock()
+    settings = container.settings
+    sync_due(container.uow, now=now, email_enabled=email_enabled(settings))
+    chosen = make_senders(settings) if senders is None else senders
+    return dispatch_due(container.uow, chosen, now=now, on_failure=notify_secretary)
