@@ -680,3 +680,71 @@ INVITE_CANCELLED = "Møde {id} er aflyst."
 INVITE_SECRETARY_BUTTON_HINT = "Dagsordenen er klar. Send indkaldelsen til medlemmer og gæster:"
 INVITE_DISPATCHED = "Udsendelse: {sent} sendt, {retried} prøves igen senere."
 INVITE_ITEM_MINUTES = "»{title}« har nu {minutes} minutter i tidsplanen."
+
+# --- backup, restore and GDPR (storage/export.py, storage/restore.py, bot/usecases/privacy.py) --
+EXPORT_UNKNOWN_COMMITTEE = "Udvalget »{ref}« findes ikke, så der er intet at eksportere."
+EXPORT_OUTSIDE_REFERENCE = (
+    "Eksporten blev stoppet: {table}.{column} = {value} peger på data uden for udvalget. "
+    "Kontakt den tekniske ansvarlige; filen ville ikke kunne indlæses igen."
+)
+EXPORT_WRITTEN = "Udvalget {committee} er eksporteret til {path} ({rows} rækker)."
+CLI_CANNOT_WRITE = "Filen »{path}« kan ikke skrives. Tjek mappen og rettighederne."
+IMPORT_NOT_JSON = "Filen kan ikke indlæses: den er ikke gyldig JSON (UTF-8). Intet er ændret."
+IMPORT_NOT_EXPORT = "Filen kan ikke indlæses: den er ikke en eksport fra klu-bot. Intet er ændret."
+IMPORT_BAD_VERSION = (
+    "Filen kan ikke indlæses: den har formatversion {found}, men denne klu-bot læser "
+    "version {expected}. Intet er ændret."
+)
+IMPORT_BAD_REVISION = (
+    "Filen kan ikke indlæses: den er lavet med databaseskema {found}, men databasen har "
+    "skema {expected}. Indlæs den med den klu-bot-version, der lavede den, og kør derefter "
+    "»klu-bot db upgrade«. Intet er ændret."
+)
+IMPORT_BAD_TABLES = (
+    "Filen kan ikke indlæses: dens tabeller passer ikke til databasens skema. Intet er ændret."
+)
+IMPORT_ONE_COMMITTEE = (
+    "Filen kan ikke indlæses: den skal indeholde præcis ét udvalg. Intet er ændret."
+)
+IMPORT_BAD_FIELDS = (
+    "Filen kan ikke indlæses: række {row} i »{table}« har ikke de rigtige felter "
+    "(mangler: {missing}; ukendte: {extra}). Intet er ændret."
+)
+IMPORT_BAD_VALUE = (
+    "Filen kan ikke indlæses: række {row} i »{table}« har en ugyldig værdi i feltet "
+    "»{column}«: {value}. Intet er ændret."
+)
+IMPORT_DB_REJECTED = (
+    "Filen kan ikke indlæses: databasen afviste rækkerne i »{table}« (fx en værdi, der står "
+    "to gange, eller en henvisning til noget, der ikke findes). Intet er ændret."
+)
+IMPORT_COMMITTEE_EXISTS = (
+    "Udvalget {short} findes allerede i databasen. Indlæsning kræver en tom database "
+    "(opret en ny og kør »klu-bot db upgrade«). Intet er ændret."
+)
+IMPORT_PERSON_EXISTS = (
+    "{count} person(er) fra filen findes allerede i databasen ({emails}). Indlæsning kræver "
+    "en tom database. Intet er ændret."
+)
+IMPORT_NOT_EMPTY = (
+    "Databasen er ikke tom (der er data i: {tables}). Indlæsning kræver en tom database. "
+    "Intet er ændret."
+)
+IMPORT_DONE = "Udvalget {committee} er indlæst fra {path} ({rows} rækker)."
+PRIVACY_UNKNOWN_EMAIL = "Der findes ingen person med e-mailadressen »{email}«."
+PRIVACY_FORMER_NAME = "Tidligere deltager #{id}"
+PRIVACY_EXPORT_WRITTEN = "Persondata for {email} er gemt i {path}."
+PRIVACY_ERASE_CONFIRM = (
+    "Dette sletter personoplysningerne om {name} <{email}> for altid: navn, e-mail, telefon, "
+    "Slack-id, titel og organisation fjernes, medlemskaber afsluttes og beskeder, der venter "
+    "på at blive sendt til personen, droppes. Emner, referater og beslutninger bevares under "
+    "navnet »{neutral}«. Gentag kommandoen med --yes for at slette."
+)
+PRIVACY_ERASED = (
+    "{email} er slettet og hedder nu »{neutral}«. Medlemskaber afsluttet: {memberships}. "
+    "Ventende beskeder droppet: {dropped}."
+)
+PRIVACY_SECRETARIAT_WARNING = (
+    "OBS: personen står stadig som sekretariatets kontakt for {committees}. "
+    "Ret det med »klu-bot committee setup«."
+)

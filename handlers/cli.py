@@ -17,6 +17,12 @@ from bot.render import agenda_text, topics_text
 from bot.timeparse import format_span, parse_local_datetime
 from bot.usecases import agenda, committees, meetingfile, meetings, people, topics
 from handlers.bootstrap import Container, bootstrap, system_clock
+from handlers.cli_backup import (  # noqa: F401 (found in globals())
+    cmd_export,
+    cmd_import,
+    cmd_person_erase,
+    cmd_person_export,
+)
 from handlers.cli_invitations import (  # noqa: F401 (the parser finds handlers in globals())
     cmd_agenda_minutes,
     cmd_invitations_send,

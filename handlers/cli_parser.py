@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from handlers.cli_backup import add_commands as add_backup_commands
+
 
 def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser:
     """Build the parser; each leaf sets `handler` to the cmd_* function named for it."""

@@ -134,6 +134,16 @@ class MeetingRepo(_Repo):
     def item(self, item_id: int) -> AgendaItem | None:
         return self.session.get(AgendaItem, item_id)
 
+    def items_with_guest(self, person_id: int) -> Sequence[AgendaItem]:
+        g = tables.item_guests.c
+        stmt = (
+            select(AgendaItem)
+            .join(tables.item_guests, g.item_id == tables.agenda_items.c.id)
+            .where(g.person_id == person_id)
+            .order_by(tables.agenda_items.c.id)
+        )
+        return self.session.scalars(stmt).all()
+
 
 class TopicRepo(_Repo):
     def add(self, topic: Topic) -> None:
@@ -196,6 +206,11 @@ class ActionRepo(_Repo):
         )
         return self.session.scalars(stmt).all()
 
+    def for_owner(self, person_id: int) -> Sequence[ActionItem]:
+        c = tables.action_items.c
+        stmt = select(ActionItem).where(c.owner_id == person_id).order_by(c.id)
+        return self.session.scalars(stmt).all()
+
 
 class MinutesChangeRepo(_Repo):
     def add(self, change: MinutesChange) -> None:
@@ -204,6 +219,11 @@ class MinutesChangeRepo(_Repo):
     def for_meeting(self, meeting_id: int) -> Sequence[MinutesChange]:
         c = tables.minutes_changes.c
         stmt = select(MinutesChange).where(c.meeting_id == meeting_id).order_by(c.at, c.id)
+        return self.session.scalars(stmt).all()
+
+    def by_actor(self, person_id: int) -> Sequence[MinutesChange]:
+        c = tables.minutes_changes.c
+        stmt = select(MinutesChange).where(c.actor_id == person_id).order_by(c.at, c.id)
         return self.session.scalars(stmt).all()
 
 
@@ -325,6 +345,23 @@ class OutboxRepo(_Repo):
         c = tables.deliveries.c
         stmt = select(func.count()).select_from(tables.deliveries).where(c.status == "pending")
         return int(self.session.execute(stmt).scalar_one())
+
+    def for_recipients(self, recipients: Sequence[str]) -> Sequence[Delivery]:
+        c = tables.deliveries.c
+        stmt = select(Delivery).where(c.recipient.in_(list(recipients))).order_by(c.id)
+        return self.session.scalars(stmt).all()
+
+    def forget_recipients(self, recipients: Sequence[str], now: datetime) -> int:
+        """Pending rows become 'cancelled', all lose address and payload; rows in flight stay."""
+        cancelled = 0
+        for row in self.for_recipients(recipients):
+            in_flight = row.claimed_until is not None and row.claimed_until > now
+            if row.status == "pending" and in_flight:
+                continue
+            if row.status == "pending":
+                row.status, cancelled = "cancelled", cancelled + 1
+            row.recipient, row.payload = "", "{}"
+        return cancelled
 
 
 class EventLogRepo(_Repo):

@@ -1,0 +1,138 @@
+"""GDPR: hand a person their data (access, art. 15) and erase it (art. 17).
+
+Erasing keeps the records the committee must keep (topics, minutes, decisions, attendance)
+but under a neutral name, "Tidligere deltager #<id>": the person row stays so nothing that
+refers to it breaks; what identifies the person (name, e-mail, phone, Slack id, title,
+organisation, reasons given for regrets) is removed, memberships are ended and messages not
+yet sent to them are cancelled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from bot import texts
+from bot.domain import AgendaItem, Person
+from bot.errors import NotFoundError
+from bot.ports import UnitOfWork
+
+FORMAT_VERSION = 1
+KIND = "klu-bot person export"
+
+
+def plain(value: Any) -> Any:
+    """A domain value as JSON: dataclasses as dicts, ISO dates, enums as their values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _find(uow: UnitOfWork, email: str) -> Person:
+    person = uow.people.by_email(email)
+    if person is None or person.id is None:
+        raise NotFoundError(texts.PRIVACY_UNKNOWN_EMAIL.format(email=email.strip()))
+    return person
+
+
+def _recipients(person: Person) -> list[str]:
+    return [v for v in (person.email, person.slack_user_id) if v]
+
+
+def _guest_item(item: AgendaItem) -> dict[str, Any]:
+    return {"meeting_id": item.meeting_id, "item_id": item.id, "title": item.title}
+
+
+def export_person(uow: UnitOfWork, email: str, *, now: datetime) -> dict[str, Any]:
+    """Everything stored about one person, as a JSON-ready document."""
+    with uow:
+        person = _find(uow, email)
+        pid = person.id or 0
+        return {
+            "format_version": FORMAT_VERSION,
+            "kind": KIND,
+            "exported_at": plain(now),
+            "person": plain(person),
+            "memberships": plain(list(uow.memberships.for_person(pid))),
+            "topics_proposed": plain(list(uow.topics.by_proposer(pid))),
+            "attendance": plain(list(uow.attendance.for_person(pid))),
+            "action_items": plain(list(uow.actions.for_owner(pid))),
+            "guest_on_items": [_guest_item(i) for i in uow.meetings.items_with_guest(pid)],
+            "minutes_changes": plain(list(uow.minutes_changes.by_actor(pid))),
+            "deliveries": plain(list(uow.outbox.for_recipients(_recipients(person)))),
+        }
+
+
+@dataclass(frozen=True)
+class ErasePreview:
+    """Who would be erased, and the name they would be left with."""
+
+    name: str
+    email: str
+    neutral_name: str
+
+
+@dataclass(frozen=True)
+class EraseReport:
+    """What erasing did."""
+
+    email: str
+    neutral_name: str
+    memberships_ended: int
+    deliveries_cancelled: int
+    secretariat_of: list[str]
+
+
+def preview_erase(uow: UnitOfWork, email: str) -> ErasePreview:
+    """Look the person up without changing anything (for the confirmation question)."""
+    with uow:
+        person = _find(uow, email)
+        return ErasePreview(
+            person.name, person.email or "", texts.PRIVACY_FORMER_NAME.format(id=person.id)
+        )
+
+
+def erase_person(uow: UnitOfWork, email: str, *, now: datetime, today: date) -> EraseReport:
+    """Remove what identifies the person; keep their records under a neutral name."""
+    with uow:
+        person = _find(uow, email)
+        pid = person.id or 0
+        address = person.email or ""
+        neutral = texts.PRIVACY_FORMER_NAME.format(id=pid)
+        cancelled = uow.outbox.forget_recipients(_recipients(person), now)
+        ended = 0
+        for membership in uow.memberships.for_person(pid):
+            if membership.active_to is not None and membership.active_to < today:
+                continue
+            ended += 1
+            if membership.active_from >= today:
+                uow.delete(membership)  # had not started: there is no history to keep
+            else:
+                membership.active_to = today - timedelta(days=1)
+        for action in uow.actions.for_owner(pid):
+            action.owner_name = neutral
+        for change in uow.minutes_changes.by_actor(pid):
+            change.actor_name = neutral
+        for attendance in uow.attendance.for_person(pid):
+            attendance.reason = ""  # reasons for regrets can be health data
+        secretariat_of = [
+            c.short_name
+            for c in uow.committees.list()
+            if address and c.secretariat_email.strip().lower() == address.lower()
+        ]
+        person.name = neutral
+        person.email = person.phone = person.slack_user_id = None
+        person.title = person.organisation = None
+        uow.commit()
+    return EraseReport(address, neutral, ended, cancelled, secretariat_of)

@@ -1,0 +1,219 @@
+"""Restore a committee export (storage/export.py) into an empty database, all or nothing.
+
+The file is checked completely (format, schema revision, every field's type) before the
+first row is written, and everything is written in one transaction: a bad file, or a
+database that already holds data, changes nothing. Ids are kept, so references stay valid;
+on PostgreSQL the id sequences are moved past the imported ids afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, Connection, Engine, Table, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import texts
+from bot.errors import ConflictError, InputError
+from storage.export import (
+    ANCHOR,
+    FORMAT_VERSION,
+    KIND,
+    Document,
+    Row,
+    alembic_revision,
+    column_kind,
+    exported_tables,
+)
+from storage.tables import metadata
+from storage.types import StrEnumType
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What was restored: the committee and the number of rows per table."""
+
+    committee: str
+    counts: dict[str, int]
+
+
+def parse(raw: bytes) -> Document:
+    """The export document, or a Danish error when the file is not one."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(texts.IMPORT_NOT_JSON) from None
+    if not isinstance(document, dict) or document.get("kind") != KIND:
+        raise InputError(texts.IMPORT_NOT_EXPORT)
+    if document.get("format_version") != FORMAT_VERSION:
+        raise InputError(
+            texts.IMPORT_BAD_VERSION.format(
+                found=document.get("format_version"), expected=FORMAT_VERSION
+            )
+        )
+    return document
+
+
+def import_committee(engine: Engine, raw: bytes) -> ImportReport:
+    """Restore the file into the (empty) database in one transaction."""
+    document = parse(raw)
+    with engine.begin() as conn:
+        revision = alembic_revision(conn)
+        if document.get("alembic_revision") != revision:
+            raise InputError(
+                texts.IMPORT_BAD_REVISION.format(
+                    found=document.get("alembic_revision"), expected=revision
+                )
+            )
+        rows = _converted(document)
+        _check_empty(conn, rows)
+        for table in exported_tables():
+            _insert(conn, table, rows[table.name])
+        if conn.dialect.name == "postgresql":
+            _reset_sequences(conn)
+    return ImportReport(
+        committee=str(rows[ANCHOR][0]["short_name"]),
+        counts={name: len(found) for name, found in rows.items()},
+    )
+
+
+def _converted(document: Document) -> dict[str, list[Row]]:
+    """Every row of the file, checked against the schema and turned into column values."""
+    found = document.get("tables")
+    expected = [t.name for t in exported_tables()]
+    if not isinstance(found, dict) or sorted(found) != sorted(expected):
+        raise InputError(texts.IMPORT_BAD_TABLES)
+    result: dict[str, list[Row]] = {}
+    for table in exported_tables():
+        rows = found[table.name]
+        if not isinstance(rows, list):
+            raise InputError(texts.IMPORT_BAD_TABLES)
+        result[table.name] = [_row(table, row, n) for n, row in enumerate(rows, start=1)]
+    if len(result[ANCHOR]) != 1:
+        raise InputError(texts.IMPORT_ONE_COMMITTEE)
+    return result
+
+
+def _row(table: Table, row: Any, number: int) -> Row:
+    names = {c.name for c in table.columns}
+    if not isinstance(row, dict) or set(row) != names:
+        keys = set(row) if isinstance(row, dict) else set()
+        raise InputError(
+            texts.IMPORT_BAD_FIELDS.format(
+                table=table.name,
+                row=number,
+                missing=", ".join(sorted(names - keys)) or "-",
+                extra=", ".join(sorted(keys - names)) or "-",
+            )
+        )
+    return {c.name: _value(table, c, row[c.name], number) for c in table.columns}
+
+
+def _value(table: Table, column: Column[Any], value: Any, number: int) -> Any:
+    try:
+        return _convert(column, value)
+    except (TypeError, ValueError):
+        raise InputError(
+            texts.IMPORT_BAD_VALUE.format(
+                table=table.name, row=number, column=column.name, value=repr(value)[:60]
+            )
+        ) from None
+
+
+def _convert(column: Column[Any], value: Any) -> Any:
+    """The column value for a JSON value; TypeError/ValueError when it does not fit."""
+    if value is None:
+        if not column.nullable:
+            raise ValueError("required")
+        return None
+    kind = column_kind(column)
+    if kind == "datetime":
+        parsed = datetime.fromisoformat(_str(value))
+        if parsed.tzinfo is None:
+            raise ValueError("naive datetime")
+        return parsed
+    if kind == "date":
+        return date.fromisoformat(_str(value)) if len(_str(value)) == 10 else _fail()
+    if kind == "bool":
+        return value if isinstance(value, bool) else _fail()
+    if kind == "int":
+        return value if isinstance(value, int) and not isinstance(value, bool) else _fail()
+    if kind == "str":
+        length = getattr(column.type, "length", None)
+        if length is not None and len(_str(value)) > length:
+            raise ValueError("too long")
+        if isinstance(column.type, StrEnumType):
+            return column.type.enum_cls(_str(value))
+        return _str(value)
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _fail() -> Any:
+    raise ValueError("wrong type")
+
+
+def _check_empty(conn: Connection, rows: dict[str, list[Row]]) -> None:
+    """Refuse when the committee, a person's e-mail or any row already exists."""
+    committees, people = metadata.tables[ANCHOR], metadata.tables["people"]
+    short = rows[ANCHOR][0]["short_name"]
+    if conn.execute(
+        select(committees.c.id).where(func.lower(committees.c.short_name) == short.lower())
+    ).first():
+        raise ConflictError(texts.IMPORT_COMMITTEE_EXISTS.format(short=short))
+    emails = sorted(p["email"] for p in rows.get("people", []) if p["email"])
+    taken = conn.execute(select(people.c.email).where(people.c.email.in_(emails))).scalars()
+    clash = sorted(taken)
+    if clash:
+        raise ConflictError(
+            texts.IMPORT_PERSON_EXISTS.format(count=len(clash), emails=", ".join(clash[:5]))
+        )
+    busy = [t.name for t in exported_tables() if conn.execute(select(t).limit(1)).first()]
+    if busy:
+        raise ConflictError(texts.IMPORT_NOT_EMPTY.format(tables=", ".join(busy)))
+
+
+def _insert(conn: Connection, table: Table, rows: list[Row]) -> None:
+    """Insert the rows; self references (e.g. postponed_from_id) are set once all exist."""
+    if not rows:
+        return
+    own = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+    first = [{k: (None if k in own else v) for k, v in row.items()} for row in rows]
+    try:
+        conn.execute(table.insert(), first)
+        pk = list(table.primary_key.columns)
+        for row in rows:
+            later = {k: row[k] for k in own if row[k] is not None}
+            if later:
+                where = [c == row[c.name] for c in pk]
+                conn.execute(table.update().where(*where).values(later))
+    except SQLAlchemyError as exc:
+        raise InputError(texts.IMPORT_DB_REJECTED.format(table=table.name)) from exc
+
+
+def _reset_sequences(conn: Connection) -> None:
+    """Move each id sequence past the imported ids, so new rows get fresh ids."""
+    quote = conn.dialect.identifier_preparer.quote
+    for table in exported_tables():
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or column_kind(pk[0]) != "int":
+            continue
+        sequence = conn.execute(
+            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": pk[0].name}
+        ).scalar()
+        if sequence:
+            conn.execute(
+                text(
+                    f"SELECT setval(:s, COALESCE((SELECT MAX({quote(pk[0].name)}) "
+                    f"FROM {quote(table.name)}), 0) + 1, false)"
+                ),
+                {"s": sequence},
+            )

@@ -1,0 +1,277 @@
+"""Committee export and import: a round trip gives the same bytes; a bad file changes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, MetaData, select
+
+from bot import outbox
+from bot.config import Settings
+from bot.domain import ActionItem, Attendance, AttendanceStatus, MinutesChange, Role
+from bot.errors import ConflictError, InputError
+from bot.usecases import people, topics
+from bot.usecases.committees import find_committee
+from handlers.bootstrap import Container, bootstrap
+from handlers.cli import main
+from storage.export import dumps, export_committee, skipped_tables
+from storage.restore import import_committee
+from storage.tables import metadata
+from tests.conftest import FakeClock, _reset_postgres
+
+ON_POSTGRES = bool(os.environ.get("KLU_TEST_DATABASE_URL", "").strip())
+
+
+def everything(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (alembic_version too), to prove nothing changed."""
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        return {
+            name: sorted((tuple(r) for r in conn.execute(select(t))), key=repr)
+            for name, t in sorted(meta.tables.items())
+        }
+
+
+@pytest.fixture
+def rich(sample: Container, clock: FakeClock) -> Container:
+    """The sample committee plus topics, attendance, action items, a correction, deliveries."""
+    c = sample
+    with c.uow() as uow:
+        committee = find_committee(uow, "KLU")
+        sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
+        meeting = uow.meetings.for_committee(committee.id or 0)[0]
+    spec = topics.NewTopic(text="Samarbejde om hjemmebesøg", note="Fra praksissiden")
+    first = topics.propose_topic(c.uow(), committee, sofie, spec, now=clock())
+    clock.advance(minutes=5)
+    topics.propose_topic(c.uow(), committee, sofie, topics.NewTopic(text="Rusmidler"), now=clock())
+    topics.annotate_topic(
+        c.uow(), committee, first.id or 0, "Tages i juni", actor=sofie, now=clock()
+    )
+    topics.schedule_topic(
+        c.uow(), committee, first.id or 0, meeting.id or 0, actor=None, now=clock()
+    )
+    assert meeting.id is not None and sofie.id is not None
+    with c.uow() as uow:
+        uow.attendance.add(
+            Attendance(meeting.id, sofie.id, AttendanceStatus.REGRETS, clock(), "slack", "Ferie")
+        )
+        uow.actions.add(
+            ActionItem(
+                meeting.id,
+                "Send notat",
+                owner_id=sofie.id,
+                owner_name="Sofie Brandt",
+                due=date(2026, 7, 1),
+            )
+        )
+        uow.minutes_changes.add(
+            MinutesChange(
+                meeting.id,
+                clock(),
+                "referat",
+                "a",
+                "b",
+                actor_id=sofie.id,
+                actor_name="Sofie Brandt",
+            )
+        )
+        outbox.enqueue(
+            uow,
+            key="test:sofie",
+            channel=outbox.EMAIL,
+            kind="test",
+            recipient="sofie.brandt@plo-fjordby.dk",
+            payload={"æ": "ø"},
+            now=clock(),
+        )
+        outbox.enqueue(
+            uow,
+            key="test:stranger",
+            channel=outbox.EMAIL,
+            kind="test",
+            recipient="someone@else.dk",
+            payload={},
+            now=clock(),
+        )
+        uow.commit()
+    return c
+
+
+@pytest.fixture
+def target(db_url: str, tmp_path: Path, clock: FakeClock, rich: Container) -> Iterator[Any]:
+    """A factory for an empty database to import into (on PostgreSQL: the same one, reset)."""
+    made: list[Container] = []
+
+    def make() -> Container:
+        if ON_POSTGRES:
+            rich.engine.dispose()
+            _reset_postgres(db_url)
+            url = db_url
+        else:
+            url = f"sqlite:///{tmp_path / 'target.db'}"
+        made.append(bootstrap(Settings(database_url=url), clock=clock))
+        return made[-1]
+
+    yield make
+    for c in made:
+        c.engine.dispose()
+
+
+def export_text(c: Container) -> str:
+    with c.uow() as uow:
+        committee = find_committee(uow, "KLU")
+    assert committee.id is not None
+    return dumps(export_committee(c.engine, committee.id))
+
+
+def test_export_holds_the_committee_data(rich: Container) -> None:
+    doc = json.loads(export_text(rich))
+    assert doc["format_version"] == 1
+    assert doc["alembic_revision"]
+    assert doc["committee"] == "KLU"
+    t = doc["tables"]
+    assert [c["short_name"] for c in t["committees"]] == ["KLU"]
+    assert len(t["people"]) == 16  # the roster and two item guests
+    assert len(t["memberships"]) == 14
+    assert len(t["topics"]) == 2
+    assert [e["kind"] for e in t["topic_events"]][:2] == ["proposed", "proposed"]
+    assert len(t["item_guests"]) == 2
+    assert t["attendance"][0]["status"] == "afbud"
+    assert t["action_items"][0]["due"] == "2026-07-01"
+    assert t["meetings"][0]["starts_at"] == "2026-06-18T13:00:00Z"
+    assert {r["role"] for r in t["memberships"]} <= {r.value for r in Role}
+    assert [d["key"] for d in t["deliveries"]] == ["test:sofie"]
+    assert len(t["minutes_changes"]) == 1
+
+
+def test_every_table_is_exported_or_knowingly_skipped(rich: Container) -> None:
+    doc = json.loads(export_text(rich))
+    assert skipped_tables() == ["processed_events"]
+    assert sorted(doc["tables"]) == sorted(set(metadata.tables) - {"processed_events"})
+
+
+def test_round_trip_gives_the_same_bytes(rich: Container, target: Any) -> None:
+    before = export_text(rich)
+    fresh = target()
+    report = import_committee(fresh.engine, before.encode())
+    assert report.committee == "KLU"
+    assert report.counts["people"] == 16
+    assert export_text(fresh) == before
+
+
+def test_new_rows_after_import_get_fresh_ids(
+    rich: Container, target: Any, clock: FakeClock
+) -> None:
+    before = json.loads(export_text(rich))
+    fresh = target()
+    import_committee(fresh.engine, json.dumps(before).encode())
+    with fresh.uow() as uow:
+        committee = find_committee(uow, "KLU")
+        sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
+    topic = topics.propose_topic(
+        fresh.uow(), committee, sofie, topics.NewTopic(text="Nyt"), now=clock()
+    )
+    assert topic.id == max(t["id"] for t in before["tables"]["topics"]) + 1
+
+
+def test_import_into_a_database_with_data_is_refused(rich: Container) -> None:
+    data = export_text(rich).encode()
+    before = everything(rich.engine)
+    with pytest.raises(ConflictError, match="KLU findes allerede"):
+        import_committee(rich.engine, data)
+    assert everything(rich.engine) == before
+
+
+def test_import_refuses_existing_people_and_rows(rich: Container, target: Any) -> None:
+    doc = json.loads(export_text(rich))
+    fresh = target()
+    with fresh.engine.begin() as conn:
+        conn.execute(
+            metadata.tables["people"].insert().values(name="X", email="sofie.brandt@plo-fjordby.dk")
+        )
+    with pytest.raises(ConflictError, match=r"sofie\.brandt@plo-fjordby\.dk"):
+        import_committee(fresh.engine, json.dumps(doc).encode())
+    with fresh.engine.begin() as conn:
+        conn.execute(metadata.tables["people"].update().values(email="x@y.dk"))
+    before = everything(fresh.engine)
+    with pytest.raises(ConflictError, match=r"ikke tom.*people"):
+        import_committee(fresh.engine, json.dumps(doc).encode())
+    assert everything(fresh.engine) == before
+
+
+def _broken(doc: dict[str, Any], how: str) -> bytes:
+    t = doc["tables"]
+    if how == "truncated":
+        return json.dumps(doc).encode()[:-200]
+    if how == "bad-date":
+        t["meetings"][0]["starts_at"] = "18. juni"
+    elif how == "bad-enum":
+        t["topics"][-1]["status"] = "maaske"
+    elif how == "dangling":
+        t["attendance"][0]["person_id"] = 999
+    elif how == "extra-field":
+        t["people"][3]["shoe_size"] = 44
+    elif how == "missing-table":
+        del t["topics"]
+    elif how == "revision":
+        doc["alembic_revision"] = "0000"
+    elif how == "duplicate-email":
+        t["people"][-1]["email"] = t["people"][0]["email"]
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "truncated",
+        "bad-date",
+        "bad-enum",
+        "dangling",
+        "extra-field",
+        "missing-table",
+        "revision",
+        "duplicate-email",
+    ],
+)
+def test_a_bad_file_changes_nothing(rich: Container, target: Any, how: str) -> None:
+    doc = json.loads(export_text(rich))
+    fresh = target()
+    before = everything(fresh.engine)
+    with pytest.raises(InputError, match="Intet er ændret"):
+        import_committee(fresh.engine, _broken(doc, how))
+    assert everything(fresh.engine) == before
+
+
+def test_cli_export_and_import(
+    rich: Container,
+    target: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    monkeypatch.setenv("DATABASE_URL", str(rich.engine.url.render_as_string(hide_password=False)))
+    assert main(["export", "-o", str(first)]) == 0
+    assert main(["import", str(first)]) == 1
+    assert "findes allerede" in capsys.readouterr().err
+    fresh = target()
+    monkeypatch.setenv("DATABASE_URL", str(fresh.engine.url.render_as_string(hide_password=False)))
+    assert main(["import", str(first)]) == 0
+    assert main(["--committee", "KLU", "export", "-o", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    out = capsys.readouterr().out
+    assert "indlæst" in out and "eksporteret" in out
+
+
+def test_datetimes_are_utc_iso(rich: Container) -> None:
+    doc = json.loads(export_text(rich))
+    for row in doc["tables"]["topic_events"]:
+        assert row["at"].endswith("Z")
+        assert datetime.fromisoformat(row["at"]).tzinfo == UTC
