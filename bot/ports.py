@@ -27,6 +27,7 @@ from bot.domain import (
     Topic,
     TopicStatus,
 )
+from bot.reminder_config import ReminderSetting
 
 Clock = Callable[[], datetime]
 
@@ -125,6 +126,14 @@ class Outbox(Protocol):
         ...
 
 
+class ReminderRepository(Protocol):
+    def settings(self, committee_id: int) -> Sequence[ReminderSetting]: ...
+    def save(self, setting: ReminderSetting) -> None: ...
+    def delivery_for_message(self, channel: str, ts: str) -> Delivery | None: ...
+    def pending_keys(self, prefix: str) -> Sequence[str]: ...
+    def cancel(self, keys: Sequence[str]) -> int: ...
+
+
 class EventLog(Protocol):
     def first_time(self, event_id: str, at: datetime) -> bool:
         """Record an incoming event id; False when it was seen before."""
@@ -145,6 +154,7 @@ class UnitOfWork(Protocol):
     calendar: CalendarRepository
     outbox: Outbox
     events: EventLog
+    reminders: ReminderRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

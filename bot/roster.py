@@ -147,7 +147,7 @@ def _parse_text(text: str) -> list[RosterRow]:
             rows.append(row)
 
     if errors:
-        raise RosterError(errors, _summary(errors))
+        raise RosterError(errors, roster_summary(errors))
     if not rows:
         raise RosterError([texts.ROSTER_NO_PEOPLE])
     return rows
@@ -298,7 +298,8 @@ def is_valid_email(email: str) -> bool:
     return bool(local) and len(labels) >= 2 and all(labels)
 
 
-def _summary(errors: list[str]) -> str:
+def roster_summary(errors: list[str]) -> str:
+    """The Danish message for a refused file: a head line and the first errors."""
     count = len(errors)
     head = texts.ROSTER_ERRORS_ONE if count == 1 else texts.ROSTER_ERRORS_MANY.format(count=count)
     lines = [head, texts.ROSTER_ERRORS_FIX]

@@ -299,6 +299,83 @@ ROSTER_ERRORS_MANY = (
 ROSTER_ERRORS_FIX = "Ret fejlene i filen, og prøv igen:"
 ROSTER_ERRORS_MORE = "… og {count} linjer mere med fejl."
 
+# --- reminders and regrets (bot/usecases/reminders.py, attendance.py, bot/reminder_messages.py) --
+REMINDER_UNKNOWN_KIND = "Påmindelsen »{kind}« findes ikke. Vælg en af: {kinds}."
+REMINDER_BAD_DAYS = "Antal dage skal være et helt tal mellem 0 og {max}, ikke »{value}«."
+REMINDER_SETTINGS_HEADER = "Automatiske påmindelser for {committee}"
+REMINDER_SETTING_LINE = "{name}: {description}, {when}{off}"
+REMINDER_WHEN_BEFORE = "{days} dage før mødet kl. {at}"
+REMINDER_WHEN_DAY_BEFORE = "dagen før mødet kl. {at}"
+REMINDER_WHEN_SAME_DAY = "på mødedagen kl. {at}"
+REMINDER_WHEN_AFTER = "{days} dage efter mødet kl. {at}"
+REMINDER_WHEN_DAY_AFTER = "dagen efter mødet kl. {at}"
+REMINDER_OFF = " (slået fra)"
+REMINDER_SAVED = "Påmindelsen »{name}« er gemt: {when}{off}."
+REMINDER_DESCRIPTIONS = {
+    "topics": "opfordring til emner i udvalgets kanal",
+    "agenda": "dagsorden til medlemmerne",
+    "daybefore": "påmindelse til deltagere og gæster",
+    "minutes": "besked til sekretæren om punkter uden beslutning",
+}
+REMINDER_CLI_RAN = "Påmindelser lagt i kø: {enqueued}. Afsendt: {sent}, venter: {pending}."
+REMINDER_TOPICS = (
+    "Næste møde i {committee} er {when}. Har du et emne til dagsordenen? "
+    "Skriv `/klu emne <dit emne>`, så kommer det på bruttolisten."
+)
+REMINDER_TOPICS_OPEN = "Åbne emner på bruttolisten:"
+REMINDER_TOPICS_LINE = "• #{id} {text} ({proposer})"
+REMINDER_TOPICS_NONE = "Bruttolisten har ingen åbne emner lige nu."
+REMINDER_TOPICS_MORE = "… og {count} emner mere. Skriv `/klu bruttoliste` for hele listen."
+REMINDER_AGENDA_TITLE = "Dagsorden: {title}"
+REMINDER_WHEN = "Tid: {when}"
+REMINDER_PLACE = "Sted: {place}"
+REMINDER_TIMEPLAN = "Dagsorden og tidsplan:"
+REMINDER_SLOT = "{start}–{end}  {number} {title}"
+REMINDER_NO_ITEMS = "(Dagsordenen er endnu tom.)"
+REMINDER_AGENDA_ASK = (
+    "Kan du ikke komme? Tryk »Meld afbud«, eller svar »afbud« her i tråden, gerne med en "
+    "grund (fx »afbud, er på kursus«)."
+)
+REMINDER_ASK_MAIL = "Kan du ikke komme, så giv besked til sekretariatet ({contact})."
+REMINDER_AGENDA_SUBJECT = "Dagsorden: {title} {date}"
+REMINDER_BUTTON_ATTEND = "Jeg kommer"
+REMINDER_BUTTON_REGRETS = "Meld afbud"
+REMINDER_DAY_BEFORE = "Påmindelse: {title} holdes {when}. Sted: {place}."
+REMINDER_DAY_BEFORE_ASK = "Kan du alligevel ikke komme, så svar »afbud« her i tråden."
+REMINDER_DAY_BEFORE_SUBJECT = "Påmindelse: {title} {date}"
+REMINDER_GUEST = "Påmindelse: Du deltager i {title} {date} under {slots}. Sted: {place}."
+REMINDER_GUEST_SLOT = "punkt {number} »{title}« kl. {start}–{end}"
+REMINDER_GUEST_JOIN = " og "
+REMINDER_GUEST_ASK = "Kan du ikke komme, så svar »afbud« her i tråden."
+REMINDER_MINUTES = "Referatet for {title} {date} mangler stadig en beslutning på {count} punkt(er):"
+REMINDER_MINUTES_LINE = "• {number} {title}"
+REMINDER_MINUTES_END = "Skriv beslutningerne ind, så referatet kan sendes ud."
+REMINDER_MINUTES_SUBJECT = "Referat mangler beslutninger: {title} {date}"
+REGRETS_CONFIRMED = (
+    "Tak, dit afbud til {title} {when} er registreret{reason}. "
+    "Skriv »jeg kommer alligevel«, hvis du når at komme."
+)
+REGRETS_REASON = " (grund: {reason})"
+ATTEND_CONFIRMED = "Tak, du er noteret som deltager i {title} {when}."
+UNDO_CONFIRMED = "Dit afbud er trukket tilbage. Du er noteret som deltager i {title} {when}."
+REGRETS_HINT = (
+    "Det forstod jeg ikke. Skriv »afbud« (gerne med en grund, fx »afbud, er på kursus«) "
+    "eller »jeg kommer alligevel«."
+)
+REGRETS_NO_MEETING = "Der er ikke noget kommende møde, du er inviteret til."
+REGRETS_NOT_INVITED = "Du er ikke inviteret til {title} {when}."
+REGRETS_MEETING_OVER = "{title} {when} er allerede holdt."
+REGRETS_MEETING_CANCELLED = "{title} {when} er aflyst, så du behøver ikke melde afbud."
+REGRETS_CONFIRM_SUBJECT = "Afbud: {title} {date}"
+SECRETARY_REGRETS = "Afbud til {title} {date}: {name}{org}{reason}."
+SECRETARY_ATTEND_AGAIN = "{name}{org} kommer alligevel til {title} {date}."
+SECRETARY_REGRETS_LIST = "Afbud indtil nu ({count}):"
+SECRETARY_REGRETS_LINE = "• {name}{org}{reason}"
+SECRETARY_REGRETS_NONE = "Ingen afbud indtil nu."
+SECRETARY_REGRETS_SUBJECT = "Afbud: {title} {date}"
+SECRETARY_ORG = ", {org}"
+SECRETARY_REASON = " – {reason}"
+
 # --- calendar invitations (bot/calendar) --------------------------------------------------------
 CALENDAR_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 CALENDAR_MONTHS = (
@@ -549,6 +626,16 @@ ACTION_REMINDER = (
     "Påmindelse: du er tovholder på »{task}« fra mødet {date} i {committee}. Fristen er {due}."
 )
 ACTION_REMINDER_SUBJECT = "Påmindelse: {task} (frist {due})"
+MINUTES_NO_HELD_MEETING = "Der er ikke holdt noget møde endnu, som der kan skrives referat til."
+MINUTES_SLACK_NO_OUTCOME = "Intet udfald"
+MINUTES_SLACK_NEXT_LABEL = "Næste møde (under Eventuelt)"
+MINUTES_SLACK_USAGE_REFERAT = "/klu referat [mødenr.] · /klu referat send [mødenr.]"
+MINUTES_SLACK_HELP_REFERAT = (
+    "skriv referat pr. punkt, og godkend og send beslutningsreferatet (sekretariatet)"
+)
+SEARCH_USAGE_LINE = "/klu søg <ord>"
+SEARCH_HELP = "find tidligere beslutninger og emner"
+MINUTES_SLACK_MODAL_ERROR = "Referatet kunne ikke gemmes: {message}"
 
 # --- Slack app (handlers/slack: commands, bruttoliste, App Home) -------------------------------
 SLACK_CONTACT_FALLBACK = "sekretariatet"

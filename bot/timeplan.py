@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot import texts
 from bot.domain import AgendaItem, Meeting, Section
@@ -83,12 +83,16 @@ class TimePlan:
 
 
 def time_plan(meeting: Meeting) -> TimePlan:
-    """Lay the items end to end from the meeting's start, in agenda order."""
-    cursor = meeting.starts_at
+    """Lay the items end to end from the meeting's start, in agenda order.
+
+    The arithmetic is done in UTC: adding minutes to a datetime in a DST zone adds wall-clock
+    time, which is wrong on the nights the clocks change. Slots come back in UTC.
+    """
+    cursor = meeting.starts_at.astimezone(UTC)
     slots: list[Slot] = []
     for item in ordered_items(meeting):
         end = cursor + timedelta(minutes=item.planned_minutes)
         slots.append(Slot(item, item_number(meeting, item), cursor, end))
         cursor = end
-    overrun = max(cursor - meeting.ends_at, timedelta(0))
+    overrun = max(cursor - meeting.ends_at.astimezone(UTC), timedelta(0))
     return TimePlan(tuple(slots), overrun)

@@ -31,6 +31,11 @@ from handlers.cli_invitations import (  # noqa: F401 (the parser finds handlers 
     cmd_meeting_move,
 )
 from handlers.cli_parser import build
+from handlers.cli_reminders import (  # noqa: F401 (found in globals())
+    cmd_clock,
+    cmd_reminders_set,
+    cmd_reminders_show,
+)
 from handlers.cli_slack import cmd_serve, cmd_socket  # noqa: F401 (found in globals())
 
 log = logging.getLogger("klu-bot")
@@ -199,7 +204,7 @@ def cmd_agenda_move(args: argparse.Namespace, c: Container) -> str:
 
 def cmd_agenda_remove(args: argparse.Namespace, c: Container) -> str:
     meeting_id = _meeting_id(c, args.committee, args.meeting)
-    agenda.remove_item(c.uow(), meeting_id, args.item)
+    agenda.remove_item(c.uow(), meeting_id, args.item, now=c.clock())
     return _show(c, args.committee, meeting_id)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import ports
 from storage import repositories as r
+from storage.reminder_repo import ReminderRepo
 
 
 class SqlAlchemyUnitOfWork:
@@ -25,6 +26,7 @@ class SqlAlchemyUnitOfWork:
     calendar: ports.CalendarRepository
     outbox: ports.Outbox
     events: ports.EventLog
+    reminders: ports.ReminderRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -50,6 +52,7 @@ class SqlAlchemyUnitOfWork:
         self.calendar = r.CalendarRepo(session)
         self.outbox = r.OutboxRepo(session)
         self.events = r.EventLogRepo(session)
+        self.reminders = ReminderRepo(session)
         return self
 
     def __exit__(

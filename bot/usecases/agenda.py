@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
-from bot.domain import AgendaItem, Attachment, ItemGuest, Meeting, Section, TopicStatus
+from bot.domain import (
+    AgendaItem,
+    Attachment,
+    ItemGuest,
+    Meeting,
+    Section,
+    TopicEvent,
+    TopicStatus,
+)
 from bot.errors import InputError
 from bot.ports import UnitOfWork
 from bot.timeplan import find_item, section_items
@@ -155,6 +163,8 @@ def remove_item(
         topic = uow.topics.get(item.topic_id) if item.topic_id is not None else None
         if topic is not None and topic.status == TopicStatus.SCHEDULED:
             topic.status = TopicStatus.OPEN
+            if now is not None:
+                topic.events.append(TopicEvent(at=now, kind="unscheduled", detail=str(meeting_id)))
         note_change(uow, meeting, now)
         uow.commit()
         return item

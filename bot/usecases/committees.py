@@ -9,6 +9,7 @@ from bot import texts
 from bot.domain import Committee
 from bot.errors import InputError, NotFoundError
 from bot.ports import UnitOfWork
+from bot.roster import is_valid_email
 from bot.validation import clean_text, optional_text, parse_clock
 
 
@@ -44,6 +45,9 @@ def _validated(settings: CommitteeSettings) -> CommitteeSettings:
         raise InputError(
             texts.DEFAULT_HOURS_ORDER.format(start=settings.default_start, end=settings.default_end)
         )
+    email = settings.secretariat_email.strip().lower()
+    if email and not is_valid_email(email):
+        raise InputError(texts.COMMITTEE_BAD_EMAIL.format(email=settings.secretariat_email))
     return CommitteeSettings(
         name=clean_text(settings.name, texts.FIELD_COMMITTEE_NAME, limit=200),
         short_name=clean_text(settings.short_name, texts.FIELD_SHORT_NAME, limit=50),
@@ -54,9 +58,9 @@ def _validated(settings: CommitteeSettings) -> CommitteeSettings:
         default_place=optional_text(settings.default_place, texts.FIELD_PLACE, limit=300),
         default_start=start.strftime("%H:%M"),
         default_end=end.strftime("%H:%M"),
-        secretariat_name=settings.secretariat_name.strip(),
-        secretariat_email=settings.secretariat_email.strip().lower(),
-        secretariat_phone=settings.secretariat_phone.strip(),
+        secretariat_name=optional_text(settings.secretariat_name, texts.FIELD_NAME, limit=200),
+        secretariat_email=email,
+        secretariat_phone=optional_text(settings.secretariat_phone, texts.FIELD_PHONE, limit=50),
         slack_channel_id=settings.slack_channel_id or None,
     )
 

@@ -28,7 +28,7 @@ from bot.ports import UnitOfWork
 from bot.timeparse import format_datetime, parse_date
 from bot.timeplan import find_item
 from bot.usecases.corrections import Change, after_change
-from bot.usecases.meetings import get_meeting
+from bot.usecases.meetings import get_meeting, resolve_meeting
 from bot.usecases.people import find_person
 from bot.validation import optional_text
 
@@ -92,6 +92,23 @@ def recordable(meeting: Meeting, committee: Committee, now: datetime) -> None:
     if meeting.starts_at > now:
         when = format_datetime(meeting.starts_at, ZoneInfo(committee.timezone))
         raise ConflictError(texts.MINUTES_NOT_HELD.format(when=when))
+
+
+def minutes_meeting(
+    uow: UnitOfWork, committee: Committee, ref: str | None, now: datetime
+) -> Meeting:
+    """A meeting by number, or (without one) the latest meeting that has begun."""
+    if ref and ref.strip():
+        return resolve_meeting(uow, committee, ref, now)
+    assert committee.id is not None
+    held = [
+        m
+        for m in uow.meetings.for_committee(committee.id)
+        if m.starts_at <= now and m.status != MeetingStatus.CANCELLED
+    ]
+    if not held:
+        raise NotFoundError(texts.MINUTES_NO_HELD_MEETING)
+    return held[-1]
 
 
 def mark_held(meeting: Meeting) -> None:

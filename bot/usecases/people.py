@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot import texts
 from bot.domain import Committee, Membership, Person, Role
 from bot.errors import InputError, NotFoundError, PermissionDeniedError
 from bot.ports import UnitOfWork
-from bot.roster import RosterRow, parse_roster_csv
+from bot.roster import RosterError, RosterRow, parse_roster_csv, roster_summary
 from bot.usecases.committees import find_committee
 
 SECRETARIAT_ROLES = (Role.SECRETARY,)
@@ -64,10 +64,44 @@ def _set_role(
         return False
     if any(m.role == role for m in active):
         return False
+    opened_today = [m for m in active if m.active_from >= today]
     for membership in active:
-        membership.active_to = today
+        if membership in opened_today:
+            continue
+        # active_to is inclusive: the old role ends the day before the new one starts
+        membership.active_to = today - timedelta(days=1)
+    if opened_today:
+        # a role set earlier the same day is corrected in place, not closed as an empty period
+        opened_today[0].role = role
+        for extra in opened_today[1:]:
+            uow.delete(extra)
+        return True
     uow.memberships.add(Membership(committee.id, person.id, role, active_from=today))
     return True
+
+
+# Column widths in storage/tables.py: a longer value is a row error, not a database error.
+FIELD_LIMITS = {
+    "name": 200, "email": 254, "title": 200, "organisation": 200, "side": 100, "phone": 50,
+}  # fmt: skip
+
+
+def _check_lengths(rows: Sequence[RosterRow]) -> None:
+    errors = []
+    for row in rows:
+        problems = [
+            texts.ROSTER_FIELD_TOO_LONG.format(
+                column=texts.ROSTER_COLUMN_LABELS[field], length=len(value), limit=limit
+            )
+            for field, limit in FIELD_LIMITS.items()
+            if len(value := getattr(row, field) or "") > limit
+        ]
+        if problems:
+            errors.append(
+                texts.ROSTER_ROW_ERROR.format(line=row.line, problems="; ".join(problems))
+            )
+    if errors:
+        raise RosterError(errors, roster_summary(errors))
 
 
 def import_roster(
@@ -75,6 +109,7 @@ def import_roster(
 ) -> ImportReport:
     """Import a CSV roster; idempotent by e-mail; all rows or none."""
     rows = parse_roster_csv(data)
+    _check_lengths(rows)
     created = updated = unchanged = 0
     with uow:
         committee = find_committee(uow, committee_ref)

@@ -154,6 +154,8 @@ def withdraw_topic(
         topic = _get(uow, committee, ref)
         if topic.status == TopicStatus.WITHDRAWN:
             raise ConflictError(texts.TOPIC_ALREADY_WITHDRAWN)
+        if topic.status == TopicStatus.SCHEDULED:
+            raise ConflictError(texts.TOPIC_ON_AGENDA)
         if topic.status == TopicStatus.DONE:
             raise ConflictError(
                 texts.TOPIC_NOT_OPEN.format(status=texts.TOPIC_STATUS_NAMES[topic.status])

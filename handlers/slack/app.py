@@ -37,6 +37,7 @@ LISTENERS = [
     "handlers.slack.topics",
     "handlers.slack.home",
     "handlers.slack.secretary",
+    "handlers.slack.minutes",
 ]
 
 

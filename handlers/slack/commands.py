@@ -109,4 +109,5 @@ def register(app: App, deps: SlackDeps) -> None:
 
     @app.command("/klu")
     def klu(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        ack(handle_command(deps, body, str(context.get("request_id") or "")))
+        reply = handle_command(deps, body, str(context.get("request_id") or ""))
+        ack(reply) if reply else ack()

@@ -131,7 +131,8 @@ def topic_action(deps: SlackDeps, body: dict[str, Any]) -> None:
     c = deps.container
     now = c.clock()
     what = texts.SLACK_ACTION_SCHEDULE if verb == "schedule" else texts.SLACK_ACTION_WITHDRAW
-    require_secretary(c.uow(), caller.committee, caller.person, now.date(), what)
+    with c.uow() as uow:
+        require_secretary(uow, caller.committee, caller.person, now.date(), what)
     if verb == "schedule":
         topic_ref, _, meeting_ref = rest.partition(":")
         if not meeting_ref.isdigit():
@@ -167,7 +168,8 @@ def register(app: App, deps: SlackDeps) -> None:
 
     @app.view(views.TOPIC_MODAL)
     def on_submit(ack: Ack, body: dict[str, Any]) -> None:
-        ack(submit_topic(deps, body))
+        reply = submit_topic(deps, body)
+        ack(reply) if reply else ack()
 
     @app.action({"action_id": f"{views.BOARD_PAGE_ACTION}_prev"})
     @app.action({"action_id": f"{views.BOARD_PAGE_ACTION}_next"})

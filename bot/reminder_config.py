@@ -1,0 +1,78 @@
+"""Reminder kinds and their per-committee settings (days before or after, local time, on/off)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot import texts
+from bot.errors import InputError
+
+
+class Kind(StrEnum):
+    """The automatic reminders around a meeting."""
+
+    TOPICS = "topics"
+    AGENDA = "agenda"
+    DAY_BEFORE = "daybefore"
+    MINUTES = "minutes"
+
+
+@dataclass(frozen=True)
+class ReminderSetting:
+    """When one kind goes out: `days` before the meeting day (after, for minutes), `at` local."""
+
+    committee_id: int
+    kind: Kind
+    days: int
+    at: str
+    enabled: bool = True
+
+
+# (days, local time): topics 3 weeks before, agenda a week before, the day before at 09:00,
+# and the minutes reminder the morning after the meeting.
+DEFAULTS: dict[Kind, tuple[int, str]] = {
+    Kind.TOPICS: (21, "09:00"),
+    Kind.AGENDA: (7, "09:00"),
+    Kind.DAY_BEFORE: (1, "09:00"),
+    Kind.MINUTES: (1, "09:00"),
+}
+AFTER_MEETING = frozenset({Kind.MINUTES})
+MAX_DAYS = 90
+
+_NAMES = {
+    "emner": Kind.TOPICS,
+    "emne": Kind.TOPICS,
+    "topics": Kind.TOPICS,
+    "dagsorden": Kind.AGENDA,
+    "agenda": Kind.AGENDA,
+    "dagen-før": Kind.DAY_BEFORE,
+    "dagen-foer": Kind.DAY_BEFORE,
+    "dagenfoer": Kind.DAY_BEFORE,
+    "daybefore": Kind.DAY_BEFORE,
+    "day-before": Kind.DAY_BEFORE,
+    "referat": Kind.MINUTES,
+    "minutes": Kind.MINUTES,
+}
+DANISH_NAMES: dict[Kind, str] = {
+    Kind.TOPICS: "emner",
+    Kind.AGENDA: "dagsorden",
+    Kind.DAY_BEFORE: "dagen-før",
+    Kind.MINUTES: "referat",
+}
+
+
+def parse_kind(text: str) -> Kind:
+    """A kind from its Danish (or English) name."""
+    kind = _NAMES.get((text or "").strip().lower())
+    if kind is None:
+        raise InputError(
+            texts.REMINDER_UNKNOWN_KIND.format(kind=text, kinds=", ".join(DANISH_NAMES.values()))
+        )
+    return kind
+
+
+def default_setting(committee_id: int, kind: Kind) -> ReminderSetting:
+    """The setting a committee has until the secretary changes it."""
+    days, at = DEFAULTS[kind]
+    return ReminderSetting(committee_id, kind, days, at, True)

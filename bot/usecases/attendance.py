@@ -1,0 +1,178 @@
+"""Regrets and "I'm coming after all": registered once per request, confirmed, and told.
+
+One transaction per request: the request id (Slack event id, action or trigger id) goes into
+processed_events together with the attendance change and the outbox rows, so a retried
+delivery of the same event changes nothing and sends nothing twice.
+
+The secretary gets one new DM (or e-mail) per change, each with the meeting's whole list of
+regrets so far: a running list that needs no editing of earlier messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.domain import Attendance, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
+from bot.errors import ConflictError, KluError, NotFoundError, PermissionDeniedError
+from bot.outbox import SLACK, enqueue
+from bot.ports import UnitOfWork
+from bot.regrets import Intent
+from bot.reminder_config import Kind
+from bot.reminder_messages import meeting_when, slack_escape
+from bot.usecases.attendance_notice import secretary_notice
+from bot.usecases.recipients import is_invited
+from bot.usecases.reminders import cancel_for_person
+
+LIVE = (MeetingStatus.DRAFT, MeetingStatus.CALLED)
+
+# Called after a change is committed; the invitations part may plug in a function that
+# re-sends the person's calendar copy with PARTSTAT=DECLINED/ACCEPTED. Until then the next
+# invitation update carries the status (bot/usecases/invitation_delivery.py reads Attendance).
+CalendarHook = Callable[[UnitOfWork, Meeting, Person, datetime], None]
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """Where the confirmation goes in Slack: a channel, and the thread when there is one."""
+
+    channel: str
+    thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The outcome of one request; `text` is the Danish answer (also enqueued when replying)."""
+
+    text: str
+    duplicate: bool = False
+    changed: bool = False
+    meeting_id: int | None = None
+    status: AttendanceStatus | None = None
+
+
+def answer_reply(
+    uow: UnitOfWork,
+    *,
+    request_id: str,
+    person: Person,
+    intent: Intent,
+    reason: str = "",
+    meeting_id: int | None,
+    via: str,
+    now: datetime,
+    reply_to: ReplyTo | None,
+    calendar_hook: CalendarHook | None = None,
+) -> Answer:
+    """Register regrets/attendance (or give the hint) for one request, exactly once."""
+    with uow:
+        if not uow.events.first_time(request_id, now):
+            return Answer("", duplicate=True)
+        try:
+            answer, meeting = _apply(uow, person, intent, reason, meeting_id, via, now, request_id)
+        except KluError as exc:
+            answer, meeting = Answer(exc.message), None
+        if reply_to is not None:
+            _confirm(uow, request_id, person, reply_to, answer.text, now)
+        uow.commit()
+    if answer.changed and meeting is not None and calendar_hook is not None:
+        calendar_hook(uow, meeting, person, now)
+    return answer
+
+
+def _apply(
+    uow: UnitOfWork,
+    person: Person,
+    intent: Intent,
+    reason: str,
+    meeting_id: int | None,
+    via: str,
+    now: datetime,
+    request_id: str,
+) -> tuple[Answer, Meeting | None]:
+    if intent == Intent.UNKNOWN:
+        return Answer(texts.REGRETS_HINT), None
+    meeting, committee = _meeting(uow, person, meeting_id, now)
+    assert meeting.id is not None and person.id is not None
+    status = AttendanceStatus.REGRETS if intent == Intent.REGRETS else AttendanceStatus.ATTENDING
+    reason = reason if status == AttendanceStatus.REGRETS else ""
+    row = uow.attendance.get(meeting.id, person.id)
+    previous = row.status if row else None
+    changed = row is None or row.status != status or row.reason != reason
+    if row is None:
+        uow.attendance.add(Attendance(meeting.id, person.id, status, now, via=via, reason=reason))
+    elif changed:
+        row.status, row.reason, row.registered_at, row.via = status, reason, now, via
+    if status == AttendanceStatus.REGRETS:
+        cancel_for_person(uow, meeting.id, person.id, (Kind.AGENDA, Kind.DAY_BEFORE))
+    if changed and AttendanceStatus.REGRETS in (status, previous):
+        secretary_notice(uow, committee, meeting, person, status, reason, now, request_id)
+    tz = ZoneInfo(committee.timezone)
+    values = {"title": meeting.title, "when": meeting_when(meeting, tz)}
+    if status == AttendanceStatus.REGRETS:
+        shown = texts.REGRETS_REASON.format(reason=reason) if reason else ""
+        text = texts.REGRETS_CONFIRMED.format(reason=shown, **values)
+    elif previous == AttendanceStatus.REGRETS:
+        text = texts.UNDO_CONFIRMED.format(**values)
+    else:
+        text = texts.ATTEND_CONFIRMED.format(**values)
+    return Answer(text, changed=changed, meeting_id=meeting.id, status=status), meeting
+
+
+def _meeting(
+    uow: UnitOfWork, person: Person, meeting_id: int | None, now: datetime
+) -> tuple[Meeting, Committee]:
+    """The given meeting (checked), else the person's next meeting."""
+    if meeting_id is None:
+        return next_meeting_for(uow, person, now)
+    meeting = uow.meetings.get(meeting_id)
+    committee = uow.committees.get(meeting.committee_id) if meeting else None
+    if meeting is None or committee is None:
+        raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=meeting_id))
+    tz = ZoneInfo(committee.timezone)
+    values = {"title": meeting.title, "when": meeting_when(meeting, tz)}
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ConflictError(texts.REGRETS_MEETING_CANCELLED.format(**values))
+    if meeting.status not in LIVE or meeting.ends_at <= now:
+        raise ConflictError(texts.REGRETS_MEETING_OVER.format(**values))
+    if not is_invited(uow, committee, meeting, person):
+        raise PermissionDeniedError(texts.REGRETS_NOT_INVITED.format(**values))
+    return meeting, committee
+
+
+def next_meeting_for(uow: UnitOfWork, person: Person, now: datetime) -> tuple[Meeting, Committee]:
+    """The soonest live meeting, in any committee, that the person is a member or guest of."""
+    found: list[tuple[Meeting, Committee]] = []
+    for committee in uow.committees.list():
+        assert committee.id is not None
+        for meeting in uow.meetings.for_committee(committee.id, after=now, statuses=LIVE):
+            if is_invited(uow, committee, meeting, person):
+                found.append((meeting, committee))
+                break
+    if not found:
+        raise NotFoundError(texts.REGRETS_NO_MEETING)
+    return min(found, key=lambda pair: pair[0].starts_at)
+
+
+def _confirm(
+    uow: UnitOfWork, request_id: str, person: Person, reply_to: ReplyTo, text: str, now: datetime
+) -> None:
+    payload: dict[str, str] = {
+        "op": "post",
+        "channel": reply_to.channel,
+        "text": slack_escape(text),
+    }
+    if reply_to.thread_ts:
+        payload["thread_ts"] = reply_to.thread_ts
+    enqueue(
+        uow,
+        key=f"reply:{request_id}",
+        channel=SLACK,
+        kind="attendance_reply",
+        recipient=reply_to.channel,
+        payload=payload,
+        now=now,
+    )

@@ -1,0 +1,110 @@
+"""Who gets a meeting's messages, and how: a Slack DM when the person is linked, else e-mail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.domain import AttendanceStatus, Committee, Meeting, Person, Role
+from bot.outbox import EMAIL, SLACK
+from bot.ports import UnitOfWork
+from bot.timeplan import Slot, time_plan
+from bot.usecases.people import roster
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one message goes: outbox channel, recipient, and the payload for that channel."""
+
+    channel: str
+    recipient: str
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class GuestSlots:
+    """A guest and the time-plan slots of the items they attend."""
+
+    person: Person
+    slots: tuple[Slot, ...] = field(default_factory=tuple)
+
+
+def members(uow: UnitOfWork, committee: Committee, today: date) -> list[Person]:
+    """The committee's active members (everyone on the roster but guests)."""
+    return [e.person for e in roster(uow, committee, today) if e.role != Role.GUEST]
+
+
+def secretary(uow: UnitOfWork, committee: Committee, today: date) -> Person | None:
+    """The committee's secretary on the roster, if any."""
+    for entry in roster(uow, committee, today):
+        if entry.role == Role.SECRETARY:
+            return entry.person
+    return None
+
+
+def guests(uow: UnitOfWork, meeting: Meeting) -> list[GuestSlots]:
+    """The meeting's item guests, each with their slots in agenda order."""
+    plan = time_plan(meeting)
+    by_person: dict[int, list[Slot]] = {}
+    for slot in plan.slots:
+        for guest in slot.item.guests:
+            by_person.setdefault(guest.person_id, []).append(slot)
+    found = []
+    for person_id, slots in by_person.items():
+        person = uow.people.get(person_id)
+        if person is not None:
+            found.append(GuestSlots(person, tuple(slots)))
+    return found
+
+
+def regrets(uow: UnitOfWork, meeting_id: int) -> dict[int, str]:
+    """Person id -> reason, for everyone who has sent regrets to the meeting."""
+    return {
+        a.person_id: a.reason
+        for a in uow.attendance.for_meeting(meeting_id)
+        if a.status == AttendanceStatus.REGRETS
+    }
+
+
+def direct(
+    person: Person,
+    *,
+    text: str,
+    subject: str,
+    mail_text: str | None = None,
+    blocks: Sequence[Mapping[str, Any]] | None = None,
+) -> Route | None:
+    """A DM to a linked Slack user, else an e-mail; None for someone with neither."""
+    if person.slack_user_id:
+        payload: dict[str, Any] = {"op": "dm", "user": person.slack_user_id, "text": text}
+        if blocks:
+            payload["blocks"] = list(blocks)
+        return Route(SLACK, person.slack_user_id, payload)
+    if person.email:
+        body = mail_text if mail_text is not None else text
+        return Route(
+            EMAIL, person.email, {"subject": subject, "text": body, "to_name": person.name}
+        )
+    return None
+
+
+def to_secretariat(
+    uow: UnitOfWork, committee: Committee, today: date, *, text: str, subject: str, mail_text: str
+) -> Route | None:
+    """To the secretary on the roster, else to the committee's secretariat e-mail."""
+    person = secretary(uow, committee, today)
+    route = direct(person, text=text, subject=subject, mail_text=mail_text) if person else None
+    if route is None and committee.secretariat_email:
+        payload = {"subject": subject, "text": mail_text, "to_name": committee.secretariat_name}
+        route = Route(EMAIL, committee.secretariat_email, payload)
+    return route
+
+
+def is_invited(uow: UnitOfWork, committee: Committee, meeting: Meeting, person: Person) -> bool:
+    """A member of the committee on the meeting day, or a guest on one of its items."""
+    day = meeting.starts_at.date()
+    if any(p.id == person.id for p in members(uow, committee, day)):
+        return True
+    return any(g.person_id == person.id for item in meeting.items for g in item.guests)

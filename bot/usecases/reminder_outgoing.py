@@ -1,0 +1,149 @@
+"""Who gets which reminder for a meeting, and the message each gets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.domain import Committee, Meeting, Person, TopicStatus
+from bot.outbox import SLACK
+from bot.ports import UnitOfWork
+from bot.reminder_config import Kind
+from bot.reminder_messages import (
+    agenda_blocks,
+    agenda_text,
+    contact,
+    day_before_text,
+    guest_text,
+    meeting_date,
+    minutes_text,
+    no_escape,
+    slack_escape,
+    topics_text,
+)
+from bot.usecases.recipients import (
+    Route,
+    direct,
+    guests,
+    members,
+    regrets,
+    secretary,
+    to_secretariat,
+)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One reminder message: `who` is the person id (or 'channel') used in the key."""
+
+    who: str
+    route: Route
+
+
+def outgoing_for(
+    uow: UnitOfWork, kind: Kind, committee: Committee, meeting: Meeting, now: datetime
+) -> Iterator[Outgoing]:
+    """The messages of one kind for one meeting, as of now."""
+    tz = ZoneInfo(committee.timezone)
+    if kind == Kind.TOPICS:
+        yield from _topics(uow, committee, meeting)
+    elif kind == Kind.AGENDA:
+        yield from _agenda(uow, committee, meeting, now, tz)
+    elif kind == Kind.DAY_BEFORE:
+        yield from _day_before(uow, committee, meeting, now, tz)
+    elif kind == Kind.MINUTES:
+        yield from _minutes(uow, committee, meeting, now, tz)
+
+
+def _topics(uow: UnitOfWork, committee: Committee, meeting: Meeting) -> Iterator[Outgoing]:
+    if not committee.slack_channel_id or committee.id is None:
+        return
+    open_topics = uow.topics.for_committee(committee.id, statuses=[TopicStatus.OPEN])
+    names = {p.id: p.name for p in uow.people.list() if p.id is not None}
+    text = topics_text(committee, meeting, open_topics, names)
+    payload = {"op": "post", "channel": committee.slack_channel_id, "text": text}
+    yield Outgoing("channel", Route(SLACK, committee.slack_channel_id, payload))
+
+
+def _without_regrets(uow: UnitOfWork, meeting: Meeting, people: list[Person]) -> list[Person]:
+    assert meeting.id is not None
+    absent = regrets(uow, meeting.id)
+    return [p for p in people if p.id is not None and p.id not in absent]
+
+
+def _agenda(
+    uow: UnitOfWork, committee: Committee, meeting: Meeting, now: datetime, tz: ZoneInfo
+) -> Iterator[Outgoing]:
+    assert meeting.id is not None
+    text = agenda_text(meeting, tz, slack_escape)
+    blocks = agenda_blocks(text + "\n\n" + texts.REMINDER_AGENDA_ASK, meeting.id)
+    mail = (
+        agenda_text(meeting, tz, no_escape)
+        + "\n\n"
+        + texts.REMINDER_ASK_MAIL.format(contact=contact(committee))
+    )
+    subject = texts.REMINDER_AGENDA_SUBJECT.format(
+        title=meeting.title, date=meeting_date(meeting, tz)
+    )
+    for person in _without_regrets(uow, meeting, members(uow, committee, _today(now, tz))):
+        route = direct(person, text=text, subject=subject, mail_text=mail, blocks=blocks)
+        if route is not None:
+            yield Outgoing(str(person.id), route)
+
+
+def _day_before(
+    uow: UnitOfWork, committee: Committee, meeting: Meeting, now: datetime, tz: ZoneInfo
+) -> Iterator[Outgoing]:
+    subject = texts.REMINDER_DAY_BEFORE_SUBJECT.format(
+        title=meeting.title, date=meeting_date(meeting, tz)
+    )
+    ask_mail = texts.REMINDER_ASK_MAIL.format(contact=contact(committee))
+    member_list = members(uow, committee, _today(now, tz))
+    member_ids = {p.id for p in member_list}
+    for person in _without_regrets(uow, meeting, member_list):
+        text = day_before_text(meeting, tz, slack_escape) + "\n" + texts.REMINDER_DAY_BEFORE_ASK
+        mail = day_before_text(meeting, tz, no_escape) + "\n\n" + ask_mail
+        route = direct(person, text=text, subject=subject, mail_text=mail)
+        if route is not None:
+            yield Outgoing(str(person.id), route)
+    assert meeting.id is not None
+    absent = regrets(uow, meeting.id)
+    for guest in guests(uow, meeting):
+        person = guest.person
+        if person.id in member_ids or person.id in absent:
+            continue
+        text = guest_text(meeting, guest, tz, slack_escape) + "\n" + texts.REMINDER_GUEST_ASK
+        mail = guest_text(meeting, guest, tz, no_escape) + "\n\n" + ask_mail
+        route = direct(person, text=text, subject=subject, mail_text=mail)
+        if route is not None:
+            yield Outgoing(str(person.id), route)
+
+
+def _minutes(
+    uow: UnitOfWork, committee: Committee, meeting: Meeting, now: datetime, tz: ZoneInfo
+) -> Iterator[Outgoing]:
+    missing = [i for i in meeting.items if not i.beslutning.strip() and i.outcome is None]
+    if not missing:
+        return
+    missing.sort(key=lambda i: (i.section, i.position))
+    subject = texts.REMINDER_MINUTES_SUBJECT.format(
+        title=meeting.title, date=meeting_date(meeting, tz)
+    )
+    route = to_secretariat(
+        uow,
+        committee,
+        _today(now, tz),
+        text=minutes_text(meeting, missing, tz, slack_escape),
+        subject=subject,
+        mail_text=minutes_text(meeting, missing, tz, no_escape),
+    )
+    if route is not None:
+        person = secretary(uow, committee, _today(now, tz))
+        yield Outgoing(str(person.id) if person else "secretariat", route)
+
+
+def _today(now: datetime, tz: ZoneInfo) -> date:
+    return now.astimezone(tz).date()

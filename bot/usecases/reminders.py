@@ -1,0 +1,163 @@
+"""Automatic reminders: which are due now, for whom; each goes into the outbox exactly once.
+
+The clock calls `plan_reminders` every minute. Due times are computed from the meeting's
+current start in the committee's zone each time, so a moved meeting reschedules what has not
+gone out yet. Keys carry the meeting's start (reminder:<kind>:<meeting>:<person>:<start>):
+the database refuses a second row with the same key, whichever clock plans it, and a moved
+meeting gets fresh keys; pending rows for the old start are cancelled.
+
+Catch-up: a reminder is sent only within CATCH_UP after its due time (and, for the reminders
+before a meeting, before the meeting starts). A clock that was down for an hour catches up;
+a meeting created three days ahead gets no "three weeks before" message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import Committee, Meeting, MeetingStatus
+from bot.outbox import enqueue
+from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.reminder_config import (
+    AFTER_MEETING,
+    MAX_DAYS,
+    Kind,
+    ReminderSetting,
+    default_setting,
+)
+from bot.usecases.committees import zone
+from bot.usecases.reminder_outgoing import outgoing_for
+from bot.validation import parse_clock
+
+CATCH_UP = timedelta(hours=24)
+BEFORE_STATUSES = frozenset({MeetingStatus.DRAFT, MeetingStatus.CALLED})
+AFTER_STATUSES = BEFORE_STATUSES | {MeetingStatus.HELD}
+
+
+@dataclass
+class PlanReport:
+    """What one planning round put into the outbox and cancelled."""
+
+    enqueued: list[str] = field(default_factory=list)
+    cancelled: int = 0
+
+
+def settings_for(uow: UnitOfWork, committee_id: int) -> dict[Kind, ReminderSetting]:
+    """Every kind's setting: the stored one, else the default."""
+    found = {s.kind: s for s in uow.reminders.settings(committee_id)}
+    return {kind: found.get(kind) or default_setting(committee_id, kind) for kind in Kind}
+
+
+def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A wall-clock time on a day in the zone, as UTC; a time skipped by DST moves forward."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def due_time(meeting: Meeting, setting: ReminderSetting, tz: ZoneInfo) -> datetime:
+    """When this kind is due for this meeting, from the meeting's current start."""
+    meeting_day = meeting.starts_at.astimezone(tz).date()
+    offset = timedelta(days=setting.days)
+    day = meeting_day + offset if setting.kind in AFTER_MEETING else meeting_day - offset
+    return local_moment(day, parse_clock(setting.at), tz)
+
+
+def is_due(meeting: Meeting, setting: ReminderSetting, tz: ZoneInfo, now: datetime) -> bool:
+    """Due now: enabled, the meeting in the right state, and now inside the catch-up window."""
+    if not setting.enabled:
+        return False
+    due = due_time(meeting, setting, tz)
+    if setting.kind in AFTER_MEETING:
+        return (
+            meeting.status in AFTER_STATUSES
+            and meeting.ends_at <= now
+            and due <= now < due + CATCH_UP
+        )
+    end = min(due + CATCH_UP, meeting.starts_at)
+    return meeting.status in BEFORE_STATUSES and due <= now < end
+
+
+def start_stamp(meeting: Meeting) -> str:
+    """The meeting's start in keys: UTC, to the minute."""
+    return meeting.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def reminder_key(kind: Kind, meeting: Meeting, who: str) -> str:
+    """reminder:<kind>:<meeting id>:<person id or 'channel'>:<meeting start>."""
+    return f"reminder:{kind.value}:{meeting.id}:{who}:{start_stamp(meeting)}"
+
+
+def parse_reminder_key(key: str) -> tuple[Kind, int, int | None] | None:
+    """(kind, meeting id, person id) from a reminder key; None for other keys."""
+    parts = key.split(":", 4)
+    if len(parts) != 5 or parts[0] != "reminder" or not parts[2].isdigit():
+        return None
+    try:
+        kind = Kind(parts[1])
+    except ValueError:
+        return None
+    return kind, int(parts[2]), int(parts[3]) if parts[3].isdigit() else None
+
+
+def plan_reminders(uow_factory: UnitOfWorkFactory, now: datetime) -> PlanReport:
+    """Put every reminder that is due now into the outbox; one transaction per committee."""
+    report = PlanReport()
+    with uow_factory() as uow:
+        committee_ids = [c.id for c in uow.committees.list() if c.id is not None]
+    for committee_id in committee_ids:
+        with uow_factory() as uow:
+            committee = uow.committees.get(committee_id)
+            if committee is not None:
+                _plan_committee(uow, committee, now, report)
+            uow.commit()
+    return report
+
+
+def _plan_committee(
+    uow: UnitOfWork, committee: Committee, now: datetime, report: PlanReport
+) -> None:
+    assert committee.id is not None
+    tz = zone(committee)
+    settings = settings_for(uow, committee.id)
+    recent = now - timedelta(days=MAX_DAYS + 2)
+    for meeting in uow.meetings.for_committee(committee.id, after=recent):
+        report.cancelled += cancel_stale(uow, meeting)
+        if meeting.status == MeetingStatus.CANCELLED:
+            continue
+        for kind in Kind:
+            if is_due(meeting, settings[kind], tz, now):
+                for out in outgoing_for(uow, kind, committee, meeting, now):
+                    key = reminder_key(kind, meeting, out.who)
+                    if enqueue(
+                        uow,
+                        key=key,
+                        channel=out.route.channel,
+                        kind=f"reminder_{kind.value}",
+                        recipient=out.route.recipient,
+                        payload=out.route.payload,
+                        now=now,
+                    ):
+                        report.enqueued.append(key)
+
+
+def cancel_stale(uow: UnitOfWork, meeting: Meeting) -> int:
+    """Cancel pending reminders planned for another start time (or any, if cancelled)."""
+    current = start_stamp(meeting)
+    stale: list[str] = []
+    for kind in Kind:
+        for key in uow.reminders.pending_keys(f"reminder:{kind.value}:{meeting.id}:"):
+            if meeting.status == MeetingStatus.CANCELLED or not key.endswith(current):
+                stale.append(key)
+    return uow.reminders.cancel(stale)
+
+
+def cancel_for_person(
+    uow: UnitOfWork, meeting_id: int, person_id: int, kinds: Sequence[Kind]
+) -> int:
+    """Cancel a person's pending reminders for a meeting (after regrets)."""
+    keys: list[str] = []
+    for kind in kinds:
+        keys += uow.reminders.pending_keys(f"reminder:{kind.value}:{meeting_id}:{person_id}:")
+    return uow.reminders.cancel(keys)

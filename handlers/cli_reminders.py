@@ -1,0 +1,91 @@
+"""`klu-bot clock` and `klu-bot reminders show|set`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from bot import texts
+from bot.errors import InputError
+from bot.reminder_config import DANISH_NAMES, MAX_DAYS, Kind, ReminderSetting, parse_kind
+from bot.usecases.committees import find_committee
+from bot.usecases.reminders import settings_for
+from bot.validation import parse_clock
+from handlers.bootstrap import Container
+from handlers.clock import run_until_signalled, tick
+
+
+def cmd_clock(args: argparse.Namespace, c: Container) -> str:
+    """Run the reminder clock: forever, or once as of now (or --now)."""
+    if not args.once:
+        logging.getLogger().setLevel(logging.INFO)
+        run_until_signalled(c)
+        return ""
+    report = tick(c)
+    return texts.REMINDER_CLI_RAN.format(
+        enqueued=len(report.plan.enqueued), sent=report.dispatch.sent, pending=report.pending
+    )
+
+
+def when_text(setting: ReminderSetting) -> str:
+    """'7 dage før mødet kl. 09:00', 'dagen før …', 'dagen efter …'."""
+    at, days = setting.at, setting.days
+    if setting.kind == Kind.MINUTES:
+        if days == 0:
+            return texts.REMINDER_WHEN_SAME_DAY.format(at=at)
+        if days == 1:
+            return texts.REMINDER_WHEN_DAY_AFTER.format(at=at)
+        return texts.REMINDER_WHEN_AFTER.format(days=days, at=at)
+    if days == 0:
+        return texts.REMINDER_WHEN_SAME_DAY.format(at=at)
+    if days == 1:
+        return texts.REMINDER_WHEN_DAY_BEFORE.format(at=at)
+    return texts.REMINDER_WHEN_BEFORE.format(days=days, at=at)
+
+
+def _line(setting: ReminderSetting) -> str:
+    return texts.REMINDER_SETTING_LINE.format(
+        name=DANISH_NAMES[setting.kind],
+        description=texts.REMINDER_DESCRIPTIONS[setting.kind.value],
+        when=when_text(setting),
+        off="" if setting.enabled else texts.REMINDER_OFF,
+    )
+
+
+def cmd_reminders_show(args: argparse.Namespace, c: Container) -> str:
+    """The committee's reminders with their times."""
+    with c.uow() as uow:
+        committee = find_committee(uow, args.committee)
+        assert committee.id is not None
+        settings = settings_for(uow, committee.id)
+    lines = [texts.REMINDER_SETTINGS_HEADER.format(committee=committee.name)]
+    lines += [_line(settings[kind]) for kind in Kind]
+    return "\n".join(lines)
+
+
+def _days(value: str | None, current: int) -> int:
+    if value is None:
+        return current
+    text = value.strip()
+    if not text.isdigit() or int(text) > MAX_DAYS:
+        raise InputError(texts.REMINDER_BAD_DAYS.format(max=MAX_DAYS, value=value))
+    return int(text)
+
+
+def cmd_reminders_set(args: argparse.Namespace, c: Container) -> str:
+    """Change one kind's days, time or on/off; what is not given stays."""
+    kind = parse_kind(args.kind)
+    with c.uow() as uow:
+        committee = find_committee(uow, args.committee)
+        assert committee.id is not None
+        current = settings_for(uow, committee.id)[kind]
+        at = parse_clock(args.at).strftime("%H:%M") if args.at else current.at
+        enabled = False if args.off else (True if args.on else current.enabled)
+        setting = ReminderSetting(committee.id, kind, _days(args.days, current.days), at, enabled)
+        uow.reminders.save(setting)
+        uow.commit()
+    return texts.REMINDER_SAVED.format(
+        name=DANISH_NAMES[kind],
+        when=when_text(setting),
+        off="" if setting.enabled else texts.REMINDER_OFF,
+    )

@@ -1,0 +1,90 @@
+"""The clock process (`klu-bot clock`): every minute plan due reminders, then deliver.
+
+All state is in the database, so a restarted clock resumes where it stopped and two clocks
+at once never send anything twice (outbox keys and leases decide, not timing). Between
+planning rounds the loop dispatches every few seconds, so a Slack 429 is retried as soon as
+its Retry-After has passed and other failures after their backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import FrameType
+
+from bot.outbox import DispatchReport, Sender
+from bot.usecases.reminders import PlanReport, plan_reminders
+from handlers.bootstrap import Container
+from handlers.delivery import make_senders, run_dispatch
+
+log = logging.getLogger(__name__)
+PLAN_EVERY = 60.0
+DISPATCH_EVERY = 5.0
+
+
+@dataclass(frozen=True)
+class TickReport:
+    """One tick: what was planned and what was delivered."""
+
+    plan: PlanReport
+    dispatch: DispatchReport
+    pending: int
+
+
+def tick(container: Container, senders: Mapping[str, Sender] | None = None) -> TickReport:
+    """Plan what is due as of the container's clock, then deliver what the outbox holds."""
+    now = container.clock()
+    plan = plan_reminders(container.uow, now)
+    dispatch = run_dispatch(container, dict(senders) if senders is not None else None)
+    with container.uow() as uow:
+        pending = uow.outbox.pending_count()
+    log.info(
+        "clock %s: planned %d, sent %d, retrying %d, failed %d",
+        now.isoformat(timespec="minutes"),
+        len(plan.enqueued),
+        dispatch.sent,
+        dispatch.retried,
+        dispatch.failed,
+    )
+    return TickReport(plan, dispatch, pending)
+
+
+def run(
+    container: Container,
+    stop: threading.Event,
+    senders: Mapping[str, Sender] | None = None,
+    *,
+    plan_every: float = PLAN_EVERY,
+    dispatch_every: float = DISPATCH_EVERY,
+) -> None:
+    """Tick on every minute boundary, dispatch in between, until `stop` is set."""
+    chosen = dict(senders) if senders is not None else make_senders(container.settings)
+    next_plan = 0.0
+    while not stop.is_set():
+        try:
+            if time.time() >= next_plan:
+                next_plan = (time.time() // plan_every + 1) * plan_every
+                tick(container, chosen)
+            else:
+                run_dispatch(container, chosen)
+        except Exception:
+            log.exception("clock round failed; trying again")
+        stop.wait(max(0.0, min(dispatch_every, next_plan - time.time())))
+
+
+def run_until_signalled(container: Container) -> None:
+    """The `klu-bot clock` loop: stops cleanly on SIGTERM (a deploy) or Ctrl-C."""
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        log.info("clock stopping (signal %d)", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    log.info("clock started")
+    run(container, stop)

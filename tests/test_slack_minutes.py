@@ -1,0 +1,186 @@
+"""A meeting from agenda to approved minutes in Slack, over signed HTTP against the stand-in."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pypdf import PdfReader
+
+from bot.domain import MeetingStatus
+from bot.timeplan import find_item
+from bot.usecases.committees import find_committee
+from bot.usecases.meetings import get_meeting
+from bot.usecases.minutes import set_attendance
+from handlers.slack import minutes_views as views
+from tests.conftest import FakeClock
+from tests.slack_http import (  # noqa: F401
+    CHANNEL,
+    MEMBER,
+    SECRETARY,
+    SlackAppServer,
+    bot_fixture,
+    standin_fixture,
+)
+from tests.slack_standin import SlackStandIn
+
+CAMILLA, SOFIE = SECRETARY[0], MEMBER[0]
+
+
+def buttons(reply: dict[str, Any]) -> dict[str, str]:
+    """Item title line -> button value, from the /klu referat answer."""
+    found = {}
+    for block in reply.get("blocks", []):
+        accessory = block.get("accessory") or {}
+        if accessory.get("action_id") == views.ITEM_ACTION:
+            found[block["text"]["text"].split("*")[1]] = accessory["value"]
+    return found
+
+
+def last_modal(standin: SlackStandIn) -> dict[str, Any]:
+    calls = standin.calls_to("views.open")
+    assert calls, "no modal was opened"
+    view: dict[str, Any] = calls[-1].args["view"]
+    assert view["callback_id"] == views.ITEM_VIEW
+    return view
+
+
+def fill(
+    server: SlackAppServer, view: dict[str, Any], text: dict[str, str], outcome: str = ""
+) -> dict[str, Any]:
+    """Submit the item modal as Slack would."""
+    state: dict[str, Any] = {
+        block: {"value": {"type": "plain_text_input", "value": value}}
+        for block, value in text.items()
+    }
+    if outcome:
+        option = {"text": {"type": "plain_text", "text": outcome}, "value": outcome}
+        state["outcome"] = {"value": {"type": "static_select", "selected_option": option}}
+    payload = {
+        "type": "view_submission",
+        "user": {"id": CAMILLA},
+        "view": {**view, "id": "V1", "state": {"values": state}},
+    }
+    reply = server.interaction(payload)
+    assert reply.status == 200, reply.text
+    return reply.json()  # type: ignore[no-any-return]
+
+
+def write(server: SlackAppServer, standin: SlackStandIn, value: str, **fields: str) -> None:
+    outcome = fields.pop("outcome", "")
+    response, _ = server.block_action(CAMILLA, views.ITEM_ACTION, value=value)
+    assert response.status == 200
+    answer = fill(server, last_modal(standin), fields, outcome)
+    assert answer == {}, answer
+
+
+def test_meeting_cycle_from_agenda_to_approved_minutes(
+    bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock
+) -> None:
+    early = bot.command("referat 1", CAMILLA).json()
+    assert "ikke holdt endnu" in early["text"]
+    assert "sekretariatet" in bot.command("referat 1", SOFIE).json()["text"]
+
+    clock.set_local("2026-06-18T17:15")
+    listing = bot.command("referat", CAMILLA).json()
+    items = buttons(listing)
+    assert len(items) == 9 and all(v.startswith("1:") for v in items.values())
+    value = {title.split(" ")[0]: v for title, v in items.items()}
+
+    write(bot, standin, value["1."], outcome="godkendt")
+    write(
+        bot, standin, value["2.a"],
+        referat="- Opbakning til kommissoriet\n- <!channel> afrapportering til KLU",
+        beslutning="Punktet blev drøftet. Der var opbakning til kommissoriet.",
+        actions="Thomas Bach|Sende kommissoriet til høring|1/9-2026",
+        outcome="droeftet",
+    )  # fmt: skip
+    write(bot, standin, value["2.d"], beslutning="Oplægsholder var forhindret.", outcome="udskudt")
+    write(bot, standin, value["4."], referat="Kontakt læge-app'en undersøges.",
+          next="Næste møde afholdes 17. september kl. 15-17")  # fmt: skip
+
+    # a bad action line is answered next to the field, and nothing is saved
+    bot.block_action(CAMILLA, views.ITEM_ACTION, value=value["2.b"])
+    bad = fill(bot, last_modal(standin), {"actions": "kun en tovholder"})
+    assert (
+        bad["response_action"] == "errors" and "tovholder|opgave|frist" in bad["errors"]["actions"]
+    )
+
+    committee_id = _committee_id(bot)
+    set_attendance(bot.container.uow(), _committee(bot), 1, regrets=[MEMBER[1]], now=clock())
+
+    # reopening shows what was saved
+    bot.block_action(CAMILLA, views.ITEM_ACTION, value=value["2.a"])
+    reopened = last_modal(standin)
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in reopened["blocks"]
+               if b.get("type") == "input"}  # fmt: skip
+    assert initial["actions"] == "Thomas Bach|Sende kommissoriet til høring|2026-09-01"
+
+    sent = bot.command("referat send 1", CAMILLA).json()
+    assert "godkendt" in sent["text"] and "1 med afbud" in sent["text"]
+    post = standin.wait_for("chat.postMessage", 2)
+    channel_posts = [c for c in post if c.args.get("channel") == CHANNEL]
+    assert len(channel_posts) == 1
+    summary = channel_posts[0].args["text"]
+    assert "Der var opbakning til kommissoriet" in summary
+    assert "Punktet udskydes til kommende møde" in summary
+    assert "Thomas Bach: Sende kommissoriet til høring (frist 1. september 2026)" in summary
+    assert "*Afbud:* Sofie Brandt" in summary
+    assert "Næste møde afholdes 17. september" in summary
+    dm = [c for c in post if c.args.get("channel") != CHANNEL]
+    assert dm and "Du meldte afbud" in dm[0].args["text"]
+    assert [c.args["users"] for c in standin.calls_to("conversations.open")] == [SOFIE]
+
+    standin.wait_for("files.completeUploadExternal")
+    upload = next(u for u in standin.uploads if u.channel_id == CHANNEL)
+    assert upload.filename == "referat-2026-06-18.pdf"
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(upload.content)).pages)
+    assert "Der var opbakning til kommissoriet" in " ".join(pdf_text.split())
+
+    with bot.container.uow() as uow:
+        meeting = get_meeting(uow, 1)
+        assert meeting.status == MeetingStatus.MINUTES_APPROVED
+        assert "<!channel>" in find_item(meeting, "2.a").referat  # stored as typed
+    assert "<!channel>" not in str(listing)
+
+    # approving again sends nothing new
+    again = bot.command("referat send 1", CAMILLA).json()
+    assert "allerede godkendt" in again["text"]
+
+    # an edit after posting updates the posted message
+    ts = channel_posts[0].response["ts"]  # type: ignore[index]
+    write(bot, standin, value["2.a"], beslutning="Kommissoriet blev godkendt med tilføjelser.",
+          outcome="godkendt")  # fmt: skip
+    update = standin.wait_for("chat.update")[0]
+    assert update.args["channel"] == CHANNEL and update.args["ts"] == ts
+    assert "Kommissoriet blev godkendt med tilføjelser." in update.args["text"]
+    assert len([c for c in standin.calls_to("chat.postMessage")
+                if c.args.get("channel") == CHANNEL]) == 1  # fmt: skip
+    assert committee_id
+
+
+def test_search_finds_earlier_decisions_newest_first(
+    bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock
+) -> None:
+    clock.set_local("2026-06-18T17:15")
+    value = {
+        t.split(" ")[0]: v for t, v in buttons(bot.command("referat 1", CAMILLA).json()).items()
+    }
+    decision = "PPR afsøger digital fremsendelse af lægeerklæringer."
+    write(bot, standin, value["2.c"], beslutning=decision, outcome="droeftet")
+    found = bot.command("søg lægeerklæring", SOFIE).json()["text"]
+    assert "18. juni 2026, punkt 2.c" in found
+    assert "PPR afsøger digital fremsendelse" in found
+    none = bot.command("søg zyxw", SOFIE).json()["text"]
+    assert "Ingen tidligere beslutninger" in none
+
+
+def _committee(server: SlackAppServer):  # type: ignore[no-untyped-def]
+    with server.container.uow() as uow:
+        return find_committee(uow, None)
+
+
+def _committee_id(server: SlackAppServer) -> int:
+    committee = _committee(server)
+    assert committee.id is not None
+    return committee.id
