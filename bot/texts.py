@@ -452,7 +452,10 @@ SEC_LABEL_MINUTES = "Varighed (minutter)"
 SEC_LABEL_PRESENTER = "Præsenteres af"
 SEC_LABEL_GUESTS_SLACK = "Gæster i Slack"
 SEC_LABEL_GUESTS_EMAIL = "Gæster uden Slack (e-mailadresser)"
-SEC_HINT_GUESTS_EMAIL = "Én eller flere adresser, adskilt af komma eller linjeskift."
+SEC_HINT_GUESTS_EMAIL = (
+    "Én eller flere adresser, adskilt af komma eller linjeskift, gerne med navn: "
+    "Ida Nørgaard <ida.norgaard@fjordby.dk>."
+)
 SEC_LABEL_INDSTILLING = "Indstilling"
 SEC_LABEL_POSITION = "Plads i afsnittet"
 SEC_HINT_POSITION = "Et tal, fx 1 for først i afsnittet. Tomt: sidst."
@@ -496,6 +499,34 @@ SEC_HELP_ITEM = "sekretariatet: tilføj et punkt med varighed, oplægsholder og 
 SEC_USAGE_AGENDA = "dagsorden [mødenr]"
 SEC_HELP_AGENDA = "vis dagsorden og tidsplan (sekretariatet kan flytte og fjerne punkter)"
 
+
+# --- demo (handlers/demo.py, handlers/demo_story.py) -----------------------------------------
+DEMO_INTRO = (
+    "KLU-bot demo: den rigtige app over HTTP mod en lokal Slack-attrap og en midlertidig "
+    "SQLite-database. Intet sendes ud af maskinen."
+)
+DEMO_STEP_SETUP = "1. Sekretæren sætter udvalget op i kanalen #klu"
+DEMO_STEP_ROSTER = "2. Medlemslisten indlæses, og medlemmerne kobles til Slack via e-mail"
+DEMO_STEP_TOPICS = "3. Medlemmerne foreslår emner til bruttolisten (med kommando eller formular)"
+DEMO_STEP_MEETING = "4. Sekretæren opretter næste møde"
+DEMO_STEP_AGENDA = "5. Sekretæren bygger dagsordenen (og et medlem prøver også)"
+DEMO_STEP_LISTS = "6. Et medlem ser bruttolisten og næste møde"
+DEMO_STEP_DELIVERIES = "7. Beskeder og DM'er, som Slack modtog fra KLU-bot"
+DEMO_TYPES = "\n▶ {name} skriver: {command}"
+DEMO_SEES = "  {name} ser (kun synligt for {name}):"
+DEMO_MODAL = "  {name} ser en formular:"
+DEMO_FILLS = "  {name} udfylder og trykker {button}: {values}"
+DEMO_FIELD_ERRORS = "Formularen bliver stående og viser fejl ved felterne:"
+DEMO_FIELD_ERROR = "{label}: {message}"
+DEMO_TERMINAL = "\n$ {command}"
+DEMO_LINKED = "{count} personer er koblet til deres Slack-bruger via e-mailadressen."
+DEMO_DM_TO = "\n✉ DM til {name}:"
+DEMO_IN_CHANNEL = "\n# Besked i kanalen {channel}:"
+DEMO_NO_MESSAGES = "(Ingen beskeder eller DM'er endnu; alt ovenfor var svar kun til afsenderen.)"
+DEMO_DONE = "\nDemoen er slut. Databasen og Slack-attrappen er ryddet op igen."
+DEMO_NO_EXAMPLES = (
+    "Demoen skal køres fra en klon af projektet (mappen examples/ med roster.csv mangler)."
+)
 
 # --- minutes and decision summaries (bot/usecases/minutes*.py, bot/minutes_*.py) -------------
 MINUTES_NOT_HELD = (

@@ -268,6 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.area == "demo":
+        from handlers.demo import run_demo  # the demo needs no settings and no database
+
+        return run_demo()
     if getattr(args, "handler", None) is None:
         parser.print_help()
         return 2

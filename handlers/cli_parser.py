@@ -23,6 +23,9 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
         sub.set_defaults(handler=commands[func])
         return sub
 
+    top.add_parser(
+        "demo", help="vis en guidet demo uden Slack (lokal Slack-attrap, midlertidig database)"
+    )
     db = top.add_parser("db", help="databasen").add_subparsers(metavar="HANDLING")
     leaf(db, "upgrade", "cmd_db_upgrade", "opgrader databasens skema til nyeste version")
 

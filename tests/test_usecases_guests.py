@@ -17,6 +17,15 @@ def test_emails_are_split_on_commas_semicolons_and_lines() -> None:
     assert parse_guest_emails("") == []
 
 
+def test_a_name_can_go_with_the_address() -> None:
+    refs = parse_guest_emails("Ida Nørgaard <ida.norgaard@fjordby.dk>\n ole@x.dk per@y.dk")
+    assert [(r.name, r.email) for r in refs] == [
+        ("Ida Nørgaard", "ida.norgaard@fjordby.dk"),
+        ("", "ole@x.dk"),
+        ("", "per@y.dk"),
+    ]
+
+
 def test_a_bad_address_is_named_in_danish() -> None:
     with pytest.raises(InputError, match=r"ida-fjordby\.dk"):
         parse_guest_emails("ole@x.dk, ida-fjordby.dk")

@@ -14,7 +14,8 @@ from bot.roster import is_valid_email
 from bot.usecases.agenda import NewItem, add_item_in
 from bot.usecases.meetings import get_meeting
 
-_SEPARATORS = re.compile(r"[\s,;]+")
+_ENTRIES = re.compile(r"[,;\n]+")
+_NAMED = re.compile(r"(.*?)<([^<>]*)>")
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,20 @@ class GuestRef:
 
 
 def parse_guest_emails(text: str) -> list[GuestRef]:
-    """E-mail addresses separated by commas, semicolons, spaces or new lines."""
+    """Addresses separated by commas, semicolons or lines; 'Navn <adresse>' keeps the name."""
     found: list[GuestRef] = []
     bad: list[str] = []
-    for part in _SEPARATORS.split(text or ""):
-        part = part.strip().strip("<>").strip()
-        if not part:
-            continue
-        if is_valid_email(part.lower()):
-            found.append(GuestRef(email=part.lower()))
+    for entry in _ENTRIES.split(text or ""):
+        named = _NAMED.fullmatch(entry.strip())
+        if named is not None:
+            parts = [(named.group(1).strip().strip('"'), named.group(2).strip())]
         else:
-            bad.append(part)
+            parts = [("", word) for word in entry.split()]
+        for name, address in parts:
+            if is_valid_email(address.lower()):
+                found.append(GuestRef(email=address.lower(), name=name))
+            else:
+                bad.append(address or entry.strip())
     if bad:
         raise InputError(texts.GUEST_BAD_EMAILS.format(emails=", ".join(bad)))
     return found

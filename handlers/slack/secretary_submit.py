@@ -41,9 +41,9 @@ def result_view(c: Container, meeting_id: int, message: str) -> Ack:
     }
 
 
-def message_view(message: str) -> Ack:
+def message_view(message: str, title: str = texts.SEC_DONE_TITLE) -> Ack:
     """Replace the modal with a message only."""
-    return {"response_action": "update", "view": views.done_view(texts.SEC_DONE_TITLE, message, [])}
+    return {"response_action": "update", "view": views.done_view(title, message, [])}
 
 
 def submit_setup(c: Container, person: Person | None, form: Form) -> Ack:
@@ -83,7 +83,8 @@ def submit_setup(c: Container, person: Person | None, form: Form) -> Ack:
     saved = form.check("name", lambda: committees.setup_committee(c.uow(), settings))
     if saved is None:
         return form.response()
-    return message_view(texts.SEC_SETUP_DONE.format(name=saved.name, short=saved.short_name))
+    done = texts.SEC_SETUP_DONE.format(name=saved.name, short=saved.short_name)
+    return message_view(done, texts.SEC_SETUP_TITLE)
 
 
 def settings_of(committee: Committee) -> committees.CommitteeSettings:
