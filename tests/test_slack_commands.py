@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
+
+import pytest
+from sqlalchemy import text as sql
 
 from bot import texts
 from bot.usecases.committees import find_committee
@@ -143,3 +147,18 @@ def test_unsigned_wrongly_signed_and_stale_requests_get_401_and_change_nothing(
 def test_healthz(bot: SlackAppServer) -> None:
     reply = bot.get("/healthz")
     assert (reply.status, reply.text) == (200, "ok\n")
+
+
+def test_an_unexpected_failure_is_logged_with_the_request_id_and_answered_once(
+    bot: SlackAppServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    with bot.container.engine.begin() as conn:
+        conn.execute(sql("DROP TABLE topic_events"))
+    with caplog.at_level(logging.ERROR, logger="handlers.slack.app"):
+        reply = bot.command("emne Noget", SOFIE)
+    assert reply.status == 200
+    answer = reply.json()["text"]
+    assert answer.startswith(texts.UNEXPECTED_ERROR)
+    request_id = answer.rsplit("fejl-id ", 1)[1].rstrip(")")
+    failures = [r for r in caplog.records if request_id in r.getMessage()]
+    assert len(failures) == 1 and failures[0].exc_info is not None

@@ -20,7 +20,7 @@ from handlers.bootstrap import Container, bootstrap
 from handlers.slack.app import create_app
 from handlers.slack.identity import Linker
 from handlers.slack.sender import make_client
-from handlers.slack.worker import OutboxWorker, build_senders
+from handlers.slack.worker import OutboxWorker, make_senders
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -36,7 +36,7 @@ def start_worker(container: Container, **options: Any) -> OutboxWorker:
     settings = container.settings
     client = make_client(settings.slack_bot_token, settings.slack_api_url)
     worker = OutboxWorker(
-        container, build_senders(settings, client), Linker(container.uow, client), **options
+        container, make_senders(settings), Linker(container.uow, client), **options
     )
     worker.start()
     return worker

@@ -13,25 +13,15 @@ import time
 from collections.abc import Mapping
 from queue import Empty, SimpleQueue
 
-from slack_sdk import WebClient
-
-from bot.config import Settings
-from bot.outbox import EMAIL, SLACK, Sender, dispatch_due
+from bot.outbox import Sender
 from handlers.bootstrap import Container
-from handlers.mail import SmtpSender, SmtpSettings
+from handlers.delivery import make_senders, run_dispatch
 from handlers.slack.identity import Linker
-from handlers.slack.sender import SlackSender
 
 log = logging.getLogger(__name__)
 
 
-def build_senders(settings: Settings, client: WebClient) -> dict[str, Sender]:
-    """Slack always; e-mail too when SMTP_URL is set."""
-    senders: dict[str, Sender] = {SLACK: SlackSender(client)}
-    if settings.smtp_url:
-        mail_from = settings.mail_from or "klu-bot@localhost"
-        senders[EMAIL] = SmtpSender(SmtpSettings.from_url(settings.smtp_url), mail_from)
-    return senders
+__all__ = ["OutboxWorker", "make_senders"]
 
 
 class OutboxWorker:
@@ -81,11 +71,11 @@ class OutboxWorker:
             self._thread = None
 
     def run_once(self) -> int:
-        """Link queued users, then send what is due; how many rows were sent."""
+        """Link queued users, then run dispatch rounds (calendar sync, outbox) until idle."""
         self._link_queued()
         sent = 0
         while not self._stop.is_set():
-            report = dispatch_due(self.container.uow, self.senders, now=self.container.clock())
+            report = run_dispatch(self.container, dict(self.senders))
             sent += report.sent
             if report.sent + report.retried + report.failed == 0:
                 break
