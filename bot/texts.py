@@ -10,7 +10,8 @@ from __future__ import annotations
 UNEXPECTED_ERROR = "Beklager, noget gik galt. Prøv igen om lidt, eller kontakt sekretariatet."
 
 # --- core use cases (bot/usecases) -------------------------------------------------------------
-TEXT_EMPTY = "{field} mangler. Skriv en tekst, fx: /klu emne Samarbejde om hjemmebesøg."
+TEXT_EMPTY = "{field} mangler."
+TOPIC_TEXT_EMPTY = "Emnets tekst mangler. Skriv en tekst, fx: /klu emne Samarbejde om hjemmebesøg."
 TEXT_TOO_LONG = "{field} er for lang ({length} tegn). Den må højst være {limit} tegn."
 FIELD_TOPIC = "Emnets tekst"
 FIELD_NOTE = "Noten"
@@ -20,6 +21,8 @@ FIELD_COMMITTEE_NAME = "Udvalgets navn"
 FIELD_SHORT_NAME = "Udvalgets kortnavn"
 FIELD_REASON = "Begrundelsen"
 FIELD_PLACE = "Mødestedet"
+FIELD_PHONE = "Telefonnummeret"
+COMMITTEE_BAD_EMAIL = "»{email}« er ikke en gyldig e-mailadresse for sekretariatet."
 UNKNOWN_COMMITTEE = "Udvalget »{ref}« findes ikke. Opret det først med »klu-bot committee setup«."
 NO_COMMITTEE = (
     "Der er ikke oprettet noget udvalg endnu. Opret det først med »klu-bot committee setup«."
@@ -48,6 +51,10 @@ MEETING_CANCELLED = "Mødet er aflyst og kan ikke ændres."
 MEETING_CLOSED = "Mødet er afholdt, så dagsordenen kan ikke længere ændres."
 TOPIC_NOT_OPEN = "Emnet er ikke længere åbent (status: {status})."
 TOPIC_ALREADY_WITHDRAWN = "Emnet er allerede trukket tilbage."
+TOPIC_ON_AGENDA = (
+    "Emnet står på dagsordenen for et kommende møde. Fjern punktet fra dagsordenen først; "
+    "så bliver emnet åbent igen og kan trækkes tilbage."
+)
 ONLY_SECRETARY = "Det er kun sekretariatet, der kan {action}."
 MEETING_IN_PAST = "Mødet er allerede holdt; vælg et kommende møde."
 FIELD_NAME = "Navnet"
@@ -68,6 +75,10 @@ MEETING_FILE_NO_WHEN = (
     "Mødefilen mangler »when:« med mødets tidspunkt, fx »when: 18. juni 2026 kl. 15-17«."
 )
 MEETING_FILE_ITEMS_NOT_LIST = "»items« skal være en liste af punkter."
+MEETING_FILE_ERROR_IN = "Fejl i {where}: {message}"
+FIELD_GUEST_DETAIL = "Gæstens oplysning"
+FIELD_CASE_NO = "Sagsnummeret"
+FIELD_DOC_NO = "Dokumentnummeret"
 ROSTER_IMPORTED = (
     "Medlemslisten er indlæst: {created} nye, {updated} opdaterede, {unchanged} uændrede."
 )
@@ -116,6 +127,7 @@ TOPIC_EVENT_NAMES = {
     "proposed": "foreslået",
     "annotated": "note tilføjet",
     "scheduled": "sat på dagsordenen",
+    "unscheduled": "taget af dagsordenen igen",
     "withdrawn": "trukket tilbage",
     "done": "behandlet",
 }
@@ -279,6 +291,7 @@ ROSTER_COLUMN_LABELS = {
     "phone": "»telefon«",
 }
 ROSTER_ROW_ERROR = "Linje {line}: {problems}."
+ROSTER_FIELD_TOO_LONG = "{column} er for lang ({length} tegn; højst {limit})"
 ROSTER_EMPTY_NAME = "navnet mangler"
 ROSTER_MISSING_EMAIL = "e-mailadressen mangler"
 ROSTER_INVALID_EMAIL = "»{email}« er ikke en gyldig e-mailadresse"

@@ -10,11 +10,12 @@ import yaml
 
 from bot import texts
 from bot.domain import Committee, Meeting, Person, Section
-from bot.errors import InputError
+from bot.errors import InputError, KluError
 from bot.ports import UnitOfWork
+from bot.roster import is_valid_email
 from bot.usecases.agenda import NewItem, build_item, check_section, insert_item
 from bot.usecases.meetings import DEFAULT_ITEMS, NewMeeting, build_meeting, carry_postponed
-from bot.validation import clean_text
+from bot.validation import clean_text, optional_text
 
 ITEM_KEYS = {
     "section", "title", "minutes", "presenter", "indstilling", "sagsbeskrivelse",
@@ -22,6 +23,7 @@ ITEM_KEYS = {
 }  # fmt: skip
 TOP_KEYS = {"committee", "title", "when", "place", "case_no", "doc_no", "items", "guests"}
 GUEST_KEYS = {"name", "email", "organisation", "title", "side", "phone"}
+GUEST_LIMITS = {"organisation": 200, "title": 200, "side": 100, "phone": 50}
 
 
 def read_meeting_file(data: bytes) -> dict[str, Any]:
@@ -56,8 +58,11 @@ def _item_spec(raw: Any, index: int) -> NewItem:
     _unknown(raw, ITEM_KEYS, where)
     try:
         section = check_section(int(raw.get("section", Section.FOR_DECISION)))
-    except (TypeError, ValueError):
-        raise InputError(texts.BAD_SECTION.format(section=raw.get("section"))) from None
+    except (TypeError, ValueError, OverflowError):
+        error = InputError(texts.BAD_SECTION.format(section=raw.get("section")))
+        raise _in(where, error) from None
+    except InputError as error:
+        raise _in(where, error) from None
     guests = raw.get("guests") or []
     attachments = raw.get("attachments") or []
     if not isinstance(guests, list) or not isinstance(attachments, list):
@@ -74,6 +79,11 @@ def _item_spec(raw: Any, index: int) -> NewItem:
         guests=tuple(_text(g) for g in guests),
         attachments=tuple(_attachment(a, where) for a in attachments),
     )
+
+
+def _in(where: str, error: KluError) -> KluError:
+    """The same kind of error, saying which part of the file it is about."""
+    return type(error)(texts.MEETING_FILE_ERROR_IN.format(where=where, message=error.message))
 
 
 def _attachment(raw: Any, where: str) -> tuple[str, str]:
@@ -94,17 +104,18 @@ def _add_guests(uow: UnitOfWork, raw: Any) -> None:
             raise InputError(texts.MEETING_FILE_GUESTS)
         _unknown(entry, GUEST_KEYS, texts.MEETING_FILE_GUEST_SECTION)
         email = _text(entry.get("email")).strip().lower()
-        if "@" not in email:
+        if not is_valid_email(email):
             raise InputError(texts.MEETING_FILE_GUEST_EMAIL.format(name=entry.get("name", "?")))
         person = uow.people.by_email(email)
         if person is None:
             person = Person(
-                name=clean_text(_text(entry.get("name")), texts.FIELD_NAME), email=email
+                name=clean_text(_text(entry.get("name")), texts.FIELD_NAME, limit=200), email=email
             )
             uow.people.add(person)
-        for key in ("organisation", "title", "side", "phone"):
-            if entry.get(key):
-                setattr(person, key, _text(entry[key]).strip())
+        for key, limit in GUEST_LIMITS.items():
+            value = optional_text(_text(entry.get(key)), texts.FIELD_GUEST_DETAIL, limit=limit)
+            if value:
+                setattr(person, key, value)
     uow.flush()
 
 
@@ -117,7 +128,7 @@ def load_meeting(uow: UnitOfWork, committee: Committee, data: bytes, *, now: dat
     raw_items = doc.get("items") or []
     if not isinstance(raw_items, list):
         raise InputError(texts.MEETING_FILE_ITEMS_NOT_LIST)
-    specs = [_item_spec(raw, index) for index, raw in enumerate(raw_items, start=1)]
+    specs = [(index, _item_spec(raw, index)) for index, raw in enumerate(raw_items, start=1)]
     meeting = build_meeting(
         committee,
         NewMeeting(
@@ -130,16 +141,20 @@ def load_meeting(uow: UnitOfWork, committee: Committee, data: bytes, *, now: dat
         ),
         now=now,
     )
-    sections = {spec.section for spec in specs}
+    sections = {spec.section for _, spec in specs}
     defaults = [
-        NewItem(title=title, section=section, minutes=minutes)
+        (0, NewItem(title=title, section=section, minutes=minutes))
         for section, title, minutes in DEFAULT_ITEMS
         if section not in sections
     ]
     with uow:
         _add_guests(uow, doc.get("guests"))
-        for spec in sorted([*defaults, *specs], key=lambda s: s.section):
-            insert_item(meeting, build_item(uow, spec), None)
+        for index, spec in sorted([*defaults, *specs], key=lambda pair: pair[1].section):
+            try:
+                item = build_item(uow, spec)
+            except KluError as error:
+                raise _in(texts.MEETING_FILE_ITEM.format(index=index), error) from None
+            insert_item(meeting, item, None)
         uow.meetings.add(meeting)
         uow.flush()
         carry_postponed(uow, committee)

@@ -56,8 +56,8 @@ def build_meeting(committee: Committee, spec: NewMeeting, *, now: datetime) -> M
         starts_at=start,
         ends_at=end,
         place=optional_text(spec.place, texts.FIELD_PLACE, limit=300) or committee.default_place,
-        case_no=spec.case_no.strip(),
-        doc_no=spec.doc_no.strip(),
+        case_no=optional_text(spec.case_no, texts.FIELD_CASE_NO, limit=100),
+        doc_no=optional_text(spec.doc_no, texts.FIELD_DOC_NO, limit=100),
         calendar_uid=new_calendar_uid(),
     )
     if spec.default_items:

@@ -38,6 +38,8 @@ def propose_topic(
 ) -> Topic:
     """Put a topic on the bruttoliste with the proposer and time."""
     assert committee.id is not None and proposer.id is not None
+    if not optional_text(spec.text, texts.FIELD_TOPIC):
+        raise InputError(texts.TOPIC_TEXT_EMPTY)
     topic = Topic(
         committee_id=committee.id,
         text=clean_text(spec.text, texts.FIELD_TOPIC),
