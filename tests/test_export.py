@@ -14,10 +14,17 @@ from sqlalchemy import Engine, MetaData, select
 
 from bot import outbox
 from bot.config import Settings
-from bot.domain import ActionItem, Attendance, AttendanceStatus, MinutesChange, Role
+from bot.domain import (
+    ActionItem,
+    Attendance,
+    AttendanceStatus,
+    Membership,
+    MinutesChange,
+    Role,
+)
 from bot.errors import ConflictError, InputError
 from bot.usecases import people, topics
-from bot.usecases.committees import find_committee
+from bot.usecases.committees import CommitteeSettings, find_committee, setup_committee
 from handlers.bootstrap import Container, bootstrap
 from handlers.cli import main
 from storage.export import dumps, export_committee, skipped_tables
@@ -275,3 +282,25 @@ def test_datetimes_are_utc_iso(rich: Container) -> None:
     for row in doc["tables"]["topic_events"]:
         assert row["at"].endswith("Z")
         assert datetime.fromisoformat(row["at"]).tzinfo == UTC
+
+
+def test_another_committee_stays_out(rich: Container, target: Any, clock: FakeClock) -> None:
+    other = setup_committee(rich.uow(), CommitteeSettings(name="Praksisudvalget", short_name="PU"))
+    with rich.uow() as uow:
+        sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
+        assert other.id is not None and sofie.id is not None
+        uow.memberships.add(Membership(other.id, sofie.id, Role.MEMBER, date(2026, 1, 1)))
+        uow.commit()
+    spec = topics.NewTopic(text="Kun for PU")
+    topics.propose_topic(rich.uow(), other, sofie, spec, now=clock())
+    klu = json.loads(export_text(rich))["tables"]
+    assert "Kun for PU" not in json.dumps(klu, ensure_ascii=False)
+    assert {m["committee_id"] for m in klu["memberships"]} == {1}
+    pu_text = dumps(export_committee(rich.engine, other.id))
+    pu = json.loads(pu_text)["tables"]
+    assert [p["email"] for p in pu["people"]] == ["sofie.brandt@plo-fjordby.dk"]
+    assert [t["text"] for t in pu["topics"]] == ["Kun for PU"]
+    assert pu["meetings"] == [] and pu["topic_events"][0]["kind"] == "proposed"
+    fresh = target()
+    import_committee(fresh.engine, pu_text.encode())
+    assert dumps(export_committee(fresh.engine, other.id)) == pu_text

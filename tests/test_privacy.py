@@ -31,6 +31,7 @@ def sofie(sample: Container, clock: FakeClock) -> Container:
         person = people.find_person(uow, SOFIE)
         person.slack_user_id = "U0SOFIE"
         meeting = uow.meetings.for_committee(committee.id or 0)[0]
+        meeting.items[-1].presenter = "Sofie Brandt "
         uow.commit()
     assert person.id is not None and meeting.id is not None
     topics.propose_topic(c.uow(), committee, person, topics.NewTopic(text="Rusmidler"), now=clock())
@@ -41,13 +42,14 @@ def sofie(sample: Container, clock: FakeClock) -> Container:
         )
         uow.actions.add(ActionItem(meeting.id, "Notat", owner_id=person.id, owner_name="Sofie"))
         for key, to in (("a", SOFIE), ("b", "U0SOFIE"), ("c", "karen.ostergaard@fjordby.dk")):
+            name = "Karen" if key == "c" else "Sofie Brandt"
             outbox.enqueue(
                 uow,
                 key=key,
                 channel="email",
                 kind="t",
                 recipient=to,
-                payload={"to_name": "Sofie Brandt"},
+                payload={"to_name": name},
                 now=clock(),
             )
         uow.outbox.get("b").status = "sent"  # type: ignore[union-attr]
@@ -118,6 +120,7 @@ def test_erase_removes_identity_and_keeps_records(sofie: Container, clock: FakeC
     assert rows["c"].recipient == "karen.ostergaard@fjordby.dk"
     exported = dumps(export_committee(sofie.engine, committee.id or 0))
     assert SOFIE not in exported and "U0SOFIE" not in exported and "Sygdom" not in exported
+    assert "Sofie Brandt" not in exported  # also gone where she was the presenter
 
 
 def test_a_membership_that_had_not_started_is_removed(sofie: Container, clock: FakeClock) -> None:

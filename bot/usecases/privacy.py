@@ -122,6 +122,7 @@ def erase_person(uow: UnitOfWork, email: str, *, now: datetime, today: date) -> 
                 membership.active_to = today - timedelta(days=1)
         for action in uow.actions.for_owner(pid):
             action.owner_name = neutral
+        _rename_in_agendas(uow, person.name, neutral)
         for change in uow.minutes_changes.by_actor(pid):
             change.actor_name = neutral
         for attendance in uow.attendance.for_person(pid):
@@ -136,3 +137,16 @@ def erase_person(uow: UnitOfWork, email: str, *, now: datetime, today: date) -> 
         person.title = person.organisation = None
         uow.commit()
     return EraseReport(address, neutral, ended, cancelled, secretariat_of)
+
+
+def _rename_in_agendas(uow: UnitOfWork, name: str, neutral: str) -> None:
+    """Presenters and action owners written as the person's exact name get the neutral one."""
+    wanted = name.strip().casefold()
+    for committee in uow.committees.list():
+        for meeting in uow.meetings.for_committee(committee.id or 0):
+            for item in meeting.items:
+                if item.presenter.strip().casefold() == wanted:
+                    item.presenter = neutral
+            for action in uow.actions.for_meeting(meeting.id or 0):
+                if action.owner_name.strip().casefold() == wanted:
+                    action.owner_name = neutral
