@@ -75,8 +75,10 @@ def register_subcommand(verb: str, handler: Handler, *, usage: str = "", help: s
 
 
 def help_entries() -> list[tuple[str, str]]:
-    """(usage, help) for every documented verb, in registration order."""
-    return [(s.usage, s.help) for s in _SUBCOMMANDS.values() if s.usage]
+    """(usage, help) for every documented verb, in registration order, `hjælp` last."""
+    help_key = verb_key(HELP)
+    ordered = sorted(_SUBCOMMANDS.items(), key=lambda kv: kv[0] == help_key)
+    return [(s.usage, s.help) for _, s in ordered if s.usage]
 
 
 def help_reply(request: CommandRequest | None = None, prefix: str = "") -> Reply:

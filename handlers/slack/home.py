@@ -7,7 +7,6 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.errors import KluError
-from bot.usecases.identity import NotLinkedError
 from bot.usecases.overview import home_overview
 from handlers.slack import blocks as b
 from handlers.slack import views
@@ -21,9 +20,7 @@ def home_view_for(deps: SlackDeps, user_id: str) -> dict[str, Any]:
     c = deps.container
     try:
         caller = caller_for(deps, user_id, None, direct=True)
-    except NotLinkedError as exc:
-        return views.hint_home(exc.message)
-    except KluError as exc:
+    except KluError as exc:  # not linked yet, not on the roster, or no committee
         return views.hint_home(exc.message)
     return b.home_view(views.home_blocks(home_overview(c.uow(), caller, c.clock())))
 

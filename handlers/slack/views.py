@@ -142,7 +142,10 @@ def meeting_message(brief: MeetingBrief) -> dict[str, Any]:
 
 def help_message(entries: Sequence[tuple[str, str]], prefix: str = "") -> dict[str, Any]:
     """The list of commands, optionally after a line saying what went wrong."""
-    lines = [texts.SLACK_HELP_LINE.format(usage=u, help=h) for u, h in entries]
+    lines = [
+        texts.SLACK_HELP_LINE.format(usage=u.strip().removeprefix("/klu ").strip(), help=h)
+        for u, h in entries
+    ]
     head = [b.escape(prefix)] if prefix else []
     text = "\n".join([*head, texts.SLACK_HELP_HEADER, *lines])
     return b.message(text, b.sections(text.split("\n")))
