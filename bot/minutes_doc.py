@@ -17,7 +17,7 @@ from bot.minutes_model import DocItem, MinutesDoc
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of the document: h1/h2/h3/meta/p/ul/links."""
+    """One piece of the document: h1/h2/h3/meta/p/ul/toc/links (toc entries indent by 4)."""
 
     kind: str
     text: str = ""
@@ -73,7 +73,7 @@ def _contents(doc: MinutesDoc) -> list[Block]:
             continue
         lines.append(f"{section}. {texts.SECTION_TITLES[section]}")
         lines += [f"    {n} {t}" for n, t in entries]
-    return [Block("h2", texts.DOC_CONTENTS), Block("ul", items=tuple(lines))]
+    return [Block("h2", texts.DOC_CONTENTS), Block("toc", items=tuple(lines))]
 
 
 def _item(item: DocItem) -> list[Block]:
@@ -131,20 +131,31 @@ def _md_escape(text: str) -> str:
 def to_markdown(doc: MinutesDoc) -> str:
     """The minutes as Markdown."""
     out: list[str] = []
+    previous = ""
     for b in doc_blocks(doc):
+        if b.kind == "meta" and previous == "meta":
+            out.pop()  # meta lines form one block of hard-broken lines
+        previous = b.kind
         if b.kind in ("h1", "h2", "h3"):
             out.append("#" * int(b.kind[1]) + " " + _md_escape(b.text))
         elif b.kind == "meta":
             out.append(_md_escape(b.text) + "  ")
-            continue
         elif b.kind == "p":
             out.append("  \n".join(_md_escape(line) for line in b.text.splitlines()))
         elif b.kind == "ul":
             out.append("\n".join(f"- {_md_escape(i)}" for i in b.items))
+        elif b.kind == "toc":
+            out.append("\n".join(_md_toc(i) for i in b.items))
         elif b.kind == "links":
             out.append("\n".join(_md_link(name, url) for name, url in b.links))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _md_toc(entry: str) -> str:
+    nested = entry.startswith("    ")
+    text = re.sub(r"^(\d+)\.(?=\s)", r"\1\\.", _md_escape(entry.strip()))
+    return ("    - " if nested else "- ") + text
 
 
 def _md_link(name: str, url: str) -> str:
@@ -157,7 +168,7 @@ STYLE = (
     "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:46em;margin:2em auto;"
     "line-height:1.45;color:#111}h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.2em;"
     "margin-top:1.6em;border-bottom:1px solid #999}h3{font-size:1em;margin-bottom:.2em}"
-    ".meta{margin:0}ul.toc{list-style:none;padding-left:0;white-space:pre-wrap}"
+    ".meta{margin:0}ul.toc{list-style:none;padding-left:0}ul.toc li.sub{margin-left:2em}"
 )
 
 
@@ -165,18 +176,17 @@ def to_html(doc: MinutesDoc) -> str:
     """The minutes as a standalone HTML page (UTF-8, everything escaped)."""
     e = html.escape
     body: list[str] = []
-    in_toc = False
     for b in doc_blocks(doc):
         if b.kind in ("h1", "h2", "h3"):
-            in_toc = b.text == texts.DOC_CONTENTS
             body.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
         elif b.kind == "meta":
             body.append(f'<p class="meta">{e(b.text)}</p>')
         elif b.kind == "p":
             body.append("<p>" + "<br>".join(e(line) for line in b.text.splitlines()) + "</p>")
         elif b.kind == "ul":
-            css = ' class="toc"' if in_toc else ""
-            body.append(f"<ul{css}>" + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>")
+            body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in b.items) + "</ul>")
+        elif b.kind == "toc":
+            body.append('<ul class="toc">' + "".join(_html_toc(i) for i in b.items) + "</ul>")
         elif b.kind == "links":
             body.append("<ul>" + "".join(_html_link(n, u) for n, u in b.links) + "</ul>")
     title = e(f"{texts.DOC_REFERAT}: {doc.title}")
@@ -186,6 +196,11 @@ def to_html(doc: MinutesDoc) -> str:
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
+
+
+def _html_toc(entry: str) -> str:
+    css = ' class="sub"' if entry.startswith("    ") else ""
+    return f"<li{css}>{html.escape(entry.strip())}</li>"
 
 
 def _html_link(name: str, url: str) -> str:

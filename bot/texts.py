@@ -574,7 +574,7 @@ MINUTES_IMPORT_NOTHING = (
     "Der blev ikke fundet nogen punkter i filen. Punkterne skal stå som fx »2. a. Titel« "
     "efterfulgt af »Beslutning:«."
 )
-MINUTES_IMPORTED = "Referatet er indlæst for punkt {numbers}."
+MINUTES_IMPORTED = "Referatet er indlæst for punkterne: {numbers}"
 MINUTES_IMPORT_UNMATCHED = (
     "Disse punkter fra filen findes ikke på dagsordenen og blev sprunget over: {numbers}."
 )
@@ -680,6 +680,8 @@ MINUTES_SLACK_HELP_REFERAT = (
 SEARCH_USAGE_LINE = "/klu søg <ord>"
 SEARCH_HELP = "find tidligere beslutninger og emner"
 MINUTES_SLACK_MODAL_ERROR = "Referatet kunne ikke gemmes: {message}"
+MINUTES_CANNOT_WRITE = "Filen »{path}« kan ikke skrives."
+MINUTES_PDF_NEEDS_FILE = "En PDF skal gemmes i en fil: tilføj -o referat.pdf."
 
 # --- Slack app (handlers/slack: commands, bruttoliste, App Home) -------------------------------
 SLACK_CONTACT_FALLBACK = "sekretariatet"

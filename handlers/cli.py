@@ -30,6 +30,15 @@ from handlers.cli_invitations import (  # noqa: F401 (the parser finds handlers 
     cmd_meeting_cancel,
     cmd_meeting_move,
 )
+from handlers.cli_minutes import (  # noqa: F401 (found in globals())
+    cmd_minutes_approve,
+    cmd_minutes_attendance,
+    cmd_minutes_export,
+    cmd_minutes_import,
+    cmd_minutes_next,
+    cmd_minutes_record,
+    cmd_search,
+)
 from handlers.cli_parser import build
 from handlers.cli_reminders import (  # noqa: F401 (found in globals())
     cmd_clock,

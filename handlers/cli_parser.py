@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from handlers.cli_backup import add_commands as add_backup_commands
+from handlers.cli_minutes import add_commands as add_minutes_commands
 
 
 def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser:
@@ -132,6 +133,7 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     onoff.add_argument("--off", action="store_true", help="slå påmindelsen fra")
     onoff.add_argument("--on", action="store_true", help="slå påmindelsen til igen")
     add_backup_commands(top, leaf)
+    add_minutes_commands(top, leaf)
     inv = top.add_parser("invitations", help="kalenderinvitationer").add_subparsers(
         metavar="HANDLING"
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from types import FrameType
 
 from bot.outbox import DispatchReport, Sender
+from bot.usecases.action_reminders import plan_action_reminders
 from bot.usecases.reminders import PlanReport, plan_reminders
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
@@ -39,6 +40,7 @@ def tick(container: Container, senders: Mapping[str, Sender] | None = None) -> T
     """Plan what is due as of the container's clock, then deliver what the outbox holds."""
     now = container.clock()
     plan = plan_reminders(container.uow, now)
+    plan_action_reminders(container.uow(), now)  # tovholdere, before their deadlines
     dispatch = run_dispatch(container, dict(senders) if senders is not None else None)
     with container.uow() as uow:
         pending = uow.outbox.pending_count()

@@ -49,9 +49,19 @@ def _styles() -> dict[str, ParagraphStyle]:
         "meta": ParagraphStyle("meta", parent=base, spaceAfter=0),
         "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=16, leading=20),
         "h2": ParagraphStyle(
-            "h2", parent=base, fontName=BOLD, fontSize=12, leading=16, spaceBefore=10
+            "h2",
+            parent=base,
+            fontName=BOLD,
+            fontSize=12,
+            leading=16,
+            spaceBefore=10,
+            keepWithNext=1,
         ),
-        "h3": ParagraphStyle("h3", parent=base, fontName=BOLD, spaceBefore=4, spaceAfter=2),
+        "h3": ParagraphStyle(
+            "h3", parent=base, fontName=BOLD, spaceBefore=4, spaceAfter=2, keepWithNext=1
+        ),
+        "toc": ParagraphStyle("toc", parent=base, spaceAfter=1),
+        "toc_sub": ParagraphStyle("toc_sub", parent=base, leftIndent=14, spaceAfter=1),
     }
 
 
@@ -63,6 +73,11 @@ def _flowables(block: Block, styles: dict[str, ParagraphStyle]) -> list[Flowable
     if block.kind == "ul":
         items = [Paragraph(escape(i), styles["p"]) for i in block.items]
         return [ListFlowable(items, bulletType="bullet", start="•", leftIndent=12)]
+    if block.kind == "toc":
+        return [
+            Paragraph(escape(i.strip()), styles["toc_sub" if i.startswith(" ") else "toc"])
+            for i in block.items
+        ]
     if block.kind == "links":
         items = [Paragraph(_link(name, url), styles["p"]) for name, url in block.links]
         return [ListFlowable(items, bulletType="bullet", start="•", leftIndent=12)]

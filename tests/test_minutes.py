@@ -95,8 +95,8 @@ def record_sample(c: Container) -> None:
     )
 
 
-@pytest.fixture
-def held(sample: Container, clock: FakeClock) -> Container:
+@pytest.fixture(name="held")
+def held_fixture(sample: Container, clock: FakeClock) -> Container:
     """The sample meeting is over; the committee has a Slack channel."""
     with sample.uow() as uow:
         committee = committees.find_committee(uow, None)

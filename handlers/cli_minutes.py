@@ -1,0 +1,196 @@
+"""`klu-bot minutes record|attendance|next|import|approve|export` and `klu-bot search`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.domain import AttendanceStatus, Committee
+from bot.errors import InputError
+from bot.minutes_doc import to_html, to_markdown
+from bot.timeparse import format_date
+from bot.usecases import committees
+from bot.usecases.approve import approve_minutes
+from bot.usecases.minutes import (
+    ItemMinutes,
+    minutes_meeting,
+    parse_action,
+    record_item,
+    set_attendance,
+    set_next_meeting_note,
+)
+from bot.usecases.minutes_file import import_minutes, load_doc
+from bot.usecases.search import hits_text, search
+from handlers.bootstrap import Container
+from handlers.pdf import render_pdf
+
+FORMATS = ("md", "html", "pdf")
+
+
+def _committee(c: Container, ref: str | None) -> Committee:
+    with c.uow() as uow:
+        return committees.find_committee(uow, ref)
+
+
+def _meeting_id(c: Container, committee: Committee, ref: str | None) -> int:
+    with c.uow() as uow:
+        meeting = minutes_meeting(uow, committee, ref, c.clock())
+    assert meeting.id is not None
+    return meeting.id
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """'a@x,b@y' (repeatable) -> ['a@x', 'b@y']."""
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def cmd_minutes_record(args: argparse.Namespace, c: Container) -> str:
+    committee = _committee(c, args.committee)
+    meeting_id = _meeting_id(c, committee, args.meeting)
+    actions = None if args.action is None else tuple(parse_action(a) for a in args.action)
+    spec = ItemMinutes(
+        referat=args.referat, beslutning=args.beslutning, outcome=args.outcome, actions=actions
+    )
+    item = record_item(c.uow(), committee, meeting_id, args.item, spec, actor=None, now=c.clock())
+    del item
+    return texts.MINUTES_RECORDED.format(number=args.item)
+
+
+def cmd_minutes_attendance(args: argparse.Namespace, c: Container) -> str:
+    committee = _committee(c, args.committee)
+    meeting_id = _meeting_id(c, committee, args.meeting)
+    counts = set_attendance(
+        c.uow(),
+        committee,
+        meeting_id,
+        came=_split(args.came),
+        regrets=_split(args.regrets),
+        no_show=_split(args.no_show),
+        now=c.clock(),
+    )
+    return texts.MINUTES_ATTENDANCE_SAVED.format(
+        came=counts[AttendanceStatus.ATTENDING],
+        regrets=counts[AttendanceStatus.REGRETS],
+        no_show=counts[AttendanceStatus.NO_SHOW],
+    )
+
+
+def cmd_minutes_next(args: argparse.Namespace, c: Container) -> str:
+    committee = _committee(c, args.committee)
+    meeting_id = _meeting_id(c, committee, args.meeting)
+    meeting = set_next_meeting_note(
+        c.uow(), committee, meeting_id, args.note, actor=None, now=c.clock()
+    )
+    return meeting.next_meeting_note
+
+
+def cmd_minutes_import(args: argparse.Namespace, c: Container) -> str:
+    committee = _committee(c, args.committee)
+    meeting_id = _meeting_id(c, committee, args.meeting)
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError:
+        raise InputError(texts.CLI_CANNOT_READ.format(path=args.file)) from None
+    report = import_minutes(c.uow(), committee, meeting_id, data, actor=None, now=c.clock())
+    lines = [texts.MINUTES_IMPORTED.format(numbers=", ".join(report.matched) or "-")]
+    if report.unmatched:
+        lines.append(texts.MINUTES_IMPORT_UNMATCHED.format(numbers=", ".join(report.unmatched)))
+    return "\n".join(lines)
+
+
+def cmd_minutes_approve(args: argparse.Namespace, c: Container) -> str:
+    committee = _committee(c, args.committee)
+    meeting_id = _meeting_id(c, committee, args.meeting)
+    result = approve_minutes(
+        c.uow(), committee, meeting_id, actor=None, now=c.clock(), render_pdf=render_pdf
+    )
+    tz = ZoneInfo(committee.timezone)
+    date = format_date(result.meeting.starts_at.astimezone(tz).date())
+    if result.already:
+        return texts.MINUTES_ALREADY_APPROVED.format(date=date)
+    sent = result.regrets_sent
+    dms = texts.MINUTES_APPROVED_DMS.format(count=sent) if sent else ""
+    lines = [texts.MINUTES_APPROVED.format(date=date, dms=dms)]
+    if not result.posted:
+        lines[0] += texts.MINUTES_NO_CHANNEL
+    for item, target in result.carried:
+        day = format_date(target.starts_at.astimezone(tz).date())
+        lines.append(texts.MINUTES_CARRIED.format(date=day, titles=item.title))
+    return "\n".join(lines)
+
+
+def render(c: Container, committee: Committee, meeting_id: int, fmt: str) -> bytes:
+    """The minutes document in one format."""
+    doc = load_doc(c.uow(), committee, meeting_id)
+    if fmt == "pdf":
+        return render_pdf(doc)
+    return (to_html(doc) if fmt == "html" else to_markdown(doc)).encode("utf-8")
+
+
+def cmd_minutes_export(args: argparse.Namespace, c: Container) -> str:
+    if args.format not in FORMATS:
+        raise InputError(texts.MINUTES_BAD_FORMAT.format(value=args.format))
+    committee = _committee(c, args.committee)
+    data = render(c, committee, _meeting_id(c, committee, args.meeting), args.format)
+    if not args.output or args.output == "-":
+        if args.format == "pdf":
+            raise InputError(texts.MINUTES_PDF_NEEDS_FILE)
+        return data.decode("utf-8").rstrip("\n")
+    target = Path(args.output)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise InputError(texts.MINUTES_CANNOT_WRITE.format(path=args.output)) from None
+    return texts.MINUTES_EXPORTED.format(path=args.output)
+
+
+def cmd_search(args: argparse.Namespace, c: Container) -> str:
+    committee = _committee(c, args.committee)
+    query = " ".join(args.words)
+    with c.uow() as uow:
+        hits = search(uow, committee, query)
+    return hits_text(hits, query, committee, limit=50)
+
+
+Leaf = Callable[[Any, str, str, str], argparse.ArgumentParser]
+
+
+def add_commands(top: Any, leaf: Leaf) -> None:
+    """Add the minutes and search commands to the `klu-bot` parser."""
+    mn = top.add_parser("minutes", help="referater").add_subparsers(metavar="HANDLING")
+    rec = leaf(mn, "record", "cmd_minutes_record", "skriv referat for et punkt")
+    rec.add_argument("meeting", help="mødets nummer")
+    rec.add_argument("item", help="punktets nummer, fx 2.b")
+    rec.add_argument("--referat", default=None, help="referat (punkter, én pr. linje)")
+    rec.add_argument("--beslutning", default=None)
+    rec.add_argument("--outcome", default=None, help="godkendt, drøftet, efterretning, udskudt")
+    rec.add_argument(
+        "--action", action="append", default=None, help="'tovholder|opgave|frist'; kan gentages"
+    )
+    att = leaf(mn, "attendance", "cmd_minutes_attendance", "registrer fremmøde")
+    att.add_argument("meeting", help="mødets nummer")
+    att.add_argument("--came", action="append", help="mødte (e-mails, kommasepareret)")
+    att.add_argument("--regrets", action="append", help="afbud (e-mails, kommasepareret)")
+    att.add_argument("--no-show", action="append", help="ej mødt (e-mails, kommasepareret)")
+    nxt = leaf(mn, "next", "cmd_minutes_next", "næste mødes dato under Eventuelt")
+    nxt.add_argument("meeting", help="mødets nummer")
+    nxt.add_argument("note", help="fx 'Næste møde afholdes 17. september kl. 15-17'")
+    imp = leaf(mn, "import", "cmd_minutes_import", "indlæs referat fra en tekstfil")
+    imp.add_argument("meeting", help="mødets nummer")
+    imp.add_argument("file", help="tekstfil som kommunens referat (UTF-8)")
+    app = leaf(mn, "approve", "cmd_minutes_approve", "godkend og send beslutningsreferatet")
+    app.add_argument("meeting", help="mødets nummer")
+    exp = leaf(mn, "export", "cmd_minutes_export", "gem referatet som md, html eller pdf")
+    exp.add_argument("meeting", help="mødets nummer")
+    exp.add_argument("--format", default="md", help="md, html eller pdf")
+    exp.add_argument("-o", "--output", default=None, help="filnavn (standard: vis md/html)")
+    src = leaf(top, "search", "cmd_search", "søg i tidligere beslutninger og emner")
+    src.add_argument("words", nargs="+", help="søgeord")
