@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot import texts
 from bot.domain import AgendaItem, Person
@@ -71,7 +72,12 @@ def ensure_guest(uow: UnitOfWork, ref: GuestRef) -> Person:
 
 
 def add_item_with_guests(
-    uow: UnitOfWork, meeting_id: int, spec: NewItem, guests: Sequence[GuestRef]
+    uow: UnitOfWork,
+    meeting_id: int,
+    spec: NewItem,
+    guests: Sequence[GuestRef],
+    *,
+    now: datetime | None = None,
 ) -> AgendaItem:
     """Add an item whose guests may be new people; all of it, or nothing."""
     with uow:
@@ -81,6 +87,6 @@ def add_item_with_guests(
             person = ensure_guest(uow, ref)
             if person.email:
                 emails.append(person.email)
-        item = add_item_in(uow, meeting, replace(spec, guests=tuple(emails)))
+        item = add_item_in(uow, meeting, replace(spec, guests=tuple(emails)), now=now)
         uow.commit()
         return item

@@ -19,6 +19,8 @@ from bot.usecases import committees, meetings
 from bot.usecases.guests import GuestRef
 from bot.usecases.identity import Caller
 from handlers.slack import blocks as b
+from handlers.slack import secretary_agenda
+from handlers.slack import secretary_items as items
 from handlers.slack import secretary_submit as submit
 from handlers.slack import secretary_views as views
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand
@@ -108,7 +110,7 @@ def show_agenda(request: CommandRequest) -> Reply:
         meeting = meetings.resolve_meeting(uow, caller.committee, request.rest or None, c.clock())
         everyone = submit.people_by_id(uow)
     editable = caller.is_secretary and meeting.status in meetings.LIVE
-    blocks = views.agenda_blocks(meeting, caller.committee, everyone, editable=editable)
+    blocks = secretary_agenda.agenda_blocks(meeting, caller.committee, everyone, editable=editable)
     return b.message(meeting.title, blocks)
 
 
@@ -143,8 +145,8 @@ def item_menu(deps: SlackDeps, body: dict[str, Any]) -> None:
     try:
         if not (meeting_id.isdigit() and item_id.isdigit()):
             raise NotFoundError(texts.SEC_ITEM_GONE)
-        meeting, number = submit.item_ref(deps.container, int(meeting_id), int(item_id))
-        submit.secretary_of_meeting(deps.container, meeting, person)
+        meeting, number = items.item_ref(deps.container, int(meeting_id), int(item_id))
+        items.secretary_of_meeting(deps.container, meeting, person)
         item = next(i for i in meeting.items if i.id == int(item_id))
         build = views.move_modal if kind == "move" else views.remove_modal
         view = build(meeting, item, number)
@@ -158,7 +160,7 @@ def add_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     value = str(((body.get("actions") or [{}])[0]).get("value") or "")
     person = _linked_person(deps, str((body.get("user") or {}).get("id") or ""))
     try:
-        _, committee = submit.meeting_for_secretary(deps.container, value, person)
+        _, committee = items.meeting_for_secretary(deps.container, value, person)
         _item_form(deps, body, committee, value)
     except KluError as exc:
         _open(deps, body, views.done_view(texts.SEC_DONE_TITLE, exc.message, []))
@@ -190,15 +192,15 @@ def register(app: App, deps: SlackDeps) -> None:
     def on_item(ack: Ack, body: dict[str, Any]) -> None:
         form = Form(body["view"])
         guests = slack_guests(deps, form.users("guests_slack"), form)
-        ack(submit.submit_item(c, person(body), form, guests))
+        ack(items.submit_item(c, person(body), form, guests))
 
     @app.view(views.MOVE_VIEW)
     def on_move(ack: Ack, body: dict[str, Any]) -> None:
-        ack(submit.submit_move(c, person(body), Form(body["view"])))
+        ack(items.submit_move(c, person(body), Form(body["view"])))
 
     @app.view(views.REMOVE_VIEW)
     def on_remove(ack: Ack, body: dict[str, Any]) -> None:
-        ack(submit.submit_remove(c, person(body), Form(body["view"])))
+        ack(items.submit_remove(c, person(body), Form(body["view"])))
 
     @app.action(views.ITEM_MENU)
     def on_menu(ack: Ack, body: dict[str, Any]) -> None:

@@ -8,20 +8,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import AgendaItem, Committee, Meeting, Person
-from bot.timeparse import format_span, format_time
-from bot.timeplan import time_plan
+from bot.domain import AgendaItem, Committee, Meeting
+from bot.timeparse import format_span
 from handlers.slack.blocks import (
     MODAL_TITLE,
     VIEW_BLOCKS,
-    actions,
-    button,
-    context,
     divider,
     escape,
     fit,
     option,
-    overflow,
     plain,
     section,
 )
@@ -199,62 +194,3 @@ def done_view(title: str, message: str, blocks: Sequence[Block]) -> View:
         "close": plain(texts.SEC_CLOSE, MODAL_TITLE),
         "blocks": fit([section(escape(message)), divider(), *blocks], VIEW_BLOCKS),
     }
-
-
-def agenda_blocks(
-    meeting: Meeting, committee: Committee, people: Mapping[int, Person], *, editable: bool
-) -> list[Block]:
-    """The agenda with its time plan; for the secretary each item gets a Flyt/Fjern menu."""
-    tz = ZoneInfo(committee.timezone)
-    plan = time_plan(meeting)
-    when = format_span(meeting.starts_at, meeting.ends_at, tz)
-    head = f"*{escape(meeting.title)}* (#{meeting.id})\n{escape(when)}"
-    if meeting.place:
-        head += f"\n{escape(meeting.place)}"
-    blocks: list[Block] = [section(head)]
-    current = 0
-    for slot in plan.slots:
-        if slot.item.section != current:
-            current = slot.item.section
-            blocks.append(context(f"*{current}. {escape(texts.SECTION_TITLES[current])}*"))
-        span = f"{format_time(slot.start, tz)}–{format_time(slot.end, tz)}"
-        blocks.append(_item_block(meeting, slot.item, slot.number, people, editable, span))
-    if not plan.slots:
-        blocks.append(section(escape(texts.AGENDA_NO_ITEMS)))
-    if plan.overrun:
-        minutes = int(plan.overrun.total_seconds() // 60)
-        end = format_time(meeting.ends_at, tz)
-        blocks.append(
-            section(":warning: " + escape(texts.AGENDA_OVERRUN.format(minutes=minutes, end=end)))
-        )
-    if editable:
-        add = button(texts.SEC_ADD_ITEM_BUTTON, ADD_ITEM_BUTTON, str(meeting.id))
-        blocks.append(actions([add]))
-    return blocks
-
-
-def _item_block(
-    meeting: Meeting,
-    item: AgendaItem,
-    number: str,
-    people: Mapping[int, Person],
-    editable: bool,
-    span: str,
-) -> Block:
-    lines = [f"`{span}` *{escape(number)}* {escape(item.title)} ({item.planned_minutes} min.)"]
-    if item.presenter:
-        lines.append(escape(texts.AGENDA_PRESENTER.format(presenter=item.presenter).strip()))
-    names = [people[g.person_id].name for g in item.guests if g.person_id in people]
-    if names:
-        lines.append(escape(texts.AGENDA_GUESTS.format(guests=", ".join(names)).strip()))
-    menu = None
-    if editable and item.id is not None:
-        ref = f"{meeting.id}:{item.id}"
-        menu = overflow(
-            ITEM_MENU,
-            [
-                option(texts.SEC_MENU_MOVE, f"move:{ref}"),
-                option(texts.SEC_MENU_REMOVE, f"remove:{ref}"),
-            ],
-        )
-    return section("\n".join(lines), menu)
