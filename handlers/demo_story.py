@@ -72,7 +72,7 @@ class Story:
 
     def modal(self, user: str) -> dict[str, Any]:
         """The modal the app just opened for the person, printed."""
-        calls = self.slack.calls_to("views.open") + self.slack.calls_to("views.push")
+        calls = self.slack.calls_to("views.open") + self.slack.calls_to("views.update")
         view: dict[str, Any] = max(calls, key=lambda c: c.at).args["view"]
         self.out(texts.DEMO_MODAL.format(name=self.name(user)))
         self.out(indent(view_to_text(view, self.names)))

@@ -25,8 +25,8 @@ CAMILLA, SOFIE = SECRETARY[0], MEMBER[0]
 
 
 def opened_view(standin: SlackStandIn, callback_id: str) -> dict[str, Any]:
-    """The last modal the app opened or pushed with this callback id."""
-    calls = standin.calls_to("views.open") + standin.calls_to("views.push")
+    """The last modal the app opened or updated with this callback id."""
+    calls = standin.calls_to("views.open") + standin.calls_to("views.update")
     views_ = [c.args["view"] for c in sorted(calls, key=lambda c: c.at)]
     found = [v for v in views_ if v.get("callback_id") == callback_id]
     assert found, f"no {callback_id} modal among {[v.get('callback_id') for v in views_]}"
@@ -144,7 +144,23 @@ def test_secretary_adds_an_item_with_guests_then_moves_and_removes_it(
     values = [o["value"] for m in menus for o in m["options"]]
     assert f"move:1:{item.id}" in values and f"remove:1:{item.id}" in values
 
-    bot.block_action(CAMILLA, views.ITEM_MENU, selected=f"move:1:{item.id}")
+    # Flyt from the menu inside the modal that shows the agenda: the modal itself changes.
+    menu_click = {
+        "type": "block_actions",
+        "user": {"id": CAMILLA},
+        "container": {"type": "view", "view_id": "V1"},
+        "view": {**answer["view"], "id": "V1"},
+        "actions": [
+            {
+                "action_id": views.ITEM_MENU,
+                "type": "overflow",
+                "selected_option": {"value": f"move:1:{item.id}"},
+            }
+        ],
+    }
+    assert bot.interaction(menu_click).status == 200
+    update = standin.calls_to("views.update")[-1].args
+    assert update["view_id"] == "V1"
     move = opened_view(standin, views.MOVE_VIEW)
     answer = submit(bot, CAMILLA, move, {"position": "1"}, {"section": "2"})
     assert "er nu punkt 2.a" in str(answer["view"]["blocks"])

@@ -38,15 +38,17 @@ def _secretary(request: CommandRequest, action: str) -> Caller:
 
 
 def _open(deps: SlackDeps, body: dict[str, Any], view: dict[str, Any]) -> Reply:
-    """views.open (or views.push from inside a modal) right away: trigger ids expire in 3 s."""
-    trigger = str(body.get("trigger_id") or "")
+    """views.open right away (trigger ids expire in 3 s); inside a modal, replace its content
+    with views.update instead, so repeated edits never hit Slack's limit of three stacked views."""
+    current = body.get("view") or {}
     try:
-        if (body.get("view") or {}).get("type") == "modal":
-            deps.interactive.views_push(trigger_id=trigger, view=view)
+        if current.get("type") == "modal" and current.get("id"):
+            deps.interactive.views_update(view_id=str(current["id"]), view=view)
         else:
+            trigger = str(body.get("trigger_id") or "")
             deps.interactive.views_open(trigger_id=trigger, view=view)
     except (SlackApiError, OSError) as exc:
-        log.warning("views.open failed: %s", exc)
+        log.warning("views.open/update failed: %s", exc)
         return b.message(texts.SEC_MODAL_FAILED)
     return {}
 

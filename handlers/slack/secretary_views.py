@@ -34,6 +34,7 @@ ITEM_MENU = "klu_sec_item_menu"
 ADD_ITEM_BUTTON = "klu_sec_add_item"
 LABEL_TEXT = 2000
 PLACEHOLDER_TEXT = 150
+MAX_OPTIONS = 100
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool) -> Block:
@@ -141,7 +142,7 @@ def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
 def item_modal(committee: Committee, meetings: Sequence[Meeting], meeting_id: int | None) -> View:
     """Add an item: meeting, section, title, minutes, presenter, guests, indstilling."""
     tz = ZoneInfo(committee.timezone)
-    meeting_options = [(meeting_label(m, tz), str(m.id)) for m in meetings]
+    meeting_options = [(meeting_label(m, tz), str(m.id)) for m in meetings][:MAX_OPTIONS]
     initial = str(meeting_id) if meeting_id is not None else meeting_options[0][1]
     users = {"type": "multi_users_select", "action_id": "value"}
     blocks = [
