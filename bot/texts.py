@@ -813,6 +813,12 @@ INVITE_CANCELLED = "Møde {id} er aflyst."
 INVITE_SECRETARY_BUTTON_HINT = "Dagsordenen er klar. Send indkaldelsen til medlemmer og gæster:"
 INVITE_DISPATCHED = "Udsendelse: {sent} sendt, {retried} prøves igen senere."
 INVITE_ITEM_MINUTES = "»{title}« har nu {minutes} minutter i tidsplanen."
+INVITE_ACTION = "sende indkaldelser"
+INVITE_USAGE = "indkald [mødenr.]"
+INVITE_HELP = (
+    "send kalenderinvitationer til medlemmer og gæster (Slack og e-mail); "
+    "senere ændringer sendes automatisk"
+)
 
 # --- backup, restore and GDPR (storage/export.py, storage/restore.py, bot/usecases/privacy.py) --
 EXPORT_UNKNOWN_COMMITTEE = "Udvalget »{ref}« findes ikke, så der er intet at eksportere."

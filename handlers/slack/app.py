@@ -38,6 +38,7 @@ LISTENERS = [
     "handlers.slack.home",
     "handlers.slack.secretary",
     "handlers.slack.minutes",
+    "handlers.slack.invitations",
 ]
 
 

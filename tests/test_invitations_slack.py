@@ -1,0 +1,44 @@
+"""`/klu indkald` over signed HTTP: the secretary calls the meeting, Slack users get a DM and
+the .ics file; without SMTP the answer says e-mail was skipped; members may not call."""
+
+from __future__ import annotations
+
+from bot.domain import MeetingStatus
+from bot.invitations_text import REGRETS_ACTION, SEND_ACTION
+from tests.invitation_helpers import libical, props
+from tests.slack_http import (  # noqa: F401
+    MEMBER,
+    SECRETARY,
+    SlackAppServer,
+    bot_fixture,
+    standin_fixture,
+)
+from tests.slack_standin import SlackStandIn
+
+CAMILLA, SOFIE = SECRETARY[0], MEMBER[0]
+
+
+def test_indkald_sends_dms_and_files_and_says_email_is_not_set_up(
+    bot: SlackAppServer, standin: SlackStandIn
+) -> None:
+    refused = bot.command("indkald 1", SOFIE).json()
+    assert "sekretariatet" in refused["text"]
+    reply = bot.command("indkald 1", CAMILLA).json()
+    assert "Møde 1: 16 invitationer" in reply["text"]
+    assert "E-mail er ikke sat op" in reply["text"]
+    with bot.container.uow() as uow:
+        meeting = uow.meetings.get(1)
+        assert meeting is not None and meeting.status == MeetingStatus.CALLED
+    standin.wait_for("files.completeUploadExternal", 2, timeout=10)
+    sofie = next(u for u in standin.uploads if b"mailto:" + MEMBER[1].encode() in u.content)
+    records = libical(sofie.content)
+    assert props(records)["ATTENDEE"] == f"mailto:{MEMBER[1]}"
+    assert props(records)["METHOD"] == "REQUEST"
+    posts = [c for c in standin.calls_to("chat.postMessage") if REGRETS_ACTION in str(c.args)]
+    assert len(posts) == 2
+    # The button (or the verb) again: nothing new to send.
+    response, _ = bot.block_action(CAMILLA, SEND_ACTION, value="1")
+    assert response.status == 200
+    again = bot.command("indkald", CAMILLA).json()
+    assert "intet nyt sendt" in again["text"]
+    assert len(standin.uploads) == 2
