@@ -3,6 +3,7 @@ signed view submissions, and what ends up in the database."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -231,3 +232,21 @@ def test_setup_binds_a_new_channel_and_keeps_the_secretariat(
     assert committee.secretariat_email == "camilla.juul@fjordby.dk"
     reply = bot.command("opsæt KLU", CAMILLA, channel=CHANNEL).json()
     assert "Denne kanal er nu kanal for" in reply["text"]
+
+
+def test_an_unlinked_user_is_linked_by_email_then_still_refused_unless_secretary(
+    bot: SlackAppServer, standin: SlackStandIn
+) -> None:
+    standin.add_user("U_KAREN", "karen.ostergaard@fjordby.dk", "Karen Munk Østergaard")
+    first = bot.command("opsæt KLU", "U_KAREN").json()["text"]
+    assert "Jeg kender dig ikke endnu" in first
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with bot.container.uow() as uow:
+            if uow.people.by_slack_id("U_KAREN") is not None:
+                break
+        time.sleep(0.05)
+    again = bot.command("opsæt KLU", "U_KAREN").json()["text"]
+    assert "Det er kun sekretariatet, der kan opsætte udvalget." in again
+    with bot.container.uow() as uow:
+        assert find_committee(uow, "KLU").slack_channel_id == CHANNEL

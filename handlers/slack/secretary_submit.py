@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import Committee, Person
-from bot.errors import NotFoundError, PermissionDeniedError
+from bot.errors import NotFoundError
 from bot.ports import UnitOfWork
 from bot.timeparse import format_span, parse_meeting_time
 from bot.usecases import committees, meetings, people
+from bot.usecases.identity import NotLinkedError, contact_of
 from bot.validation import clean_text, optional_text, parse_clock
 from handlers.bootstrap import Container
 from handlers.slack import secretary_agenda
@@ -97,9 +98,10 @@ def settings_of(committee: Committee) -> committees.CommitteeSettings:
 def must_be_secretary(
     c: Container, uow: UnitOfWork, committee: Committee, person: Person | None, action: str
 ) -> None:
-    """PermissionDeniedError (Danish, polite) unless the person is the committee's secretary."""
+    """PermissionDeniedError (Danish, polite) unless the person is the committee's secretary;
+    a Slack user not yet linked to the roster is told they will be, in a moment."""
     if person is None:
-        raise PermissionDeniedError(texts.ONLY_SECRETARY.format(action=action))
+        raise NotLinkedError(texts.SLACK_NOT_LINKED.format(contact=contact_of(committee)))
     people.require_secretary(uow, committee, person, c.clock().date(), action)
 
 
