@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from bot import texts
+from bot.domain import MeetingStatus
 from bot.errors import InputError
 
 
@@ -27,6 +29,16 @@ class ReminderSetting:
     days: int
     at: str
     enabled: bool = True
+
+
+@dataclass(frozen=True)
+class MeetingTimes:
+    """Just what planning needs to know whether anything is due (a cheap query)."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: MeetingStatus
 
 
 # (days, local time): topics 3 weeks before, agenda a week before, the day before at 09:00,

@@ -388,6 +388,10 @@ SECRETARY_REGRETS_NONE = "Ingen afbud indtil nu."
 SECRETARY_REGRETS_SUBJECT = "Afbud: {title} {date}"
 SECRETARY_ORG = ", {org}"
 SECRETARY_REASON = " – {reason}"
+SLACK_USAGE_REGRETS = "afbud [grund]"
+SLACK_HELP_REGRETS = "meld afbud til dit næste møde, fx /klu afbud er på kursus"
+SLACK_USAGE_ATTEND = "kommer"
+SLACK_HELP_ATTEND = "du kommer alligevel (dit afbud trækkes tilbage)"
 
 # --- calendar invitations (bot/calendar) --------------------------------------------------------
 CALENDAR_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")

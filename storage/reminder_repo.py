@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import Delivery
-from bot.reminder_config import Kind, ReminderSetting
+from bot.reminder_config import Kind, MeetingTimes, ReminderSetting
 from storage import tables
 
 CANCELLED = "cancelled"
@@ -54,11 +55,23 @@ class ReminderRepo:
         stmt = select(Delivery).where(c.result == f"{channel}|{ts}", c.key.like("reminder:%"))
         return self.session.scalars(stmt).first()
 
-    def pending_keys(self, prefix: str) -> Sequence[str]:
-        """Keys of pending outbox rows starting with prefix (no LIKE wildcards in prefix)."""
+    def keys(self, prefix: str, *, pending_only: bool = False) -> Sequence[str]:
+        """Outbox keys starting with prefix (no LIKE wildcards in prefix), maybe only pending."""
         c = tables.deliveries.c
-        stmt = select(c.key).where(c.key.like(prefix + "%"), c.status == "pending")
+        stmt = select(c.key).where(c.key.like(prefix + "%"))
+        if pending_only:
+            stmt = stmt.where(c.status == "pending")
         return list(self.session.execute(stmt).scalars())
+
+    def meeting_times(self, committee_id: int, after: datetime) -> Sequence[MeetingTimes]:
+        """Start, end and status of the committee's meetings ending after `after`."""
+        c = tables.meetings.c
+        stmt = (
+            select(c.id, c.starts_at, c.ends_at, c.status)
+            .where(c.committee_id == committee_id, c.ends_at > after)
+            .order_by(c.starts_at)
+        )
+        return [MeetingTimes(*row) for row in self.session.execute(stmt).all()]
 
     def cancel(self, keys: Sequence[str]) -> int:
         """Mark pending rows cancelled so no dispatcher claims them; rows in flight stay."""

@@ -25,7 +25,7 @@ from bot.reminder_config import Kind
 from bot.reminder_messages import meeting_when, slack_escape
 from bot.usecases.attendance_notice import secretary_notice
 from bot.usecases.recipients import is_invited
-from bot.usecases.reminders import cancel_for_person
+from bot.usecases.reminders import cancel_for_person, parse_reminder_key
 
 LIVE = (MeetingStatus.DRAFT, MeetingStatus.CALLED)
 
@@ -176,3 +176,34 @@ def _confirm(
         payload=payload,
         now=now,
     )
+
+
+def answer_only(
+    uow: UnitOfWork, *, request_id: str, reply_to: ReplyTo, text: str, now: datetime
+) -> bool:
+    """Answer a request that changes nothing (e.g. an unlinked user), once; False if seen."""
+    with uow:
+        if not uow.events.first_time(request_id, now):
+            return False
+        payload: dict[str, str] = {"op": "post", "channel": reply_to.channel, "text": text}
+        if reply_to.thread_ts:
+            payload["thread_ts"] = reply_to.thread_ts
+        enqueue(
+            uow,
+            key=f"reply:{request_id}",
+            channel=SLACK,
+            kind="attendance_reply",
+            recipient=reply_to.channel,
+            payload=payload,
+            now=now,
+        )
+        uow.commit()
+    return True
+
+
+def meeting_of_message(uow: UnitOfWork, channel: str, ts: str) -> tuple[int, int | None] | None:
+    """(meeting id, person id) of the reminder that is the parent message channel|ts."""
+    with uow:
+        delivery = uow.reminders.delivery_for_message(channel, ts)
+    parsed = parse_reminder_key(delivery.key) if delivery is not None else None
+    return (parsed[1], parsed[2]) if parsed else None

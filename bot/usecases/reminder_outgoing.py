@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -44,22 +44,32 @@ class Outgoing:
 
 
 def outgoing_for(
-    uow: UnitOfWork, kind: Kind, committee: Committee, meeting: Meeting, now: datetime
+    uow: UnitOfWork,
+    kind: Kind,
+    committee: Committee,
+    meeting: Meeting,
+    now: datetime,
+    skip: Set[str] = frozenset(),
 ) -> Iterator[Outgoing]:
-    """The messages of one kind for one meeting, as of now."""
+    """The messages of one kind for one meeting, as of now, except to those in `skip`."""
     tz = ZoneInfo(committee.timezone)
     if kind == Kind.TOPICS:
-        yield from _topics(uow, committee, meeting)
+        found = _topics(uow, committee, meeting, skip)
     elif kind == Kind.AGENDA:
-        yield from _agenda(uow, committee, meeting, now, tz)
+        found = _agenda(uow, committee, meeting, now, tz, skip)
     elif kind == Kind.DAY_BEFORE:
-        yield from _day_before(uow, committee, meeting, now, tz)
-    elif kind == Kind.MINUTES:
-        yield from _minutes(uow, committee, meeting, now, tz)
+        found = _day_before(uow, committee, meeting, now, tz, skip)
+    else:
+        found = _minutes(uow, committee, meeting, now, tz, skip)
+    for out in found:
+        if out.who not in skip:
+            yield out
 
 
-def _topics(uow: UnitOfWork, committee: Committee, meeting: Meeting) -> Iterator[Outgoing]:
-    if not committee.slack_channel_id or committee.id is None:
+def _topics(
+    uow: UnitOfWork, committee: Committee, meeting: Meeting, skip: Set[str]
+) -> Iterator[Outgoing]:
+    if not committee.slack_channel_id or committee.id is None or "channel" in skip:
         return
     open_topics = uow.topics.for_committee(committee.id, statuses=[TopicStatus.OPEN])
     names = {p.id: p.name for p in uow.people.list() if p.id is not None}
@@ -68,16 +78,26 @@ def _topics(uow: UnitOfWork, committee: Committee, meeting: Meeting) -> Iterator
     yield Outgoing("channel", Route(SLACK, committee.slack_channel_id, payload))
 
 
-def _without_regrets(uow: UnitOfWork, meeting: Meeting, people: list[Person]) -> list[Person]:
+def _without_regrets(
+    uow: UnitOfWork, meeting: Meeting, people: list[Person], skip: Set[str]
+) -> list[Person]:
     assert meeting.id is not None
     absent = regrets(uow, meeting.id)
-    return [p for p in people if p.id is not None and p.id not in absent]
+    return [p for p in people if p.id is not None and p.id not in absent and str(p.id) not in skip]
 
 
 def _agenda(
-    uow: UnitOfWork, committee: Committee, meeting: Meeting, now: datetime, tz: ZoneInfo
+    uow: UnitOfWork,
+    committee: Committee,
+    meeting: Meeting,
+    now: datetime,
+    tz: ZoneInfo,
+    skip: Set[str],
 ) -> Iterator[Outgoing]:
     assert meeting.id is not None
+    people = _without_regrets(uow, meeting, members(uow, committee, _today(now, tz)), skip)
+    if not people:
+        return
     text = agenda_text(meeting, tz, slack_escape)
     blocks = agenda_blocks(text + "\n\n" + texts.REMINDER_AGENDA_ASK, meeting.id)
     mail = (
@@ -88,14 +108,19 @@ def _agenda(
     subject = texts.REMINDER_AGENDA_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
-    for person in _without_regrets(uow, meeting, members(uow, committee, _today(now, tz))):
+    for person in people:
         route = direct(person, text=text, subject=subject, mail_text=mail, blocks=blocks)
         if route is not None:
             yield Outgoing(str(person.id), route)
 
 
 def _day_before(
-    uow: UnitOfWork, committee: Committee, meeting: Meeting, now: datetime, tz: ZoneInfo
+    uow: UnitOfWork,
+    committee: Committee,
+    meeting: Meeting,
+    now: datetime,
+    tz: ZoneInfo,
+    skip: Set[str],
 ) -> Iterator[Outgoing]:
     subject = texts.REMINDER_DAY_BEFORE_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
@@ -103,7 +128,7 @@ def _day_before(
     ask_mail = texts.REMINDER_ASK_MAIL.format(contact=contact(committee))
     member_list = members(uow, committee, _today(now, tz))
     member_ids = {p.id for p in member_list}
-    for person in _without_regrets(uow, meeting, member_list):
+    for person in _without_regrets(uow, meeting, member_list, skip):
         text = day_before_text(meeting, tz, slack_escape) + "\n" + texts.REMINDER_DAY_BEFORE_ASK
         mail = day_before_text(meeting, tz, no_escape) + "\n\n" + ask_mail
         route = direct(person, text=text, subject=subject, mail_text=mail)
@@ -113,7 +138,7 @@ def _day_before(
     absent = regrets(uow, meeting.id)
     for guest in guests(uow, meeting):
         person = guest.person
-        if person.id in member_ids or person.id in absent:
+        if person.id in member_ids or person.id in absent or str(person.id) in skip:
             continue
         text = guest_text(meeting, guest, tz, slack_escape) + "\n" + texts.REMINDER_GUEST_ASK
         mail = guest_text(meeting, guest, tz, no_escape) + "\n\n" + ask_mail
@@ -123,11 +148,16 @@ def _day_before(
 
 
 def _minutes(
-    uow: UnitOfWork, committee: Committee, meeting: Meeting, now: datetime, tz: ZoneInfo
+    uow: UnitOfWork,
+    committee: Committee,
+    meeting: Meeting,
+    now: datetime,
+    tz: ZoneInfo,
+    skip: Set[str],
 ) -> Iterator[Outgoing]:
     missing = [i for i in meeting.items if not i.beslutning.strip() and i.outcome is None]
-    if not missing:
-        return
+    if not missing or skip:
+        return  # one message to the secretariat per meeting time
     missing.sort(key=lambda i: (i.section, i.position))
     subject = texts.REMINDER_MINUTES_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain import Committee, Meeting, MeetingStatus
@@ -25,6 +26,7 @@ from bot.reminder_config import (
     AFTER_MEETING,
     MAX_DAYS,
     Kind,
+    MeetingTimes,
     ReminderSetting,
     default_setting,
 )
@@ -56,7 +58,18 @@ def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
-def due_time(meeting: Meeting, setting: ReminderSetting, tz: ZoneInfo) -> datetime:
+class Timed(Protocol):
+    """A meeting's times and status (a Meeting, or the cheap MeetingTimes)."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def status(self) -> MeetingStatus: ...
+
+
+def due_time(meeting: Timed, setting: ReminderSetting, tz: ZoneInfo) -> datetime:
     """When this kind is due for this meeting, from the meeting's current start."""
     meeting_day = meeting.starts_at.astimezone(tz).date()
     offset = timedelta(days=setting.days)
@@ -64,22 +77,19 @@ def due_time(meeting: Meeting, setting: ReminderSetting, tz: ZoneInfo) -> dateti
     return local_moment(day, parse_clock(setting.at), tz)
 
 
-def is_due(meeting: Meeting, setting: ReminderSetting, tz: ZoneInfo, now: datetime) -> bool:
+def is_due(meeting: Timed, setting: ReminderSetting, tz: ZoneInfo, now: datetime) -> bool:
     """Due now: enabled, the meeting in the right state, and now inside the catch-up window."""
     if not setting.enabled:
         return False
     due = due_time(meeting, setting, tz)
     if setting.kind in AFTER_MEETING:
-        return (
-            meeting.status in AFTER_STATUSES
-            and meeting.ends_at <= now
-            and due <= now < due + CATCH_UP
-        )
+        held = meeting.status in AFTER_STATUSES and meeting.ends_at <= now
+        return held and due <= now < due + CATCH_UP
     end = min(due + CATCH_UP, meeting.starts_at)
     return meeting.status in BEFORE_STATUSES and due <= now < end
 
 
-def start_stamp(meeting: Meeting) -> str:
+def start_stamp(meeting: Timed) -> str:
     """The meeting's start in keys: UTC, to the minute."""
     return meeting.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
@@ -121,36 +131,51 @@ def _plan_committee(
     assert committee.id is not None
     tz = zone(committee)
     settings = settings_for(uow, committee.id)
-    recent = now - timedelta(days=MAX_DAYS + 2)
-    for meeting in uow.meetings.for_committee(committee.id, after=recent):
-        report.cancelled += cancel_stale(uow, meeting)
-        if meeting.status == MeetingStatus.CANCELLED:
+    pending = uow.reminders.keys("reminder:", pending_only=True)
+    for times in uow.reminders.meeting_times(committee.id, now - timedelta(days=MAX_DAYS + 2)):
+        report.cancelled += uow.reminders.cancel(stale_keys(times, pending))
+        due = [kind for kind in Kind if is_due(times, settings[kind], tz, now)]
+        if times.status == MeetingStatus.CANCELLED or not due:
             continue
-        for kind in Kind:
-            if is_due(meeting, settings[kind], tz, now):
-                for out in outgoing_for(uow, kind, committee, meeting, now):
-                    key = reminder_key(kind, meeting, out.who)
-                    if enqueue(
-                        uow,
-                        key=key,
-                        channel=out.route.channel,
-                        kind=f"reminder_{kind.value}",
-                        recipient=out.route.recipient,
-                        payload=out.route.payload,
-                        now=now,
-                    ):
-                        report.enqueued.append(key)
+        meeting = uow.meetings.get(times.id)
+        assert meeting is not None
+        everyone = uow.people.list()  # held: one query fills the session for the roster
+        for kind in due:
+            keys = uow.reminders.keys(f"reminder:{kind.value}:{times.id}:")
+            done = {_who(key) for key in keys if key.endswith(start_stamp(times))}
+            for out in outgoing_for(uow, kind, committee, meeting, now, skip=done):
+                key = reminder_key(kind, meeting, out.who)
+                route = out.route
+                new = enqueue(
+                    uow,
+                    key=key,
+                    channel=route.channel,
+                    kind=f"reminder_{kind.value}",
+                    recipient=route.recipient,
+                    payload=route.payload,
+                    now=now,
+                )
+                if new:
+                    report.enqueued.append(key)
+        del everyone
 
 
-def cancel_stale(uow: UnitOfWork, meeting: Meeting) -> int:
-    """Cancel pending reminders planned for another start time (or any, if cancelled)."""
+def _who(key: str) -> str:
+    parts = key.split(":")
+    return parts[3] if len(parts) > 3 else ""
+
+
+def stale_keys(meeting: MeetingTimes, pending: Sequence[str]) -> list[str]:
+    """Pending reminders planned for another start time (or any, once cancelled)."""
     current = start_stamp(meeting)
-    stale: list[str] = []
-    for kind in Kind:
-        for key in uow.reminders.pending_keys(f"reminder:{kind.value}:{meeting.id}:"):
-            if meeting.status == MeetingStatus.CANCELLED or not key.endswith(current):
-                stale.append(key)
-    return uow.reminders.cancel(stale)
+    stale = []
+    for key in pending:
+        parsed = parse_reminder_key(key)
+        if parsed is None or parsed[1] != meeting.id:
+            continue
+        if meeting.status == MeetingStatus.CANCELLED or not key.endswith(current):
+            stale.append(key)
+    return stale
 
 
 def cancel_for_person(
@@ -159,5 +184,6 @@ def cancel_for_person(
     """Cancel a person's pending reminders for a meeting (after regrets)."""
     keys: list[str] = []
     for kind in kinds:
-        keys += uow.reminders.pending_keys(f"reminder:{kind.value}:{meeting_id}:{person_id}:")
+        prefix = f"reminder:{kind.value}:{meeting_id}:{person_id}:"
+        keys += uow.reminders.keys(prefix, pending_only=True)
     return uow.reminders.cancel(keys)

@@ -1,0 +1,210 @@
+"""The clock process against a real database and the Slack stand-in over HTTP."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.config import Settings
+from bot.outbox import SLACK, Sender
+from bot.usecases import meetings
+from bot.usecases.committees import find_committee
+from handlers.bootstrap import Container, bootstrap
+from handlers.cli import main
+from handlers.clock import tick
+from handlers.slack.sender import SlackSender, make_client
+from tests.conftest import CPH, FakeClock
+from tests.slack_http import standin_fixture  # noqa: F401 (fixture)
+from tests.slack_standin import SlackStandIn
+
+CHANNEL = "C_KLU"
+TOPICS = "Næste møde i Kommunalt Lægeligt Udvalg"
+MINUTES = "Referatet for Møde i Kommunalt Lægeligt Udvalg 29. oktober 2026"
+
+
+def _slack_ids(c: Container, slack: SlackStandIn) -> dict[str, str]:
+    """Link everyone on the roster to a Slack user U_<person id>; name -> DM channel."""
+    found = {}
+    with c.uow() as uow:
+        find_committee(uow, None).slack_channel_id = CHANNEL
+        for person in uow.people.list():
+            if person.email and "norgaard" not in person.email and "thomsen" not in person.email:
+                person.slack_user_id = f"U_{person.id}"
+                slack.add_user(person.slack_user_id, person.email, person.name)
+                found[person.name] = f"DU_{person.id}"
+        uow.commit()
+    return found
+
+
+@pytest.fixture
+def linked(sample: Container, standin: SlackStandIn) -> dict[str, str]:
+    return _slack_ids(sample, standin)
+
+
+def _senders(slack: SlackStandIn) -> dict[str, Sender]:
+    return {SLACK: SlackSender(make_client("xoxb-test", slack.base_url))}
+
+
+def _per_channel(slack: SlackStandIn) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for message in slack.messages():
+        counts[message["channel"]] = counts.get(message["channel"], 0) + 1
+    return counts
+
+
+def test_cli_once_with_now_sends_what_is_due_once(
+    sample: Container,
+    standin: SlackStandIn,
+    linked: dict[str, str],
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.base_url)
+    monkeypatch.delenv("SMTP_URL", raising=False)
+    assert main(["clock", "--once", "--now", "2026-06-11T08:59"]) == 0
+    assert standin.calls_to("chat.postMessage") == []
+    assert main(["clock", "--once", "--now", "2026-06-11T09:00"]) == 0
+    out = capsys.readouterr().out
+    assert "Påmindelser lagt i kø: 14. Afsendt: 14, venter: 0." in out
+    assert main(["--now", "2026-06-11T09:05", "clock", "--once"]) == 0
+    assert "lagt i kø: 0. Afsendt: 0" in capsys.readouterr().out
+    counts = _per_channel(standin)
+    assert sorted(counts.values()) == [1] * 14
+    sofie = standin.messages(linked["Sofie Brandt"])[0]
+    assert "Dagsorden: Møde i Kommunalt Lægeligt Udvalg" in sofie["text"]
+    assert "15:50–16:10  2.c Procedure for lægeerklæringer" in sofie["text"]
+    actions = sofie["blocks"][-1]["elements"]
+    assert [a["text"]["text"] for a in actions] == ["Jeg kommer", "Meld afbud"]
+
+
+def _run(
+    c: Container, clock: FakeClock, slack: SlackStandIn, start: str, end: str, step: timedelta
+) -> list[tuple[str, str, str]]:
+    """Tick in local wall-clock steps; (local time, channel, text) of each new message."""
+    senders = _senders(slack)
+    seen: set[tuple[str, str]] = set()
+    log = []
+    local = datetime.fromisoformat(start)
+    while local <= datetime.fromisoformat(end):
+        clock.set_local(local.isoformat())
+        tick(c, senders)
+        for message in slack.messages():
+            ident = (message["channel"], message["ts"])
+            if ident not in seen:
+                seen.add(ident)
+                log.append((local.strftime("%m-%d %H:%M"), message["channel"], message["text"]))
+        local += step
+    return log
+
+
+def test_a_whole_cycle_across_the_dst_change(
+    sample: Container, clock: FakeClock, standin: SlackStandIn, linked: dict[str, str]
+) -> None:
+    clock.set_local("2026-09-01T10:00")
+    with sample.uow() as uow:
+        committee = find_committee(uow, None)
+        meeting = uow.meetings.get(1)
+        assert meeting is not None
+        meeting.status = meetings.MeetingStatus.HELD  # the June meeting is history
+        for item in meeting.items:
+            item.beslutning = "Godkendt"
+        uow.commit()
+    spec = meetings.NewMeeting("torsdag 29. oktober 2026 kl. 15-17", place="Rådhuset")
+    meetings.create_meeting(sample.uow(), committee, spec, now=clock())
+    log = _run(sample, clock, standin, "2026-10-07T00:00", "2026-10-30T12:00", timedelta(hours=3))
+    when = {(at, "kanal" if ch == CHANNEL else "dm", text.split(":")[0]) for at, ch, text in log}
+    assert when == {
+        ("10-08 09:00", "kanal", f"{TOPICS} er torsdag 29. oktober 2026 kl. 15"),
+        ("10-22 09:00", "dm", "Dagsorden"),  # summer time: 07:00 UTC
+        ("10-28 09:00", "dm", "Påmindelse"),  # winter time: 08:00 UTC
+        ("10-30 09:00", "dm", f"{MINUTES} mangler stadig en beslutning på 2 punkt(er)"),
+    }  # fmt: skip
+    per_channel: dict[str, int] = {}
+    for _, channel, _ in log:
+        per_channel[channel] = per_channel.get(channel, 0) + 1
+    assert per_channel.pop(CHANNEL) == 1
+    assert per_channel.pop(linked["Camilla Juul"]) == 3  # agenda, day before, minutes due
+    assert sorted(per_channel.values()) == [2] * 13
+
+
+def test_two_clocks_at_once_send_each_reminder_exactly_once(
+    sample: Container,
+    clock: FakeClock,
+    standin: SlackStandIn,
+    linked: dict[str, str],
+    db_url: str,
+) -> None:
+    other = bootstrap(Settings(database_url=db_url), clock=clock)
+    clock.set_local("2026-06-11T09:00")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(c: Container) -> None:
+        senders = _senders(standin)
+        try:
+            for _ in range(3):
+                barrier.wait(timeout=10)
+                tick(c, senders)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in (sample, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    other.engine.dispose()
+    assert errors == []
+    counts = _per_channel(standin)
+    assert len(counts) == 14 and set(counts.values()) == {1}
+    assert len(standin.calls_to("chat.postMessage")) == 14
+
+
+@pytest.fixture
+def one_member(sample: Container, standin: SlackStandIn) -> str:
+    """Only Sofie on Slack, so one DM goes out; the others are e-mail rows."""
+    with sample.uow() as uow:
+        person = uow.people.by_email("sofie.brandt@plo-fjordby.dk")
+        assert person is not None
+        person.slack_user_id = "U_SOFIE"
+        uow.commit()
+    standin.add_user("U_SOFIE", "sofie.brandt@plo-fjordby.dk", "Sofie Brandt")
+    return "DU_SOFIE"
+
+
+def test_429_is_waited_out_as_retry_after_says(
+    sample: Container, clock: FakeClock, standin: SlackStandIn, one_member: str
+) -> None:
+    senders = _senders(standin)
+    standin.fail_next("chat.postMessage", status=429, retry_after=40)
+    clock.set_local("2026-06-11T09:00")
+    assert tick(sample, senders).dispatch.retried == 1
+    clock.advance(seconds=39)
+    assert tick(sample, senders).dispatch.sent == 0
+    clock.advance(seconds=2)
+    assert tick(sample, senders).dispatch.sent == 1
+    assert [c.status for c in standin.calls_to("chat.postMessage")] == [429, 200]
+    assert len(standin.messages(one_member)) == 1
+
+
+def test_server_errors_are_retried_with_backoff_and_sent_once(
+    sample: Container, clock: FakeClock, standin: SlackStandIn, one_member: str
+) -> None:
+    senders = _senders(standin)
+    standin.fail_next("chat.postMessage", status=500, times=3)
+    clock.set_local("2026-06-11T09:00")
+    sent_at = []
+    for _ in range(40):  # 30 s steps for 20 minutes
+        if tick(sample, senders).dispatch.sent:
+            sent_at.append(clock())
+        clock.advance(seconds=30)
+    statuses = [c.status for c in standin.calls_to("chat.postMessage")]
+    assert statuses == [500, 500, 500, 200]
+    assert len(sent_at) == 1 and len(standin.messages(one_member)) == 1
+    # backoff 30 s, 1 min, 2 min after the three failures: 09:00:30, 09:01:30, 09:03:30
+    assert sent_at[0].astimezone(CPH).strftime("%H:%M:%S") == "09:03:30"

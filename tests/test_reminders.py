@@ -1,0 +1,307 @@
+"""Reminder planning against a real database, driven by a fake clock (no Slack here)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.domain import AttendanceStatus, Delivery, MeetingStatus
+from bot.regrets import Intent
+from bot.reminder_config import Kind, ReminderSetting
+from bot.usecases import meetings
+from bot.usecases.attendance import answer_reply
+from bot.usecases.committees import find_committee
+from bot.usecases.reminders import due_time, plan_reminders, settings_for
+from handlers.bootstrap import Container
+from tests.conftest import CPH, FakeClock
+
+SOFIE = "sofie.brandt@plo-fjordby.dk"
+CAMILLA = "camilla.juul@fjordby.dk"
+
+
+def _rows(c: Container) -> list[Delivery]:
+    from sqlalchemy import select
+
+    from storage.uow import SqlAlchemyUnitOfWork
+
+    with c.uow() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        return list(uow.session.scalars(select(Delivery).order_by(Delivery.id)))  # type: ignore[arg-type]
+
+
+def _reminders(c: Container, kind: Kind | None = None) -> list[Delivery]:
+    prefix = f"reminder:{kind.value}:" if kind else "reminder:"
+    return [d for d in _rows(c) if d.key.startswith(prefix)]
+
+
+def _link(c: Container, email: str, slack_id: str) -> int:
+    with c.uow() as uow:
+        person = uow.people.by_email(email)
+        assert person is not None and person.id is not None
+        person.slack_user_id = slack_id
+        uow.commit()
+        return person.id
+
+
+def _walk(
+    c: Container, clock: FakeClock, start: str, end: str, step: timedelta
+) -> dict[str, datetime]:
+    """Tick from start to end in local wall-clock steps (so 09:00 stays a tick across DST);
+    the first tick at which each key appeared."""
+    seen: dict[str, datetime] = {}
+    local = datetime.fromisoformat(start)
+    while local <= datetime.fromisoformat(end):
+        clock.set_local(local.isoformat())
+        for key in plan_reminders(c.uow, clock()).enqueued:
+            assert key not in seen, f"{key} planned twice"
+            seen[key] = clock()
+        local += step
+    return seen
+
+
+def _local(value: datetime) -> str:
+    return value.astimezone(CPH).strftime("%Y-%m-%d %H:%M")
+
+
+def _meeting_id(c: Container) -> int:
+    with c.uow() as uow:
+        committee = find_committee(uow, None)
+        return meetings.upcoming(uow, committee, datetime(2026, 5, 1, tzinfo=UTC))[0].id or 0
+
+
+def test_a_meeting_cycle_sends_each_reminder_once_at_nine_local(
+    sample: Container, clock: FakeClock
+) -> None:
+    with sample.uow() as uow:
+        find_committee(uow, None).slack_channel_id = "C_KLU"
+        uow.commit()
+    seen = _walk(sample, clock, "2026-05-27T00:00", "2026-06-21T00:00", timedelta(hours=3))
+    by_kind: dict[str, set[str]] = {}
+    for key, at in seen.items():
+        by_kind.setdefault(key.split(":")[1], set()).add(_local(at))
+    assert by_kind == {
+        "topics": {"2026-05-28 09:00"},
+        "agenda": {"2026-06-11 09:00"},
+        "daybefore": {"2026-06-17 09:00"},
+        "minutes": {"2026-06-19 09:00"},
+    }
+    counts = {kind: sum(1 for k in seen if k.split(":")[1] == kind) for kind in by_kind}
+    # 14 on the roster get the agenda; the day before also the two guests; one secretary
+    assert counts == {"topics": 1, "agenda": 14, "daybefore": 16, "minutes": 1}
+
+
+def test_one_minute_early_is_too_early(sample: Container, clock: FakeClock) -> None:
+    clock.set_local("2026-06-11T08:59")
+    assert plan_reminders(sample.uow, clock()).enqueued == []
+    clock.set_local("2026-06-11T09:00")
+    assert len(plan_reminders(sample.uow, clock()).enqueued) == 14
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        # DST ends 25 October 2026: the agenda goes out in summer time, the rest in winter time
+        (
+            "29. oktober 2026 kl. 15-17",
+            {
+                Kind.TOPICS: "2026-10-08T07:00",
+                Kind.AGENDA: "2026-10-22T07:00",
+                Kind.DAY_BEFORE: "2026-10-28T08:00",
+                Kind.MINUTES: "2026-10-30T08:00",
+            },
+        ),
+        # DST starts 29 March 2026: topics and agenda in winter time, the day before in summer
+        (
+            "2. april 2026 kl. 15-17",
+            {
+                Kind.TOPICS: "2026-03-12T08:00",
+                Kind.AGENDA: "2026-03-26T08:00",
+                Kind.DAY_BEFORE: "2026-04-01T07:00",
+                Kind.MINUTES: "2026-04-03T07:00",
+            },
+        ),
+    ],
+)
+def test_due_times_are_local_across_dst(
+    sample: Container, clock: FakeClock, when: str, expected: dict[Kind, str]
+) -> None:
+    clock.set_local("2026-02-01T10:00")
+    with sample.uow() as uow:
+        committee = find_committee(uow, None)
+        settings = settings_for(uow, committee.id or 0)
+    meeting = meetings.create_meeting(
+        sample.uow(), committee, meetings.NewMeeting(when), now=clock()
+    )
+    for kind, utc in expected.items():
+        due = due_time(meeting, settings[kind], CPH)
+        assert due.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") == utc
+        assert due.astimezone(CPH).strftime("%H:%M") == "09:00"
+
+
+def test_dst_cycle_end_to_end(sample: Container, clock: FakeClock) -> None:
+    clock.set_local("2026-09-01T10:00")
+    with sample.uow() as uow:
+        committee = find_committee(uow, None)
+    meetings.create_meeting(
+        sample.uow(), committee, meetings.NewMeeting("29/10-2026 kl. 15-17"), now=clock()
+    )
+    seen = _walk(sample, clock, "2026-10-21T00:00", "2026-10-29T12:00", timedelta(hours=3))
+    times = {(k.split(":")[1], _local(at)) for k, at in seen.items() if ":2026-10-29T14:00Z" in k}
+    assert times == {("agenda", "2026-10-22 09:00"), ("daybefore", "2026-10-28 09:00")}
+
+
+def test_regrets_before_the_day_before_means_no_reminder(
+    sample: Container, clock: FakeClock
+) -> None:
+    sofie = _link(sample, SOFIE, "U_SOFIE")
+    with sample.uow() as uow:
+        person = uow.people.get(sofie)
+    assert person is not None
+    clock.set_local("2026-06-12T12:00")
+    answer = answer_reply(
+        sample.uow(), request_id="ev1", person=person, intent=Intent.REGRETS, reason="ferie",
+        meeting_id=None, via="test", now=clock(), reply_to=None,
+    )  # fmt: skip
+    assert answer.status == AttendanceStatus.REGRETS
+    clock.set_local("2026-06-17T09:00")
+    plan_reminders(sample.uow, clock())
+    recipients = {d.key.split(":")[3] for d in _reminders(sample, Kind.DAY_BEFORE)}
+    assert str(sofie) not in recipients
+    assert len(recipients) == 15
+
+
+def test_guests_get_their_own_slot_by_mail_or_dm(sample: Container, clock: FakeClock) -> None:
+    _link(sample, "ole.thomsen@fjordby.dk", "U_OLE")
+    clock.set_local("2026-06-17T09:00")
+    plan_reminders(sample.uow, clock())
+    rows = {d.recipient: d for d in _reminders(sample, Kind.DAY_BEFORE)}
+    ida = json.loads(rows["ida.norgaard@fjordby.dk"].payload)
+    assert rows["ida.norgaard@fjordby.dk"].channel == "email"
+    assert "punkt 2.c" in ida["text"] and "kl. 15:50–16:10" in ida["text"]
+    assert "Rådhusgade 4" in ida["text"]
+    ole = json.loads(rows["U_OLE"].payload)
+    assert ole["op"] == "dm" and "punkt 2.d" in ole["text"] and "16:10–16:25" in ole["text"]
+
+
+def test_cancelled_meeting_gets_nothing_and_pending_rows_are_dropped(
+    sample: Container, clock: FakeClock
+) -> None:
+    clock.set_local("2026-06-11T09:00")
+    plan_reminders(sample.uow, clock())
+    assert {d.status for d in _reminders(sample, Kind.AGENDA)} == {"pending"}
+    with sample.uow() as uow:
+        meeting = uow.meetings.get(_meeting_id(sample))
+        assert meeting is not None
+        meeting.status = MeetingStatus.CANCELLED
+        uow.commit()
+    clock.set_local("2026-06-11T09:01")
+    report = plan_reminders(sample.uow, clock())
+    assert report.enqueued == [] and report.cancelled == 14
+    assert {d.status for d in _reminders(sample, Kind.AGENDA)} == {"cancelled"}
+    clock.set_local("2026-06-17T09:00")
+    assert plan_reminders(sample.uow, clock()).enqueued == []
+
+
+def test_a_moved_meeting_gets_fresh_reminders_at_its_new_time(
+    sample: Container, clock: FakeClock
+) -> None:
+    clock.set_local("2026-06-11T09:00")
+    assert len(plan_reminders(sample.uow, clock()).enqueued) == 14
+    with sample.uow() as uow:
+        meeting = uow.meetings.get(_meeting_id(sample))
+        assert meeting is not None
+        meeting.starts_at += timedelta(days=7)
+        meeting.ends_at += timedelta(days=7)
+        uow.commit()
+    clock.set_local("2026-06-11T09:01")
+    report = plan_reminders(sample.uow, clock())
+    assert report.enqueued == [] and report.cancelled == 14  # the old ones had not gone out
+    seen = _walk(sample, clock, "2026-06-12T00:00", "2026-06-25T10:00", timedelta(hours=3))
+    agenda = {_local(at) for k, at in seen.items() if k.startswith("reminder:agenda:")}
+    daybefore = {_local(at) for k, at in seen.items() if k.startswith("reminder:daybefore:")}
+    assert agenda == {"2026-06-18 09:00"} and daybefore == {"2026-06-24 09:00"}
+    assert all(k.endswith(":2026-06-25T13:00Z") for k in seen if "minutes" not in k)
+
+
+def test_a_meeting_created_late_skips_what_is_long_past(
+    sample: Container, clock: FakeClock
+) -> None:
+    clock.set_local("2026-07-01T10:00")
+    with sample.uow() as uow:
+        committee = find_committee(uow, None)
+        committee.slack_channel_id = "C_KLU"
+        uow.commit()
+    meetings.create_meeting(
+        sample.uow(), committee, meetings.NewMeeting("6/7-2026 kl. 15-17"), now=clock()
+    )
+    seen = _walk(sample, clock, "2026-07-01T10:00", "2026-07-06T12:00", timedelta(hours=3))
+    kinds = {k.split(":")[1] for k in seen}
+    assert kinds == {"daybefore"}  # topics (15 June) and agenda (29 June) are long past
+
+
+def test_catch_up_within_a_day(sample: Container, clock: FakeClock) -> None:
+    clock.set_local("2026-06-11T16:30")  # the clock was down since before 09:00
+    assert len(plan_reminders(sample.uow, clock()).enqueued) == 14
+    clock.set_local("2026-06-12T09:01")
+    assert plan_reminders(sample.uow, clock()).enqueued == []
+
+
+def test_settings_change_time_and_turn_off(sample: Container, clock: FakeClock) -> None:
+    with sample.uow() as uow:
+        committee_id = find_committee(uow, None).id or 0
+        uow.reminders.save(ReminderSetting(committee_id, Kind.AGENDA, 8, "07:30"))
+        uow.reminders.save(ReminderSetting(committee_id, Kind.DAY_BEFORE, 1, "09:00", False))
+        uow.commit()
+    seen = _walk(sample, clock, "2026-06-09T00:00", "2026-06-18T12:00", timedelta(minutes=90))
+    assert {_local(at) for k, at in seen.items() if ":agenda:" in k} == {"2026-06-10 07:30"}
+    assert not [k for k in seen if ":daybefore:" in k]
+
+
+def test_minutes_reminder_lists_items_without_decision(sample: Container, clock: FakeClock) -> None:
+    _link(sample, CAMILLA, "U_CAMILLA")
+    with sample.uow() as uow:
+        meeting = uow.meetings.get(_meeting_id(sample))
+        assert meeting is not None
+        for item in meeting.items:
+            if item.section != 2:
+                item.beslutning = "Godkendt"
+        uow.commit()
+    clock.set_local("2026-06-19T09:00")
+    plan_reminders(sample.uow, clock())
+    [row] = _reminders(sample, Kind.MINUTES)
+    text = json.loads(row.payload)["text"]
+    assert row.recipient == "U_CAMILLA"
+    assert "5 punkt" in text and "2.a" in text and "2.e" in text and "3.a" not in text
+
+
+def test_no_minutes_reminder_when_every_item_has_a_decision(
+    sample: Container, clock: FakeClock
+) -> None:
+    with sample.uow() as uow:
+        meeting = uow.meetings.get(_meeting_id(sample))
+        assert meeting is not None
+        for item in meeting.items:
+            item.beslutning = "Godkendt"
+        uow.commit()
+    clock.set_local("2026-06-19T09:00")
+    plan_reminders(sample.uow, clock())
+    assert _reminders(sample, Kind.MINUTES) == []
+
+
+def test_user_text_is_escaped_in_slack_but_not_in_mail(sample: Container, clock: FakeClock) -> None:
+    _link(sample, SOFIE, "U_SOFIE")
+    with sample.uow() as uow:
+        meeting = uow.meetings.get(_meeting_id(sample))
+        assert meeting is not None
+        meeting.title = "Møde <!channel> & co"
+        uow.commit()
+    clock.set_local("2026-06-11T09:00")
+    plan_reminders(sample.uow, clock())
+    rows = {d.recipient: json.loads(d.payload) for d in _reminders(sample, Kind.AGENDA)}
+    assert "&lt;!channel&gt; &amp; co" in rows["U_SOFIE"]["text"]
+    assert "<!channel>" not in json.dumps(rows["U_SOFIE"])
+    assert "Møde <!channel> & co" in rows[CAMILLA]["text"]
+    buttons = rows["U_SOFIE"]["blocks"][-1]["elements"]
+    assert [b["action_id"] for b in buttons] == ["attend_button", "regrets_button"]
