@@ -190,20 +190,21 @@ def build_doc(record: MinutesRecord) -> MinutesDoc:
         no_shows=[label(p) for p in record.with_status(AttendanceStatus.NO_SHOW)],
         contents=[(i.number, i.title, i.section) for i in items],
         items=items,
-        followups=[_followup(a, src, record) for a, src in record.followups],
+        followups=[followup_line(a, src, record.tz) for a, src in record.followups],
         next_meeting=m.next_meeting_note,
         changes=[_change(ch, record) for ch in record.changes],
     )
 
 
-def _followup(action: ActionItem, source: Meeting, record: MinutesRecord) -> str:
+def followup_line(action: ActionItem, source: Meeting, tz: ZoneInfo) -> str:
+    """'Owner: task (frist …) (aftalt 18. juni 2026, punkt 2.a)' for the follow-up list."""
     owner, task, due = action_text(action)
     item = next((i for i in source.items if i.id == action.item_id), None)
     return texts.DOC_FOLLOWUP_LINE.format(
         owner=owner,
         task=task,
         due=due,
-        date=format_date(source.starts_at.astimezone(record.tz).date()),
+        date=format_date(source.starts_at.astimezone(tz).date()),
         number=item_number(source, item) if item else "-",
     )
 

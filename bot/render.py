@@ -19,8 +19,9 @@ def agenda_text(
     *,
     members: Sequence[RosterEntry] = (),
     regrets: Sequence[int] = (),
+    followups: Sequence[str] = (),
 ) -> str:
-    """The meeting's header, participants, agenda and time plan as text."""
+    """The meeting's header, participants, agenda, open actions and time plan as text."""
     tz = ZoneInfo(committee.timezone)
     plan = time_plan(meeting)
     lines = [meeting.title]
@@ -35,6 +36,8 @@ def agenda_text(
     lines += _participants(meeting, plan, people, members, regrets)
     lines += ["", texts.AGENDA_CONTENTS]
     lines += _contents(meeting, plan, people)
+    if followups:
+        lines += ["", texts.DOC_FOLLOWUP, *(f"  {line}" for line in followups)]
     lines += ["", texts.AGENDA_TIMEPLAN]
     for slot in plan.slots:
         lines.append(

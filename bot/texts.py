@@ -686,6 +686,10 @@ SEARCH_HELP = "find tidligere beslutninger og emner"
 MINUTES_SLACK_MODAL_ERROR = "Referatet kunne ikke gemmes: {message}"
 MINUTES_CANNOT_WRITE = "Filen »{path}« kan ikke skrives."
 MINUTES_PDF_NEEDS_FILE = "En PDF skal gemmes i en fil: tilføj -o referat.pdf."
+MINUTES_UNKNOWN_ACTION = "Der er ingen åben handling med nummer {ref}."
+MINUTES_ACTION_DONE = "Handling #{id} er markeret som udført."
+MINUTES_ACTIONS_EMPTY = "Der er ingen åbne handlinger."
+MINUTES_ACTION_LIST_LINE = "#{id} {line}"
 
 # --- Slack app (handlers/slack: commands, bruttoliste, App Home) -------------------------------
 SLACK_CONTACT_FALLBACK = "sekretariatet"

@@ -16,6 +16,7 @@ from bot.ports import Clock
 from bot.render import agenda_text, topics_text
 from bot.timeparse import format_span, parse_local_datetime
 from bot.usecases import agenda, committees, meetingfile, meetings, people, topics
+from bot.usecases.actions import followup_lines
 from handlers.bootstrap import Container, bootstrap, system_clock
 from handlers.cli_backup import (  # noqa: F401 (found in globals())
     cmd_export,
@@ -31,8 +32,10 @@ from handlers.cli_invitations import (  # noqa: F401 (the parser finds handlers 
     cmd_meeting_move,
 )
 from handlers.cli_minutes import (  # noqa: F401 (found in globals())
+    cmd_minutes_actions,
     cmd_minutes_approve,
     cmd_minutes_attendance,
+    cmd_minutes_done,
     cmd_minutes_export,
     cmd_minutes_import,
     cmd_minutes_next,
@@ -113,8 +116,11 @@ def _show(c: Container, committee_ref: str | None, meeting_id: int) -> str:
         regrets = [
             a.person_id for a in uow.attendance.for_meeting(meeting_id) if a.status == "afbud"
         ]
+        followups = followup_lines(uow, committee, meeting)
     members = [e for e in roster if e.role != "gaest"]
-    return agenda_text(meeting, committee, everyone, members=members, regrets=regrets)
+    return agenda_text(
+        meeting, committee, everyone, members=members, regrets=regrets, followups=followups
+    )
 
 
 def cmd_meeting_create(args: argparse.Namespace, c: Container) -> str:

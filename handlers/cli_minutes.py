@@ -13,8 +13,10 @@ from bot import texts
 from bot.domain import AttendanceStatus, Committee
 from bot.errors import InputError
 from bot.minutes_doc import to_html, to_markdown
+from bot.minutes_model import followup_line
 from bot.timeparse import format_date
 from bot.usecases import committees
+from bot.usecases.actions import complete_action, open_actions
 from bot.usecases.approve import approve_minutes
 from bot.usecases.minutes import (
     ItemMinutes,
@@ -152,6 +154,27 @@ def cmd_minutes_export(args: argparse.Namespace, c: Container) -> str:
     return texts.MINUTES_EXPORTED.format(path=args.output)
 
 
+def cmd_minutes_actions(args: argparse.Namespace, c: Container) -> str:
+    committee = _committee(c, args.committee)
+    tz = ZoneInfo(committee.timezone)
+    with c.uow() as uow:
+        found = open_actions(uow, committee)
+    if not found:
+        return texts.MINUTES_ACTIONS_EMPTY
+    return "\n".join(
+        texts.MINUTES_ACTION_LIST_LINE.format(id=a.id, line=followup_line(a, m, tz))
+        for a, m in found
+    )
+
+
+def cmd_minutes_done(args: argparse.Namespace, c: Container) -> str:
+    committee = _committee(c, args.committee)
+    if not str(args.action).lstrip("#").isdigit():
+        raise InputError(texts.MINUTES_UNKNOWN_ACTION.format(ref=args.action))
+    action = complete_action(c.uow(), committee, int(str(args.action).lstrip("#")))
+    return texts.MINUTES_ACTION_DONE.format(id=action.id)
+
+
 def cmd_search(args: argparse.Namespace, c: Container) -> str:
     committee = _committee(c, args.committee)
     query = " ".join(args.words)
@@ -192,5 +215,8 @@ def add_commands(top: Any, leaf: Leaf) -> None:
     exp.add_argument("meeting", help="mødets nummer")
     exp.add_argument("--format", default="md", help="md, html eller pdf")
     exp.add_argument("-o", "--output", default=None, help="filnavn (standard: vis md/html)")
+    leaf(mn, "actions", "cmd_minutes_actions", "vis de åbne aftalte handlinger")
+    done = leaf(mn, "done", "cmd_minutes_done", "marker en handling som udført")
+    done.add_argument("action", help="handlingens nummer (se minutes actions)")
     src = leaf(top, "search", "cmd_search", "søg i tidligere beslutninger og emner")
     src.add_argument("words", nargs="+", help="søgeord")

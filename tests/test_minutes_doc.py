@@ -190,3 +190,15 @@ def test_cli_records_imports_approves_and_exports(
     assert "Sagen drøftedes." in pdf_text((tmp_path / "referat.pdf").read_bytes())
     assert main([*late, "search", "lægeerklæring"]) == 0
     assert "punkt 2.c" in capsys.readouterr().out
+    assert main([*late, "meeting", "create", "17. september 2026 kl. 15-17"]) == 0
+    agenda = capsys.readouterr().out
+    assert "Opfølgning på aftalte handlinger" in agenda
+    assert "Ole Thomsen: Sende materiale (frist 1. september 2026)" in agenda
+    assert agenda.count("Henvisninger fra almen praksis til nye tilbud") == 2  # contents + plan
+    assert main([*late, "minutes", "actions"]) == 0
+    assert capsys.readouterr().out.startswith("#1 Ole Thomsen: Sende materiale")
+    assert main([*late, "minutes", "done", "1"]) == 0
+    assert main([*late, "minutes", "done", "1"]) == 1
+    assert "ingen åben handling" in capsys.readouterr().err
+    assert main([*late, "meeting", "show", "2"]) == 0
+    assert "Opfølgning" not in capsys.readouterr().out
