@@ -14,9 +14,9 @@ from typing import Protocol, Self
 from bot.domain import (
     ActionItem,
     AgendaItem,
+    Attendance,
     CalendarCopy,
     CalendarSync,
-    Attendance,
     Committee,
     Delivery,
     Meeting,
@@ -110,6 +110,9 @@ class CalendarRepository(Protocol):
     def state(self, meeting_id: int) -> CalendarSync | None: ...
     def stamp(self, meeting_id: int, now: datetime) -> None: ...
     def mark_synced(self, meeting_id: int, version: int) -> None: ...
+    def begin_sync(self, meeting_id: int) -> None:
+        """Take the write lock first: two workers syncing one meeting run one after the other."""
+        ...
 
 
 class Outbox(Protocol):

@@ -277,6 +277,14 @@ class CalendarRepo(_Repo):
             .values(changed_at=now)
         )
 
+    def begin_sync(self, meeting_id: int) -> None:
+        """A no-op UPDATE as the transaction's first statement: SQLite takes its write lock
+        (waiting on busy_timeout) before anything is read; PostgreSQL locks the row."""
+        t = tables.calendar_syncs
+        self.session.execute(
+            update(t).where(t.c.meeting_id == meeting_id).values(version=t.c.version)
+        )
+
     def mark_synced(self, meeting_id: int, version: int) -> None:
         """Caught up to version; the quiet-time clock restarts only with the next edit."""
         t = tables.calendar_syncs

@@ -37,6 +37,7 @@ def note_change(uow: UnitOfWork, meeting: Meeting, now: datetime | None) -> None
 
 
 def _locked(uow: UnitOfWork, meeting_id: int) -> tuple[Meeting, Committee]:
+    uow.calendar.begin_sync(meeting_id)  # first statement: serialises concurrent syncs
     meeting = uow.meetings.lock(meeting_id)
     if meeting is None:
         raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=meeting_id))
@@ -136,10 +137,11 @@ def sync_due(
     """Send the updates of every meeting that has been quiet for `quiet` since its last edit."""
     with uow_factory() as uow:
         pending = list(uow.calendar.pending())
-        for state in pending:
-            if state.changed_at is None:  # an edit that did not know the time: start now
+    for state in pending:
+        if state.changed_at is None:  # an edit that did not know the time: start now
+            with uow_factory() as uow:
                 uow.calendar.stamp(state.meeting_id, now)
-        uow.commit()
+                uow.commit()
     reports = []
     for state in pending:
         if state.changed_at is None or state.changed_at > now - quiet:
