@@ -96,26 +96,33 @@ def alembic_revision(conn: Connection) -> str | None:
 
 
 def export_committee(engine: Engine, committee_id: int) -> Document:
-    """Everything of one committee, in one read transaction."""
-    with engine.connect() as conn, conn.begin():
-        committee = conn.execute(
-            select(metadata.tables[ANCHOR]).where(metadata.tables[ANCHOR].c.id == committee_id)
-        ).first()
-        if committee is None:
-            raise NotFoundError(texts.EXPORT_UNKNOWN_COMMITTEE.format(ref=committee_id))
-        rows = _select_rows(conn, committee_id)
-        _check_closed(rows)
-        return {
-            "format_version": FORMAT_VERSION,
-            "kind": KIND,
-            "alembic_revision": alembic_revision(conn),
-            "committee": committee.short_name,
-            "skipped_tables": skipped_tables(),
-            "tables": {
-                name: [{k: to_json(v) for k, v in row.items()} for row in found]
-                for name, found in rows.items()
-            },
-        }
+    """Everything of one committee, read from one consistent snapshot."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":  # SQLite's read transaction is a snapshot already
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            return _document(conn, committee_id)
+
+
+def _document(conn: Connection, committee_id: int) -> Document:
+    committee = conn.execute(
+        select(metadata.tables[ANCHOR]).where(metadata.tables[ANCHOR].c.id == committee_id)
+    ).first()
+    if committee is None:
+        raise NotFoundError(texts.EXPORT_UNKNOWN_COMMITTEE.format(ref=committee_id))
+    rows = _select_rows(conn, committee_id)
+    _check_closed(rows)
+    return {
+        "format_version": FORMAT_VERSION,
+        "kind": KIND,
+        "alembic_revision": alembic_revision(conn),
+        "committee": committee.short_name,
+        "skipped_tables": skipped_tables(),
+        "tables": {
+            name: [{k: to_json(v) for k, v in row.items()} for row in found]
+            for name, found in rows.items()
+        },
+    }
 
 
 def exported_tables() -> list[Table]:
