@@ -37,7 +37,8 @@ def test_events_and_scopes_cover_what_the_app_uses() -> None:
     data = load()
     events = set(data["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(data["oauth_config"]["scopes"]["bot"])
-    assert events == {"app_home_opened", "message.im", "message.channels", "message.groups"}
+    # only what the app handles: App Home and DMs (regrets); no channel messages
+    assert events == {"app_home_opened", "message.im"}
     history = {
         "message.im": "im:history",
         "message.channels": "channels:history",
