@@ -39,6 +39,7 @@ LISTENERS = [
     "handlers.slack.secretary",
     "handlers.slack.minutes",
     "handlers.slack.invitations",
+    "handlers.slack.regrets",
 ]
 
 

@@ -1,0 +1,182 @@
+"""Regrets in Slack: replies to a reminder, DMs to the bot, the buttons, `/klu afbud`.
+
+Events are handled once: the event id is recorded in the same transaction as the change
+(bot.usecases.attendance), so Slack's retries (same event_id, X-Slack-Retry-Num) change
+nothing. The bot's own messages, other bots' and edits (any subtype) are ignored; only DMs
+(message.im) are read.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot import texts
+from bot.domain import Person
+from bot.regrets import Intent, parse_command_reason, parse_reply
+from bot.reminder_messages import ATTEND_ACTION, REGRETS_ACTION
+from bot.usecases.attendance import (
+    Answer,
+    ReplyTo,
+    answer_only,
+    answer_reply,
+    meeting_of_message,
+)
+from bot.usecases.identity import contact_of
+from handlers.slack import blocks as b
+from handlers.slack.commands import CommandRequest, Reply, register_subcommand
+from handlers.slack.deps import SlackDeps
+
+log = logging.getLogger(__name__)
+
+
+def is_own_or_bot(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """Messages to ignore: bots (ours too), edits, joins and other subtypes."""
+    return bool(
+        event.get("bot_id")
+        or event.get("subtype")
+        or not event.get("user")
+        or (bot_user_id and event.get("user") == bot_user_id)
+    )
+
+
+def _person(deps: SlackDeps, user_id: str) -> Person | None:
+    with deps.container.uow() as uow:
+        return uow.people.by_slack_id(user_id)
+
+
+def on_message(deps: SlackDeps, event: dict[str, Any], event_id: str, bot_user: str | None) -> None:
+    """A DM to the bot, or a reply in the thread of a reminder DM."""
+    if is_own_or_bot(event, bot_user):
+        return
+    channel = str(event.get("channel") or "")
+    if event.get("channel_type") != "im" and not channel.startswith("D"):
+        return  # not subscribed to channels; ignore should one arrive
+    thread_ts = event.get("thread_ts")
+    reply_to = ReplyTo(channel, str(thread_ts) if thread_ts else None)
+    c = deps.container
+    found = meeting_of_message(c.uow(), channel, str(thread_ts)) if thread_ts else None
+    user_id = str(event["user"])
+    person = _person(deps, user_id)
+    if person is None:
+        deps.background.link_user(user_id)
+        text = texts.SLACK_NOT_LINKED.format(contact=_contact(deps))
+        answer_only(c.uow(), request_id=event_id, reply_to=reply_to, text=text, now=c.clock())
+    else:
+        reply = parse_reply(str(event.get("text") or ""))
+        answer_reply(
+            c.uow(),
+            request_id=event_id,
+            person=person,
+            intent=reply.intent,
+            reason=reply.reason,
+            meeting_id=found[0] if found else None,
+            via="slack-svar" if found else "slack-dm",
+            now=c.clock(),
+            reply_to=reply_to,
+        )
+    deps.background.notify()
+
+
+def _contact(deps: SlackDeps) -> str:
+    with deps.container.uow() as uow:
+        committees = uow.committees.list()
+    return contact_of(committees[0] if len(committees) == 1 else None)
+
+
+def on_button(deps: SlackDeps, body: dict[str, Any], intent: Intent, request_id: str) -> None:
+    """ "Jeg kommer" / "Meld afbud" under an agenda reminder; the answer goes in its thread."""
+    action = (body.get("actions") or [{}])[0]
+    user_id = str((body.get("user") or {}).get("id") or "")
+    channel = str((body.get("container") or {}).get("channel_id") or "")
+    ts = str(
+        (body.get("message") or {}).get("ts")
+        or (body.get("container") or {}).get("message_ts")
+        or ""
+    )
+    reply_to = ReplyTo(channel, ts or None)
+    value = str(action.get("value") or "")
+    c = deps.container
+    person = _person(deps, user_id)
+    if person is None:
+        deps.background.link_user(user_id)
+        text = texts.SLACK_NOT_LINKED.format(contact=_contact(deps))
+        answer_only(c.uow(), request_id=request_id, reply_to=reply_to, text=text, now=c.clock())
+    else:
+        answer_reply(
+            c.uow(),
+            request_id=request_id,
+            person=person,
+            intent=intent,
+            meeting_id=int(value) if value.isdigit() else None,
+            via="slack-knap",
+            now=c.clock(),
+            reply_to=reply_to,
+        )
+    deps.background.notify()
+
+
+def _command(request: CommandRequest, intent: Intent, reason: str) -> Reply:
+    deps, c = request.deps, request.deps.container
+    person = _person(deps, request.user_id)
+    if person is None:
+        deps.background.link_user(request.user_id)
+        return b.message(texts.SLACK_NOT_LINKED.format(contact=_contact(deps)))
+    answer: Answer = answer_reply(
+        c.uow(),
+        request_id=f"cmd:{request.request_id}",
+        person=person,
+        intent=intent,
+        reason=reason,
+        meeting_id=None,
+        via="slack-kommando",
+        now=c.clock(),
+        reply_to=None,
+    )
+    deps.background.notify()
+    return b.message(b.escape(answer.text))
+
+
+def regrets_command(request: CommandRequest) -> Reply:
+    """`/klu afbud [grund]`: regrets for your next meeting."""
+    return _command(request, Intent.REGRETS, parse_command_reason(request.rest))
+
+
+def attend_command(request: CommandRequest) -> Reply:
+    """`/klu kommer`: you come after all (takes back regrets)."""
+    return _command(request, Intent.ATTEND, "")
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """The message listener, the two buttons and the two verbs."""
+    register_subcommand(
+        "afbud", regrets_command, usage=texts.SLACK_USAGE_REGRETS, help=texts.SLACK_HELP_REGRETS
+    )
+    register_subcommand(
+        "kommer", attend_command, usage=texts.SLACK_USAGE_ATTEND, help=texts.SLACK_HELP_ATTEND
+    )
+
+    @app.event("message")
+    def message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        event_id = str(body.get("event_id") or f"msg:{event.get('channel')}:{event.get('ts')}")
+        on_message(deps, event, event_id, context.bot_user_id)
+
+    @app.action(REGRETS_ACTION)
+    def regrets_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        on_button(deps, body, Intent.REGRETS, _action_id(body, context))
+
+    @app.action(ATTEND_ACTION)
+    def attend_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        on_button(deps, body, Intent.ATTEND, _action_id(body, context))
+
+
+def _action_id(body: dict[str, Any], context: BoltContext) -> str:
+    """A click's id: its trigger id (unique per click)."""
+    action = (body.get("actions") or [{}])[0]
+    user = (body.get("user") or {}).get("id")
+    trigger = body.get("trigger_id") or context.get("request_id")
+    return f"act:{trigger}:{user}:{action.get('action_ts', '')}"

@@ -1,0 +1,264 @@
+"""Regrets through Slack, as signed HTTP requests to the running app and its outbox worker."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from typing import Any
+
+import pytest
+
+from bot.domain import AttendanceStatus
+from bot.outbox import SLACK, Sender
+from handlers.bootstrap import Container
+from handlers.clock import tick
+from handlers.slack.sender import SlackSender, make_client
+from tests.conftest import FakeClock
+from tests.slack_http import (  # noqa: F401 (fixtures)
+    BOT_TOKEN,
+    SlackAppServer,
+    bot_fixture,
+    link,
+    sign,
+    standin_fixture,
+)
+from tests.slack_standin import SlackStandIn
+
+SOFIE_DM = "DU_SOFIE"
+CAMILLA_DM = "DU_CAMILLA"
+IDA = ("U_IDA", "ida.norgaard@fjordby.dk", "Ida Nørgaard")
+
+
+def _senders(slack: SlackStandIn) -> dict[str, Sender]:
+    return {SLACK: SlackSender(make_client(BOT_TOKEN, slack.base_url))}
+
+
+def _attendance(c: Container, email: str) -> tuple[AttendanceStatus, str] | None:
+    with c.uow() as uow:
+        person = uow.people.by_email(email)
+        assert person is not None and person.id is not None
+        row = uow.attendance.get(1, person.id)
+        return (row.status, row.reason) if row else None
+
+
+def _wait_messages(
+    slack: SlackStandIn, channel: str, count: int, timeout: float = 5.0
+) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = slack.messages(channel)
+        if len(found) >= count:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{channel}: expected {count} messages, got {slack.messages(channel)}")
+
+
+def _settle(slack: SlackStandIn, seconds: float = 0.8) -> int:
+    """Give the worker time to send anything it would; how many messages exist then."""
+    time.sleep(seconds)
+    return len(slack.messages())
+
+
+def _event_body(event_id: str, event: dict[str, Any], slack: SlackStandIn) -> bytes:
+    body = {
+        "token": "legacy",
+        "team_id": slack.team_id,
+        "api_app_id": slack.app_id,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "event": event,
+    }
+    return json.dumps(body).encode()
+
+
+def _deliver(bot: SlackAppServer, body: bytes, retry: int | None = None) -> int:
+    """POST an event as Slack does, with X-Slack-Retry-Num on a retry."""
+    ts = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": sign(body, ts),
+    }
+    if retry is not None:
+        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+    request = urllib.request.Request(bot.url + "/slack/events", data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return int(reply.status)
+
+
+def _dm(text: str, user: str = "U_SOFIE", channel: str = SOFIE_DM, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": f"{time.time():.6f}",
+        **extra,
+    }
+
+
+@pytest.fixture
+def reminded(bot: SlackAppServer, clock: FakeClock, standin: SlackStandIn) -> str:
+    """The agenda reminders went out on 11 June at 09:00; Sofie's DM ts."""
+    clock.set_local("2026-06-11T09:00")
+    tick(bot.container, _senders(standin))
+    [reminder] = _wait_messages(standin, SOFIE_DM, 1)  # the app's worker may be sending it
+    assert "Dagsorden" in reminder["text"]
+    return str(reminder["ts"])
+
+
+def test_reply_in_the_reminder_thread_registers_regrets_once(
+    bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock, reminded: str
+) -> None:
+    body = _event_body("Ev_REGRET", _dm("afbud, er på kursus", thread_ts=reminded), standin)
+    assert _deliver(bot, body) == 200
+    confirm = _wait_messages(standin, SOFIE_DM, 2)[-1]
+    assert confirm["thread_ts"] == reminded
+    assert "dit afbud til Møde i Kommunalt Lægeligt Udvalg" in confirm["text"]
+    assert "(grund: er på kursus)" in confirm["text"]
+    notice = _wait_messages(standin, CAMILLA_DM, 2)[-1]
+    assert (
+        "Afbud til Møde i Kommunalt Lægeligt Udvalg 18. juni 2026: Sofie Brandt" in notice["text"]
+    )
+    assert "• Sofie Brandt, Lægehuset Havnegade – er på kursus" in notice["text"]
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.REGRETS,
+        "er på kursus",
+    )
+    before = _settle(standin)
+    assert _deliver(bot, body, retry=1) == 200  # Slack's retry of the same event
+    assert _deliver(bot, body, retry=2) == 200
+    assert _settle(standin) == before
+    clock.set_local("2026-06-17T09:00")
+    tick(bot.container, _senders(standin))
+    assert "Påmindelse" in _wait_messages(standin, CAMILLA_DM, 3)[-1]["text"]
+    _settle(standin)
+    assert len(standin.messages(SOFIE_DM)) == 2  # no day-before reminder for Sofie
+
+
+def test_dm_without_thread_is_for_the_next_meeting_and_can_be_undone(
+    bot: SlackAppServer, standin: SlackStandIn
+) -> None:
+    bot.event(_dm("Afbud – ferie"))
+    [confirm] = _wait_messages(standin, SOFIE_DM, 1)
+    assert "thread_ts" not in confirm and "(grund: ferie)" in confirm["text"]
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.REGRETS,
+        "ferie",
+    )
+    bot.event(_dm("Jeg kommer alligevel"))
+    undo = _wait_messages(standin, SOFIE_DM, 2)[-1]
+    assert "Dit afbud er trukket tilbage" in undo["text"]
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.ATTENDING,
+        "",
+    )
+    notices = _wait_messages(standin, CAMILLA_DM, 2)
+    assert "Sofie Brandt, Lægehuset Havnegade kommer alligevel" in notices[-1]["text"]
+    assert "Ingen afbud indtil nu." in notices[-1]["text"]
+
+
+def test_a_reply_it_does_not_understand_gets_a_hint(
+    bot: SlackAppServer, standin: SlackStandIn, reminded: str
+) -> None:
+    bot.event(_dm("hvornår er mødet?", thread_ts=reminded))
+    hint = _wait_messages(standin, SOFIE_DM, 2)[-1]
+    assert hint["thread_ts"] == reminded and hint["text"].startswith("Det forstod jeg ikke.")
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") is None
+
+
+def test_bots_edits_and_own_messages_are_ignored(
+    bot: SlackAppServer, standin: SlackStandIn, reminded: str
+) -> None:
+    before = _settle(standin, 0.3)
+    bot.event(_dm("afbud", bot_id="B_OTHER", subtype="bot_message"))
+    bot.event(_dm("afbud", user=standin.bot_user_id, bot_id=standin.bot_id))
+    bot.event(_dm("afbud", subtype="message_changed"))
+    bot.event(_dm("afbud", channel="C_KLU", channel_type="channel"))
+    assert _settle(standin) == before
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") is None
+
+
+def _click(bot: SlackAppServer, action_id: str, ts: str, user: str = "U_SOFIE") -> None:
+    bot.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": user},
+            "container": {"type": "message", "channel_id": SOFIE_DM, "message_ts": ts},
+            "channel": {"id": SOFIE_DM},
+            "message": {"ts": ts, "text": "Dagsorden"},
+            "response_url": f"{bot.slack.base_url}respond/x",
+            "actions": [
+                {"action_id": action_id, "block_id": "attendance", "type": "button",
+                 "value": "1", "action_ts": f"{time.time():.6f}"}
+            ],
+        }
+    )  # fmt: skip
+
+
+def test_buttons_register_regrets_and_attendance_in_the_thread(
+    bot: SlackAppServer, standin: SlackStandIn, reminded: str
+) -> None:
+    _click(bot, "regrets_button", reminded)
+    confirm = _wait_messages(standin, SOFIE_DM, 2)[-1]
+    assert confirm["thread_ts"] == reminded and "er registreret" in confirm["text"]
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.REGRETS,
+        "",
+    )
+    _click(bot, "attend_button", reminded)
+    again = _wait_messages(standin, SOFIE_DM, 3)[-1]
+    assert "Dit afbud er trukket tilbage" in again["text"]
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.ATTENDING,
+        "",
+    )
+
+
+def test_slash_command_afbud_with_reason(bot: SlackAppServer, standin: SlackStandIn) -> None:
+    answer = bot.command("afbud skal til tandlæge", "U_SOFIE").json()
+    assert answer["response_type"] == "ephemeral"
+    assert "(grund: skal til tandlæge)" in answer["text"]
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.REGRETS,
+        "skal til tandlæge",
+    )
+    assert "Sofie Brandt" in _wait_messages(standin, CAMILLA_DM, 1)[-1]["text"]
+    assert "noteret som deltager" in bot.command("kommer", "U_SOFIE").json()["text"]
+
+
+def test_a_guest_can_send_regrets(bot: SlackAppServer, standin: SlackStandIn) -> None:
+    link(bot.container, standin, IDA)
+    bot.event(_dm("kan ikke komme", user="U_IDA", channel="DU_IDA"))
+    [confirm] = _wait_messages(standin, "DU_IDA", 1)
+    assert "er registreret" in confirm["text"]
+    assert _attendance(bot.container, "ida.norgaard@fjordby.dk") == (AttendanceStatus.REGRETS, "")
+
+
+def test_someone_not_on_the_roster_is_told_how_to_get_on_it(
+    bot: SlackAppServer, standin: SlackStandIn
+) -> None:
+    bot.event(_dm("afbud", user="U_STRANGER", channel="DU_STRANGER"))
+    [answer] = _wait_messages(standin, "DU_STRANGER", 1)
+    assert "camilla.juul@fjordby.dk" in answer["text"]
+
+
+def test_a_late_retry_never_undoes_a_later_change(
+    bot: SlackAppServer, standin: SlackStandIn, reminded: str
+) -> None:
+    regrets = _event_body("Ev_A", _dm("afbud", thread_ts=reminded), standin)
+    assert _deliver(bot, regrets) == 200
+    _wait_messages(standin, SOFIE_DM, 2)
+    undo = _event_body("Ev_B", _dm("fortryd afbud", thread_ts=reminded), standin)
+    assert _deliver(bot, undo) == 200
+    _wait_messages(standin, SOFIE_DM, 3)
+    assert _deliver(bot, regrets, retry=3) == 200  # Slack's last retry of the first event
+    assert _settle(standin) == len(standin.messages())
+    assert len(standin.messages(SOFIE_DM)) == 3
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.ATTENDING,
+        "",
+    )
