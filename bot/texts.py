@@ -57,6 +57,10 @@ TOPIC_ON_AGENDA = (
 )
 ONLY_SECRETARY = "Det er kun sekretariatet, der kan {action}."
 MEETING_IN_PAST = "Mødet er allerede holdt; vælg et kommende møde."
+MEETING_OVERLAPS = (
+    "Der er allerede et møde {when} (nr. {id}). Vælg et andet tidspunkt, eller ret det "
+    "eksisterende møde."
+)
 FIELD_NAME = "Navnet"
 MEETING_FILE_NOT_UTF8 = "Mødefilen skal være gemt som UTF-8."
 MEETING_FILE_SYNTAX = "Mødefilen har en fejl i YAML-formatet omkring linje {line}."
@@ -166,6 +170,19 @@ TOPIC_NOTE = "    Note: {note}"
 TOPICS_EMPTY = "Bruttolisten er tom."
 TOPICS_HEADER = "Bruttoliste for {committee}"
 CLI_ERROR = "fejl: {message}"
+CLI_USAGE_ERROR = "fejl: {message} (se »{prog} --help«)"
+CLI_UNEXPECTED = "{message} ({kind}; sæt KLU_DEBUG=1 for detaljer)"
+CLI_ARGPARSE_PHRASES = {
+    "the following arguments are required": "disse mangler",
+    "unrecognized arguments": "ukendte argumenter",
+    "invalid int value": "ikke et helt tal",
+    "invalid choice": "ukendt valg",
+    "choose from": "vælg mellem",
+    "expected one argument": "mangler en værdi",
+    "ambiguous option": "tvetydigt flag",
+    "could match": "kan betyde",
+    "argument ": "",
+}
 CLI_CANNOT_READ = "Filen »{path}« kan ikke læses."
 CLI_DB_UPGRADED = "Databasen er opdateret til nyeste skema."
 CLI_COMMITTEE_SAVED = "Udvalget {name} ({short}) er gemt."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -243,8 +244,10 @@ def cmd_topic_list(args: argparse.Namespace, c: Container) -> str:
 def cmd_topic_note(args: argparse.Namespace, c: Container) -> str:
     with c.uow() as uow:
         committee = committees.find_committee(uow, args.committee)
-    topics.annotate_topic(c.uow(), committee, args.topic, args.note, actor=None, now=c.clock())
-    return texts.CLI_TOPIC_NOTED.format(id=args.topic)
+    topic = topics.annotate_topic(
+        c.uow(), committee, args.topic, args.note, actor=None, now=c.clock()
+    )
+    return texts.CLI_TOPIC_NOTED.format(id=topic.id)
 
 
 def cmd_topic_schedule(args: argparse.Namespace, c: Container) -> str:
@@ -267,10 +270,10 @@ def cmd_topic_schedule(args: argparse.Namespace, c: Container) -> str:
 def cmd_topic_withdraw(args: argparse.Namespace, c: Container) -> str:
     with c.uow() as uow:
         committee = committees.find_committee(uow, args.committee)
-    topics.withdraw_topic(
+    topic = topics.withdraw_topic(
         c.uow(), committee, args.topic, actor=None, now=c.clock(), reason=args.reason
     )
-    return texts.CLI_TOPIC_WITHDRAWN.format(id=args.topic)
+    return texts.CLI_TOPIC_WITHDRAWN.format(id=topic.id)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -290,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "handler", None) is None:
         parser.print_help()
         return 2
+    container: Container | None = None
     try:
         settings = load_settings()
         require(settings, getattr(args, "requires", ()))
@@ -301,10 +305,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KluError as exc:
         print(texts.CLI_ERROR.format(message=exc.message), file=sys.stderr)
         return 1
-    except Exception:
-        log.exception("unexpected error")
-        print(texts.CLI_ERROR.format(message=texts.UNEXPECTED_ERROR), file=sys.stderr)
+    except Exception as exc:
+        if os.environ.get("KLU_DEBUG"):
+            log.exception("unexpected error")
+        message = texts.CLI_UNEXPECTED.format(
+            message=texts.UNEXPECTED_ERROR, kind=type(exc).__name__
+        )
+        print(texts.CLI_ERROR.format(message=message), file=sys.stderr)
         return 1
+    finally:
+        if container is not None:
+            container.engine.dispose()
     if output:
         print(output)
     return 0

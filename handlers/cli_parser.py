@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
+from bot import texts
 from handlers.cli_backup import add_commands as add_backup_commands
 from handlers.cli_minutes import add_commands as add_minutes_commands
 
 
+class KluArgumentParser(argparse.ArgumentParser):
+    """Usage errors as one Danish line on stderr (exit 2), not argparse's English usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        for english, danish in texts.CLI_ARGPARSE_PHRASES.items():
+            message = message.replace(english, danish)
+        self.exit(2, texts.CLI_USAGE_ERROR.format(message=message, prog=self.prog) + "\n")
+
+
 def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser:
     """Build the parser; each leaf sets `handler` to the cmd_* function named for it."""
-    parser = argparse.ArgumentParser(
+    parser = KluArgumentParser(
         prog="klu-bot", description="KLU-bot: møder, dagsordener og bruttoliste for et udvalg."
     )
     parser.add_argument("--committee", help="udvalgets kortnavn (når der er flere udvalg)")

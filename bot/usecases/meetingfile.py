@@ -14,7 +14,13 @@ from bot.errors import InputError, KluError
 from bot.ports import UnitOfWork
 from bot.roster import is_valid_email
 from bot.usecases.agenda import NewItem, build_item, check_section, insert_item
-from bot.usecases.meetings import DEFAULT_ITEMS, NewMeeting, build_meeting, carry_postponed
+from bot.usecases.meetings import (
+    DEFAULT_ITEMS,
+    NewMeeting,
+    build_meeting,
+    carry_postponed,
+    check_no_overlap,
+)
 from bot.validation import clean_text, optional_text
 
 ITEM_KEYS = {
@@ -148,6 +154,7 @@ def load_meeting(uow: UnitOfWork, committee: Committee, data: bytes, *, now: dat
         if section not in sections
     ]
     with uow:
+        check_no_overlap(uow, committee, meeting)
         _add_guests(uow, doc.get("guests"))
         for index, spec in sorted([*defaults, *specs], key=lambda pair: pair[1].section):
             try:

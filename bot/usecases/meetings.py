@@ -11,7 +11,7 @@ from bot import texts
 from bot.domain import AgendaItem, Committee, Meeting, MeetingStatus, Section
 from bot.errors import ConflictError, NotFoundError
 from bot.ports import UnitOfWork
-from bot.timeparse import parse_meeting_time
+from bot.timeparse import format_span, parse_meeting_time
 from bot.usecases.committees import zone
 from bot.validation import optional_text, parse_clock
 
@@ -74,6 +74,7 @@ def create_meeting(
     """Create a draft meeting with sections 1 and 4 present by default."""
     meeting = build_meeting(committee, spec, now=now)
     with uow:
+        check_no_overlap(uow, committee, meeting)
         uow.meetings.add(meeting)
         uow.flush()
         carry_postponed(uow, committee)
@@ -86,6 +87,18 @@ def carry_postponed(uow: UnitOfWork, committee: Committee) -> None:
     from bot.usecases.carryover import carry_forward  # late: carryover builds on this module
 
     carry_forward(uow, committee)
+
+
+def check_no_overlap(uow: UnitOfWork, committee: Committee, meeting: Meeting) -> None:
+    """Refuse a second live meeting of the committee at an overlapping time (a file loaded twice)."""
+    assert committee.id is not None
+    for other in uow.meetings.for_committee(committee.id, after=meeting.starts_at, statuses=LIVE):
+        if other is not meeting and other.starts_at < meeting.ends_at:
+            raise ConflictError(
+                texts.MEETING_OVERLAPS.format(
+                    when=format_span(other.starts_at, other.ends_at, zone(committee)), id=other.id
+                )
+            )
 
 
 def get_meeting(uow: UnitOfWork, meeting_id: int) -> Meeting:
