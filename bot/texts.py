@@ -820,8 +820,9 @@ INVITE_SENT = (
 INVITE_NOTHING = "Møde {id}: alle har allerede den seneste kalenderinvitation; intet nyt sendt."
 INVITE_NO_SMTP = (
     "E-mail er ikke sat op (SMTP_URL og MAIL_FROM), så der er ikke sendt e-mails, kun "
-    "Slack-beskeder. Disse får ingen invitation: {names}."
+    "Slack-beskeder."
 )
+INVITE_NO_SMTP_MISSED = "Disse har ikke Slack og får derfor ingen invitation: {names}."
 INVITE_UNREACHABLE = "Kan ikke nås (hverken Slack-id eller e-mail): {names}."
 INVITE_NO_ORGANIZER = (
     "Udvalget mangler sekretariatets navn og e-mail, som står som arrangør af "

@@ -26,6 +26,8 @@ def test_indkald_sends_dms_and_files_and_says_email_is_not_set_up(
     reply = bot.command("indkald 1", CAMILLA).json()
     assert "Møde 1: 16 invitationer" in reply["text"]
     assert "E-mail er ikke sat op" in reply["text"]
+    assert "Disse har ikke Slack" in reply["text"] and "Ole Thomsen" in reply["text"]
+    assert "Sofie Brandt" not in reply["text"]
     with bot.container.uow() as uow:
         meeting = uow.meetings.get(1)
         assert meeting is not None and meeting.status == MeetingStatus.CALLED

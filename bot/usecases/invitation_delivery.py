@@ -45,43 +45,83 @@ class SendReport:
         return self.requests + self.updates + self.cancels
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """What the recipient sees: the wanted event, or (cancelled) the copy they hold."""
+
+    uid: str
+    summary: str
+    start: datetime
+    end: datetime
+    place: str
+    description: str
+    role: str
+    member: bool
+
+
+def _shown(meeting: Meeting, change: Change) -> _Shown:
+    want, copy = change.wanted, change.copy
+    if want is not None:
+        return _Shown(
+            want.uid,
+            want.summary,
+            want.start,
+            want.end,
+            want.location,
+            want.description,
+            want.role,
+            not want.guest,
+        )
+    assert copy is not None
+    return _Shown(
+        copy.uid,
+        meeting.title,
+        copy.starts_at,
+        copy.ends_at,
+        copy.location,
+        texts.INVITE_CANCEL_DESCRIPTION,
+        "REQ-PARTICIPANT",
+        copy.uid == meeting.calendar_uid,
+    )
+
+
 def _event(
     committee: Committee,
-    meeting: Meeting,
     person: Person,
     change: Change,
+    shown: _Shown,
     now: datetime,
     partstat: str,
 ) -> CalendarEvent:
-    want, copy = change.wanted, change.copy
+    """The recipient's own VEVENT: they are its only ATTENDEE."""
     assert person.email is not None
     cancel = change.kind == CANCEL
-    if want is not None:
-        uid, start, end, where = want.uid, want.start, want.end, want.location
-        summary, description, role = want.summary, want.description, want.role
-    else:
-        assert copy is not None
-        uid, start, end, where = copy.uid, copy.starts_at, copy.ends_at, copy.location
-        summary, description = meeting.title, texts.INVITE_CANCEL_DESCRIPTION
-        role = "REQ-PARTICIPANT"
+    attendee = Attendee(person.name, person.email, shown.role, partstat, partstat == "NEEDS-ACTION")
     return CalendarEvent(
-        uid=uid,
+        uid=shown.uid,
         sequence=change.sequence,
         method=METHOD_CANCEL if cancel else METHOD_REQUEST,
-        summary=summary,
-        start=start,
-        end=end,
+        summary=shown.summary,
+        start=shown.start,
+        end=shown.end,
         tzid=committee.timezone,
-        location=where,
-        description=description,
+        location=shown.place,
+        description=shown.description,
         organizer_name=committee.secretariat_name,
         organizer_email=committee.secretariat_email,
-        attendees=(
-            Attendee(person.name, person.email, role, partstat, partstat == "NEEDS-ACTION"),
-        ),
+        attendees=(attendee,),
         dtstamp=now,
         status="CANCELLED" if cancel else "CONFIRMED",
     )
+
+
+def _count(report: SendReport, kind: str) -> None:
+    if kind == REQUEST:
+        report.requests += 1
+    elif kind == CANCEL:
+        report.cancels += 1
+    else:
+        report.updates += 1
 
 
 def deliver(
@@ -98,105 +138,86 @@ def deliver(
     assert person is not None and meeting.id is not None
     attendance = uow.attendance.get(meeting.id, change.person_id)
     partstat = PARTSTATS.get(attendance.status, "NEEDS-ACTION") if attendance else "NEEDS-ACTION"
-    key = f"cal:{meeting.id}:{change.person_id}:{change.sequence}"
-    common: dict[str, Any] = {"committee_id": committee.id, "meeting_id": meeting.id}
-    tz = ZoneInfo(committee.timezone)
-    event = _event(committee, meeting, person, change, now, partstat) if person.email else None
+    shown = _shown(meeting, change)
+    event = _event(committee, person, change, shown, now, partstat) if person.email else None
     ics = build_ics(event).decode("utf-8") if event else ""
+    out = _Out(
+        uow, f"cal:{meeting.id}:{change.person_id}:{change.sequence}", now, committee, meeting
+    )
+    organizer = (person.email or "").lower() == committee.secretariat_email.lower()
     reached = False
     if person.slack_user_id:
         reached = True
         report.slack += 1
-        _slack(uow, key, person.slack_user_id, meeting, change, event, ics, tz, now, common)
-    organizer = (person.email or "").lower() == committee.secretariat_email.lower()
+        out.slack(person.slack_user_id, change.kind, shown, ics)
     if event is not None and not organizer and report.email_enabled:
         reached = True
         report.email += 1
-        subject, text = invitation_text(event, person.name)
-        payload: dict[str, Any] = {
-            "ics": ics,
-            "method": event.method,
-            "subject": subject,
-            "text": text,
-        }
-        payload |= {"to_name": person.name, "from_name": committee.secretariat_name}
-        payload |= {"filename": FILENAMES[change.kind], **common}
-        outbox.enqueue(
-            uow,
-            key=f"{key}:email",
-            channel=outbox.EMAIL,
-            kind=KIND_INVITE,
-            recipient=person.email or "",
-            payload=payload,
-            now=now,
-        )
+        out.email(person, change.kind, event, ics)
     if not reached and not organizer:
         report.missed.append(person.name)
     _record(uow, meeting, change, now)
-    if change.kind == REQUEST:
-        report.requests += 1
-    elif change.kind == CANCEL:
-        report.cancels += 1
-    else:
-        report.updates += 1
+    _count(report, change.kind)
 
 
-def _slack(
-    uow: UnitOfWork,
-    key: str,
-    user: str,
-    meeting: Meeting,
-    change: Change,
-    event: CalendarEvent | None,
-    ics: str,
-    tz: ZoneInfo,
-    now: datetime,
-    common: dict[str, Any],
-) -> None:
-    want, copy = change.wanted, change.copy
-    assert meeting.id is not None
-    if want is not None:
-        summary, start, end, place = want.summary, want.start, want.end, want.location
-        body = want.description
-    else:
-        assert copy is not None
-        summary, start, end, place = meeting.title, copy.starts_at, copy.ends_at, copy.location
-        member = copy.uid == meeting.calendar_uid
-        template = texts.INVITE_DM_CANCEL_TEXT if member else texts.INVITE_DM_GUEST_CANCEL_TEXT
-        body = template.format(when=format_span(start, end, tz))
-    text, blocks = dm_blocks(
-        meeting_id=meeting.id,
-        summary=summary,
-        start=start,
-        end=end,
-        place=place,
-        body=body,
-        tz=tz,
-        kind=change.kind,
-    )
-    dm = {"op": "dm", "user": user, "text": text, "blocks": blocks, **common}
-    outbox.enqueue(
-        uow,
-        key=f"{key}:dm",
-        channel=outbox.SLACK,
-        kind=KIND_INVITE,
-        recipient=user,
-        payload=dm,
-        now=now,
-    )
-    if event is None:
-        return
-    upload = {"op": "upload", "user": user, "content": ics, "filename": FILENAMES[change.kind]}
-    upload["title"] = texts.INVITE_FILE_TITLE.format(title=summary)
-    outbox.enqueue(
-        uow,
-        key=f"{key}:file",
-        channel=outbox.SLACK,
-        kind=KIND_INVITE,
-        recipient=user,
-        payload={**upload, **common},
-        now=now,
-    )
+@dataclass(frozen=True)
+class _Out:
+    """Enqueues one change's rows under keys '<cal:meeting:person:sequence>:<channel>'."""
+
+    uow: UnitOfWork
+    key: str
+    now: datetime
+    committee: Committee
+    meeting: Meeting
+
+    def _put(self, suffix: str, channel: str, recipient: str, payload: dict[str, Any]) -> None:
+        common = {"committee_id": self.committee.id, "meeting_id": self.meeting.id}
+        outbox.enqueue(
+            self.uow,
+            key=f"{self.key}:{suffix}",
+            channel=channel,
+            kind=KIND_INVITE,
+            recipient=recipient,
+            payload={**payload, **common},
+            now=self.now,
+        )
+
+    def email(self, person: Person, kind: str, event: CalendarEvent, ics: str) -> None:
+        """The iMIP e-mail (handlers/mail.py builds the MIME message from this)."""
+        subject, text = invitation_text(event, person.name)
+        payload = {"ics": ics, "method": event.method, "subject": subject, "text": text}
+        payload |= {"to_name": person.name, "from_name": self.committee.secretariat_name}
+        self._put(
+            "email", outbox.EMAIL, person.email or "", payload | {"filename": FILENAMES[kind]}
+        )
+
+    def slack(self, user: str, kind: str, shown: _Shown, ics: str) -> None:
+        """The DM with date, time, place, agenda and the regrets button; then the .ics file."""
+        assert self.meeting.id is not None
+        tz = ZoneInfo(self.committee.timezone)
+        body = shown.description
+        if kind == CANCEL:
+            template = (
+                texts.INVITE_DM_CANCEL_TEXT if shown.member else texts.INVITE_DM_GUEST_CANCEL_TEXT
+            )
+            body = template.format(when=format_span(shown.start, shown.end, tz))
+        text, blocks = dm_blocks(
+            meeting_id=self.meeting.id,
+            summary=shown.summary,
+            start=shown.start,
+            end=shown.end,
+            place=shown.place,
+            body=body,
+            tz=tz,
+            kind=kind,
+        )
+        self._put(
+            "dm", outbox.SLACK, user, {"op": "dm", "user": user, "text": text, "blocks": blocks}
+        )
+        if ics:
+            title = texts.INVITE_FILE_TITLE.format(title=shown.summary)
+            upload = {"op": "upload", "user": user, "content": ics, "title": title}
+            self._put("file", outbox.SLACK, user, upload | {"filename": FILENAMES[kind]})
 
 
 def _record(uow: UnitOfWork, meeting: Meeting, change: Change, now: datetime) -> None:

@@ -192,14 +192,12 @@ def report_text(report: SendReport, committee: Committee | None = None) -> str:
                 email=report.email,
             )
         ]
+    if not report.email_enabled and report.total:
+        lines.append(texts.INVITE_NO_SMTP)
     if report.missed:
         names = ", ".join(report.missed)
-        if report.email_enabled:
-            lines.append(texts.INVITE_UNREACHABLE.format(names=names))
-        else:
-            lines.append(texts.INVITE_NO_SMTP.format(names=names))
-    elif not report.email_enabled and report.total:
-        lines.append(texts.INVITE_NO_SMTP.format(names="–"))
+        missed = texts.INVITE_UNREACHABLE if report.email_enabled else texts.INVITE_NO_SMTP_MISSED
+        lines.append(missed.format(names=names))
     return "\n".join(lines)
 
 
