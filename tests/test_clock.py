@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -208,3 +209,73 @@ def test_server_errors_are_retried_with_backoff_and_sent_once(
     assert len(sent_at) == 1 and len(standin.messages(one_member)) == 1
     # backoff 30 s, 1 min, 2 min after the three failures: 09:00:30, 09:01:30, 09:03:30
     assert sent_at[0].astimezone(CPH).strftime("%H:%M:%S") == "09:03:30"
+
+
+def test_reminders_show_and_set_from_the_cli(
+    sample: Container,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert main(["reminders", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "emner: opfordring til emner i udvalgets kanal, 21 dage før mødet kl. 09:00" in out
+    assert "referat: besked til sekretæren om punkter uden beslutning, dagen efter" in out
+    assert main(["reminders", "set", "dagsorden", "--days", "8", "--at", "8.30"]) == 0
+    assert "»dagsorden« er gemt: 8 dage før mødet kl. 08:30." in capsys.readouterr().out
+    assert main(["reminders", "set", "dagen-før", "--off"]) == 0
+    assert main(["reminders", "show"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "dagen-før: påmindelse til deltagere og gæster, dagen før mødet kl. 09:00 (slået fra)"
+        in out
+    )
+    assert main(["reminders", "set", "dagen-før", "--on", "--at", "10"]) == 0
+    assert "dagen før mødet kl. 10:00." in capsys.readouterr().out
+    assert main(["reminders", "set", "frokost"]) == 1
+    assert "Påmindelsen »frokost« findes ikke" in capsys.readouterr().err
+    assert main(["reminders", "set", "emner", "--days", "to"]) == 1
+    assert "Antal dage skal være et helt tal" in capsys.readouterr().err
+    assert main(["reminders", "set", "emner", "--at", "25:00"]) == 1
+    assert "ikke et klokkeslæt" in capsys.readouterr().err
+
+
+def test_the_loop_plans_and_sends_until_stopped(
+    sample: Container, clock: FakeClock, standin: SlackStandIn, linked: dict[str, str]
+) -> None:
+    from handlers.clock import run
+
+    clock.set_local("2026-06-11T09:00")
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=run,
+        args=(sample, stop, _senders(standin)),
+        kwargs={"plan_every": 0.2, "dispatch_every": 0.05},
+    )
+    loop.start()
+    try:
+        standin.wait_for("chat.postMessage", 14, timeout=10)
+        time.sleep(0.5)  # a few more rounds plan and dispatch nothing new
+    finally:
+        stop.set()
+        loop.join(5)
+    assert not loop.is_alive()
+    assert set(_per_channel(standin).values()) == {1} and len(_per_channel(standin)) == 14
+
+
+def test_a_restarted_clock_resumes_where_it_stopped(
+    sample: Container, clock: FakeClock, standin: SlackStandIn, linked: dict[str, str], db_url: str
+) -> None:
+    standin.fail_next("chat.postMessage", status=503, times=100)
+    clock.set_local("2026-06-11T09:00")
+    report = tick(sample, _senders(standin))
+    assert len(report.plan.enqueued) == 14 and report.dispatch.sent == 0
+    sample.engine.dispose()  # the process dies; Slack recovers meanwhile
+    standin.reset()
+    restarted = bootstrap(Settings(database_url=db_url), clock=clock)
+    clock.set_local("2026-06-11T09:30")
+    report = tick(restarted, _senders(standin))
+    restarted.engine.dispose()
+    assert report.plan.enqueued == [] and report.dispatch.sent == 14
+    assert set(_per_channel(standin).values()) == {1}
