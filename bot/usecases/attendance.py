@@ -97,6 +97,7 @@ def _apply(
         return Answer(texts.REGRETS_HINT), None
     meeting, committee = _meeting(uow, person, meeting_id, now)
     assert meeting.id is not None and person.id is not None
+    uow.meetings.lock(meeting.id)  # concurrent changes for one meeting wait for each other
     status = AttendanceStatus.REGRETS if intent == Intent.REGRETS else AttendanceStatus.ATTENDING
     reason = reason if status == AttendanceStatus.REGRETS else ""
     row = uow.attendance.get(meeting.id, person.id)

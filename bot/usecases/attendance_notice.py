@@ -26,7 +26,7 @@ def regrets_list(uow: UnitOfWork, meeting: Meeting, e: Escape) -> list[str]:
             continue
         shown = texts.SECRETARY_REASON.format(reason=e(reason)) if reason else ""
         lines.append(
-            texts.SECRETARY_REGRETS_LINE.format(name=person_label(person, e), org="", reason=shown)
+            texts.SECRETARY_REGRETS_LINE.format(name=person_label(person, e), reason=shown)
         )
     return lines
 
@@ -44,7 +44,6 @@ def _text(
         "title": e(meeting.title),
         "date": meeting_date(meeting, tz),
         "name": person_label(person, e),
-        "org": "",
     }
     if status == AttendanceStatus.REGRETS:
         shown = texts.SECRETARY_REASON.format(reason=e(reason)) if reason else ""
