@@ -43,8 +43,9 @@ def cmd_invitations_sync(args: argparse.Namespace, c: Container) -> str:
 
 
 def cmd_meeting_move(args: argparse.Namespace, c: Container) -> str:
+    meeting_id = _meeting_id(c, args.committee, args.meeting)
     meeting = invitations.reschedule_meeting(
-        c.uow(), int(args.meeting), args.when, place=args.place, now=c.clock()
+        c.uow(), meeting_id, args.when, place=args.place, now=c.clock()
     )
     with c.uow() as uow:
         committee = uow.committees.get(meeting.committee_id)
@@ -53,11 +54,12 @@ def cmd_meeting_move(args: argparse.Namespace, c: Container) -> str:
 
 
 def cmd_meeting_cancel(args: argparse.Namespace, c: Container) -> str:
+    meeting_id = _meeting_id(c, args.committee, args.meeting)
     report = invitations.cancel_meeting(
-        c.uow(), int(args.meeting), now=c.clock(), email_enabled=email_enabled(c.settings)
+        c.uow(), meeting_id, now=c.clock(), email_enabled=email_enabled(c.settings)
     )
     _flush(c)
-    return texts.INVITE_CANCELLED.format(id=args.meeting) + "\n" + invitations.report_text(report)
+    return texts.INVITE_CANCELLED.format(id=meeting_id) + "\n" + invitations.report_text(report)
 
 
 def cmd_agenda_minutes(args: argparse.Namespace, c: Container) -> str:

@@ -159,5 +159,7 @@ def test_cli_send_move_sync_cancel(
     assert len(inbox.received) == 45  # type: ignore[attr-defined]
     assert main(["--now", "2026-05-01T12:06", "invitations", "send", "--meeting", "1"]) == 1
     assert "aflyst" in capsys.readouterr().err
+    assert main(["meeting", "cancel", "abc"]) == 1
+    assert "abc" in capsys.readouterr().err
     calendar, _ = calendar_part(inbox.received[-1].message)  # type: ignore[attr-defined]
     assert props(libical(calendar))["LOCATION"] == "Byrådssalen"
