@@ -90,7 +90,7 @@ def carry_postponed(uow: UnitOfWork, committee: Committee) -> None:
 
 
 def check_no_overlap(uow: UnitOfWork, committee: Committee, meeting: Meeting) -> None:
-    """Refuse a second live meeting of the committee at an overlapping time (a file loaded twice)."""
+    """Refuse a second live meeting of the committee at an overlapping time (file loaded twice)."""
     assert committee.id is not None
     for other in uow.meetings.for_committee(committee.id, after=meeting.starts_at, statuses=LIVE):
         if other is not meeting and other.starts_at < meeting.ends_at:
