@@ -109,7 +109,7 @@ agenda_items = Table(
     Column("beslutning", Text, nullable=False),
     Column("outcome", StrEnumType(Outcome)),
     Column("topic_id", ForeignKey("topics.id"), index=True),
-    Column("postponed_from_id", ForeignKey("agenda_items.id"), index=True),
+    Column("postponed_from_id", ForeignKey("agenda_items.id"), index=True, unique=True),
 )
 
 item_guests = Table(

@@ -52,7 +52,7 @@ def approve_minutes(
 ) -> Approval:
     """Approve the minutes and send the decision summary (idempotent)."""
     with uow:
-        meeting = get_meeting(uow, meeting_id)
+        meeting = uow.meetings.lock(meeting_id) or get_meeting(uow, meeting_id)  # one at a time
         recordable(meeting, committee, now)
         if not meeting.items:
             raise ConflictError(texts.MINUTES_NOTHING_TO_APPROVE)
