@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import AttendanceStatus, Delivery, MeetingStatus
+from bot.domain import AttendanceStatus, Delivery, Meeting, MeetingStatus, Person
+from bot.ports import UnitOfWork
 from bot.regrets import Intent
 from bot.reminder_config import Kind, ReminderSetting
 from bot.usecases import meetings
@@ -305,3 +306,35 @@ def test_user_text_is_escaped_in_slack_but_not_in_mail(sample: Container, clock:
     assert "Møde <!channel> & co" in rows[CAMILLA]["text"]
     buttons = rows["U_SOFIE"]["blocks"][-1]["elements"]
     assert [b["action_id"] for b in buttons] == ["attend_button", "regrets_button"]
+
+
+def test_calendar_hook_runs_in_the_change_transaction_and_only_on_a_change(
+    sample: Container, clock: FakeClock
+) -> None:
+    from bot.outbox import EMAIL, enqueue
+
+    calls: list[tuple[int | None, str]] = []
+
+    def hook(uow: UnitOfWork, meeting: Meeting, person: Person, now: datetime) -> None:
+        calls.append((meeting.id, person.name))
+        enqueue(uow, key=f"cal-status:{person.id}:{len(calls)}", channel=EMAIL, kind="test",
+                recipient=person.email or "", payload={}, now=now)  # fmt: skip
+
+    with sample.uow() as uow:
+        sofie = uow.people.by_email(SOFIE)
+    assert sofie is not None
+    clock.set_local("2026-06-12T12:00")
+
+    def regrets(request_id: str, reason: str) -> None:
+        answer_reply(
+            sample.uow(), request_id=request_id, person=sofie, intent=Intent.REGRETS,
+            reason=reason, meeting_id=1, via="test", now=clock(), reply_to=None,
+            calendar_hook=hook,
+        )  # fmt: skip
+
+    regrets("r1", "ferie")
+    regrets("r1", "ferie")  # the same request again: nothing
+    regrets("r2", "ferie")  # no change: nothing
+    regrets("r3", "kursus")  # a new reason is a change
+    assert calls == [(1, "Sofie Brandt"), (1, "Sofie Brandt")]
+    assert len([d for d in _rows(sample) if d.key.startswith("cal-status:")]) == 2

@@ -29,9 +29,10 @@ from bot.usecases.reminders import cancel_for_person, parse_reminder_key
 
 LIVE = (MeetingStatus.DRAFT, MeetingStatus.CALLED)
 
-# Called after a change is committed; the invitations part may plug in a function that
-# re-sends the person's calendar copy with PARTSTAT=DECLINED/ACCEPTED. Until then the next
-# invitation update carries the status (bot/usecases/invitation_delivery.py reads Attendance).
+# Hook for the calendar: called in the same transaction after a change, so whatever it
+# enqueues goes out exactly when the change is stored. The invitations part may plug in a
+# function that re-sends the person's calendar copy with PARTSTAT=DECLINED/ACCEPTED. Until
+# then, the next invitation update carries the status (invitation_delivery reads Attendance).
 CalendarHook = Callable[[UnitOfWork, Meeting, Person, datetime], None]
 
 
@@ -75,11 +76,11 @@ def answer_reply(
             answer, meeting = _apply(uow, person, intent, reason, meeting_id, via, now, request_id)
         except KluError as exc:
             answer, meeting = Answer(exc.message), None
+        if answer.changed and meeting is not None and calendar_hook is not None:
+            calendar_hook(uow, meeting, person, now)
         if reply_to is not None:
             _confirm(uow, request_id, person, reply_to, answer.text, now)
         uow.commit()
-    if answer.changed and meeting is not None and calendar_hook is not None:
-        calendar_hook(uow, meeting, person, now)
     return answer
 
 
