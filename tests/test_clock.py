@@ -279,3 +279,35 @@ def test_a_restarted_clock_resumes_where_it_stopped(
     restarted.engine.dispose()
     assert report.plan.enqueued == [] and report.dispatch.sent == 14
     assert set(_per_channel(standin).values()) == {1}
+
+
+def test_guests_without_slack_get_their_slot_by_email(
+    sample: Container,
+    standin: SlackStandIn,
+    linked: dict[str, str],
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.invitation_helpers import start_smtp
+
+    controller, inbox = start_smtp()
+    try:
+        monkeypatch.setenv("DATABASE_URL", db_url)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("SLACK_API_URL", standin.base_url)
+        monkeypatch.setenv("SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        monkeypatch.setenv("MAIL_FROM", "klu-bot@fjordby.dk")
+        assert main(["clock", "--once", "--now", "2026-06-17T09:00"]) == 0
+        assert main(["clock", "--once", "--now", "2026-06-17T09:01"]) == 0
+    finally:
+        controller.stop()
+    [ida] = inbox.to("ida.norgaard@fjordby.dk")
+    [ole] = inbox.to("ole.thomsen@fjordby.dk")
+    assert ida.message["Subject"] == "Påmindelse: Møde i Kommunalt Lægeligt Udvalg 18. juni 2026"
+    body = ida.message.get_content()
+    assert "punkt 2.c »Procedure for lægeerklæringer ved elever i reduceret skema«" in body
+    assert "kl. 15:50–16:10. Sted: Rådhusgade 4, 2. sal, mødelokale 1." in body
+    assert "camilla.juul@fjordby.dk" in body
+    assert "kl. 16:10–16:25" in ole.message.get_content()
+    assert len(inbox.received) == 2  # everyone else is on Slack
+    assert len(_per_channel(standin)) == 14
