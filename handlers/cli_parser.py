@@ -131,6 +131,7 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     clk = leaf(top, "clock", "cmd_clock", "send påmindelser og udsendelser hvert minut")
     clk.add_argument("--once", action="store_true", help="kør det, der er forfaldent, én gang")
     clk.add_argument("--now", default=argparse.SUPPRESS, help="som om klokken var (lokal tid)")
+    clk.add_argument("--every", type=float, default=None, help="sekunder mellem udsendelser (5)")
     rem = top.add_parser("reminders", help="automatiske påmindelser").add_subparsers(
         metavar="HANDLING"
     )

@@ -12,14 +12,14 @@ from bot.usecases.committees import find_committee
 from bot.usecases.reminders import settings_for
 from bot.validation import parse_clock
 from handlers.bootstrap import Container
-from handlers.clock import run_until_signalled, tick
+from handlers.clock import DISPATCH_EVERY, run_until_signalled, tick
 
 
 def cmd_clock(args: argparse.Namespace, c: Container) -> str:
     """Run the reminder clock: forever, or once as of now (or --now)."""
     if not args.once:
         logging.getLogger().setLevel(logging.INFO)
-        run_until_signalled(c)
+        run_until_signalled(c, dispatch_every=getattr(args, "every", None) or DISPATCH_EVERY)
         return ""
     report = tick(c)
     return texts.REMINDER_CLI_RAN.format(

@@ -78,7 +78,7 @@ def run(
         stop.wait(max(0.0, min(dispatch_every, next_plan - time.time())))
 
 
-def run_until_signalled(container: Container) -> None:
+def run_until_signalled(container: Container, *, dispatch_every: float = DISPATCH_EVERY) -> None:
     """The `klu-bot clock` loop: stops cleanly on SIGTERM (a deploy) or Ctrl-C."""
     stop = threading.Event()
 
@@ -89,4 +89,4 @@ def run_until_signalled(container: Container) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     log.info("clock started")
-    run(container, stop)
+    run(container, stop, dispatch_every=dispatch_every)
