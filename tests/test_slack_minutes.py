@@ -184,3 +184,26 @@ def _committee_id(server: SlackAppServer) -> int:
     committee = _committee(server)
     assert committee.id is not None
     return committee.id
+
+
+def test_referat_open_button_lists_items_and_approve_button_sends(
+    bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock
+) -> None:
+    clock.set_local("2026-06-19T09:00")
+    reply, url = bot.block_action(CAMILLA, views.OPEN_ACTION, value="1")
+    assert reply.status == 200
+    answer = standin.wait_for(url)[0].args
+    assert answer["replace_original"] is False
+    assert len(buttons(answer)) == 9
+    approve = [e for blk in answer["blocks"] if blk["type"] == "actions" for e in blk["elements"]]
+    assert [e["action_id"] for e in approve] == [views.APPROVE_ACTION]
+
+    _, url = bot.block_action(SOFIE, views.OPEN_ACTION, value="1")
+    assert "sekretariatet" in standin.wait_for(url)[0].args["text"]
+
+    _, url = bot.block_action(CAMILLA, views.APPROVE_ACTION, value=approve[0]["value"])
+    assert "godkendt" in standin.wait_for(url)[0].args["text"]
+    posts = standin.wait_for("chat.postMessage")
+    assert [c.args["channel"] for c in posts] == [CHANNEL]
+    with bot.container.uow() as uow:
+        assert get_meeting(uow, 1).status == MeetingStatus.MINUTES_APPROVED
