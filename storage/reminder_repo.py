@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain import Delivery
@@ -50,9 +50,11 @@ class ReminderRepo:
             )
 
     def delivery_for_message(self, channel: str, ts: str) -> Delivery | None:
-        """The sent reminder whose Slack message is channel|ts (its thread's parent)."""
+        """The sent reminder or invitation DM whose Slack message is channel|ts."""
         c = tables.deliveries.c
-        stmt = select(Delivery).where(c.result == f"{channel}|{ts}", c.key.like("reminder:%"))
+        stmt = select(Delivery).where(
+            c.result == f"{channel}|{ts}", or_(c.key.like("reminder:%"), c.key.like("cal:%"))
+        )
         return self.session.scalars(stmt).first()
 
     def keys(self, prefix: str, *, pending_only: bool = False) -> Sequence[str]:

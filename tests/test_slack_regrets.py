@@ -262,3 +262,29 @@ def test_a_late_retry_never_undoes_a_later_change(
         AttendanceStatus.ATTENDING,
         "",
     )
+
+
+def test_a_reply_to_an_invitation_is_for_that_meeting_not_the_next(
+    bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock
+) -> None:
+    from bot.usecases import meetings
+    from bot.usecases.committees import find_committee
+    from bot.usecases.invitations import send_invitations
+
+    with bot.container.uow() as uow:
+        committee = find_committee(uow, None)
+    later = meetings.create_meeting(
+        bot.container.uow(), committee, meetings.NewMeeting("17/9-2026 kl. 15-17"), now=clock()
+    )
+    assert later.id is not None and later.id != 1
+    send_invitations(bot.container.uow(), later.id, now=clock(), email_enabled=False)
+    invitation = _wait_messages(standin, SOFIE_DM, 1)[0]
+    bot.event(_dm("afbud – ferie", thread_ts=invitation["ts"]))
+    confirm = _wait_messages(standin, SOFIE_DM, 2)[-1]
+    assert confirm["thread_ts"] == invitation["ts"] and "17. september 2026" in confirm["text"]
+    with bot.container.uow() as uow:
+        person = uow.people.by_email("sofie.brandt@plo-fjordby.dk")
+        assert person is not None and person.id is not None
+        row = uow.attendance.get(later.id, person.id)
+        assert row is not None and (row.status, row.reason) == (AttendanceStatus.REGRETS, "ferie")
+        assert uow.attendance.get(1, person.id) is None

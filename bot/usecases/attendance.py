@@ -204,8 +204,15 @@ def answer_only(
 
 
 def meeting_of_message(uow: UnitOfWork, channel: str, ts: str) -> tuple[int, int | None] | None:
-    """(meeting id, person id) of the reminder that is the parent message channel|ts."""
+    """(meeting id, person id) of the reminder or invitation DM that is the message channel|ts."""
     with uow:
         delivery = uow.reminders.delivery_for_message(channel, ts)
-    parsed = parse_reminder_key(delivery.key) if delivery is not None else None
-    return (parsed[1], parsed[2]) if parsed else None
+    if delivery is None:
+        return None
+    parsed = parse_reminder_key(delivery.key)
+    if parsed is not None:
+        return parsed[1], parsed[2]
+    parts = delivery.key.split(":")  # invitations: cal:<meeting>:<person>:<sequence>:dm
+    if len(parts) >= 3 and parts[0] == "cal" and parts[1].isdigit():
+        return int(parts[1]), int(parts[2]) if parts[2].isdigit() else None
+    return None
