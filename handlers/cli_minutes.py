@@ -13,6 +13,7 @@ from bot import texts
 from bot.domain import AttendanceStatus, Committee
 from bot.errors import InputError
 from bot.minutes_doc import to_html, to_markdown
+from bot.minutes_input import parse_action
 from bot.minutes_model import followup_line
 from bot.timeparse import format_date
 from bot.usecases import committees
@@ -21,11 +22,10 @@ from bot.usecases.approve import approve_minutes
 from bot.usecases.minutes import (
     ItemMinutes,
     minutes_meeting,
-    parse_action,
     record_item,
-    set_attendance,
     set_next_meeting_note,
 )
+from bot.usecases.minutes_attendance import set_attendance
 from bot.usecases.minutes_file import import_minutes, load_doc
 from bot.usecases.search import hits_text, search
 from handlers.bootstrap import Container

@@ -17,9 +17,9 @@ from bot.usecases.minutes import (
     ItemMinutes,
     NewAction,
     record_item,
-    set_attendance,
     set_next_meeting_note,
 )
+from bot.usecases.minutes_attendance import set_attendance
 from bot.usecases.topics import NewTopic, propose_topic, schedule_topic
 from handlers.bootstrap import Container
 from tests.conftest import FakeClock

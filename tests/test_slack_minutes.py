@@ -11,7 +11,7 @@ from bot.domain import MeetingStatus
 from bot.timeplan import find_item
 from bot.usecases.committees import find_committee
 from bot.usecases.meetings import get_meeting
-from bot.usecases.minutes import set_attendance
+from bot.usecases.minutes_attendance import set_attendance
 from handlers.slack import minutes_views as views
 from tests.conftest import FakeClock
 from tests.slack_http import (  # noqa: F401

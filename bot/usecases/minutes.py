@@ -1,7 +1,8 @@
 """Recording the minutes: per item referat, beslutning, outcome and actions; attendance; next.
 
-After the minutes are approved every change is a correction: it is logged (who, what, when)
-and the posted summary is updated (bot/usecases/corrections.py).
+Typed outcomes and actions are parsed by bot/minutes_input.py; attendance lives in
+minutes_attendance.py. After the minutes are approved every change is a correction: it is
+logged (who, what, when) and the posted summary is updated (bot/usecases/corrections.py).
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from bot import texts
 from bot.domain import (
     ActionItem,
     AgendaItem,
-    Attendance,
-    AttendanceStatus,
     Committee,
     Meeting,
     MeetingStatus,
-    Outcome,
     Person,
 )
 from bot.errors import ConflictError, InputError, NotFoundError
+from bot.minutes_input import NewAction, action_line, parse_outcome
 from bot.ports import UnitOfWork
 from bot.timeparse import format_datetime, parse_date
 from bot.timeplan import find_item
@@ -31,26 +30,6 @@ from bot.usecases.corrections import Change, after_change
 from bot.usecases.meetings import get_meeting, resolve_meeting
 from bot.usecases.people import find_person
 from bot.validation import optional_text
-
-OUTCOME_WORDS = {
-    "godkendt": Outcome.APPROVED,
-    "droeftet": Outcome.DISCUSSED,
-    "drøftet": Outcome.DISCUSSED,
-    "taget_til_efterretning": Outcome.NOTED,
-    "efterretning": Outcome.NOTED,
-    "taget til efterretning": Outcome.NOTED,
-    "udskudt": Outcome.POSTPONED,
-    "udsat": Outcome.POSTPONED,
-}
-
-
-@dataclass(frozen=True)
-class NewAction:
-    """An agreed action as typed: owner (name or e-mail), task, due date (Danish or ISO)."""
-
-    owner: str
-    task: str
-    due: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,26 +40,6 @@ class ItemMinutes:
     beslutning: str | None = None
     outcome: str | None = None
     actions: tuple[NewAction, ...] | None = None
-
-
-def parse_outcome(value: str | None) -> Outcome | None:
-    """'udskudt', 'drøftet', 'Godkendt' … -> Outcome; '' -> None."""
-    text = (value or "").strip().lower()
-    if not text:
-        return None
-    if text in OUTCOME_WORDS:
-        return OUTCOME_WORDS[text]
-    raise InputError(texts.MINUTES_UNKNOWN_OUTCOME.format(value=value))
-
-
-def parse_action(text: str) -> NewAction:
-    """'Owner|task|due' (due optional) -> NewAction."""
-    parts = [p.strip() for p in text.split("|")]
-    if len(parts) not in (2, 3) or not parts[0]:
-        raise InputError(texts.MINUTES_BAD_ACTION.format(value=text))
-    if not parts[1]:
-        raise InputError(texts.MINUTES_ACTION_TASK_EMPTY.format(value=text))
-    return NewAction(owner=parts[0], task=parts[1], due=parts[2] if len(parts) == 3 else "")
 
 
 def recordable(meeting: Meeting, committee: Committee, now: datetime) -> None:
@@ -223,56 +182,6 @@ def _build_action(
         owner_name=owner.name if owner else spec.owner.strip()[:200],
         due=due,
     )
-
-
-def action_line(action: ActionItem) -> str:
-    """'Owner|task|2026-09-01' — the same grammar the CLI and the modal accept."""
-    due = action.due.isoformat() if action.due else ""
-    return f"{action.owner_name}|{action.text}|{due}".rstrip("|")
-
-
-def set_attendance(
-    uow: UnitOfWork,
-    committee: Committee,
-    meeting_id: int,
-    *,
-    came: Sequence[str] = (),
-    regrets: Sequence[str] = (),
-    no_show: Sequence[str] = (),
-    now: datetime,
-) -> dict[AttendanceStatus, int]:
-    """Record who came, who sent regrets and who did not show (people by e-mail or name)."""
-    wanted: dict[int, AttendanceStatus] = {}
-    names: dict[int, str] = {}
-    with uow:
-        meeting = get_meeting(uow, meeting_id)
-        recordable(meeting, committee, now)
-        for status, refs in (
-            (AttendanceStatus.ATTENDING, came),
-            (AttendanceStatus.REGRETS, regrets),
-            (AttendanceStatus.NO_SHOW, no_show),
-        ):
-            for ref in refs:
-                person = find_person(uow, ref)
-                assert person.id is not None
-                if person.id in wanted and wanted[person.id] != status:
-                    statuses = f"{wanted[person.id].value}, {status.value}"
-                    raise InputError(
-                        texts.MINUTES_PERSON_TWICE.format(name=person.name, statuses=statuses)
-                    )
-                wanted[person.id], names[person.id] = status, person.name
-        for person_id, status in wanted.items():
-            row = uow.attendance.get(meeting_id, person_id)
-            if row is None:
-                uow.attendance.add(Attendance(meeting_id, person_id, status, now, via="referat"))
-            elif row.status != status:
-                row.status, row.registered_at, row.via = status, now, "referat"
-        mark_held(meeting)
-        uow.commit()
-    counts = dict.fromkeys(AttendanceStatus, 0)
-    for status in wanted.values():
-        counts[status] += 1
-    return counts
 
 
 def set_next_meeting_note(

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import texts
 from bot.errors import InputError, KluError, NotFoundError, PermissionDeniedError
+from bot.minutes_input import parse_action
 from bot.timeparse import format_date
 from bot.timeplan import item_number
 from bot.usecases.approve import approve_minutes
@@ -22,7 +23,6 @@ from bot.usecases.meetings import get_meeting
 from bot.usecases.minutes import (
     ItemMinutes,
     minutes_meeting,
-    parse_action,
     record_item,
     recordable,
     set_next_meeting_note,

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import ActionItem, AgendaItem, Meeting, MeetingStatus, Outcome, Section
+from bot.minutes_input import action_line
 from bot.minutes_model import outcome_text
 from bot.timeparse import format_date
 from bot.timeplan import item_number, ordered_items
-from bot.usecases.minutes import action_line
 from handlers.slack import blocks as b
 
 OPEN_ACTION = "referat_open"  # value: meeting id (also on the secretary's "minutes due" DM)
