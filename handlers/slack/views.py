@@ -89,7 +89,7 @@ def board_message(board: TopicBoard, page: int, notice: str = "") -> dict[str, A
         nav.append(b.button(texts.SLACK_BOARD_NEXT, f"{BOARD_PAGE_ACTION}_next", str(page + 1)))
     if nav:
         out.append(b.actions(nav))
-    return b.message(f"{title} ({summary})", out)
+    return b.message(b.escape(f"{title} ({summary})"), out)
 
 
 def meeting_blocks(
@@ -137,7 +137,7 @@ def meeting_blocks(
 def meeting_message(brief: MeetingBrief) -> dict[str, Any]:
     """The answer to `/klu næste`."""
     blocks = meeting_blocks(brief.meeting, brief.caller.committee, brief.people)
-    return b.message(brief.meeting.title, blocks)
+    return b.message(b.escape(brief.meeting.title), blocks)
 
 
 def help_message(entries: Sequence[tuple[str, str]], prefix: str = "") -> dict[str, Any]:
