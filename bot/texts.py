@@ -587,6 +587,7 @@ MINUTES_FIELD_NAMES = {
     "outcome": "udfaldet",
     "actions": "handlingerne",
     "next_meeting_note": "næste møde",
+    "attendance": "fremmødet",
 }
 MINUTES_APPROVE_ACTION = "godkende referater"
 MINUTES_RECORD_ACTION = "skrive referat"
@@ -707,6 +708,14 @@ MINUTES_UNKNOWN_ACTION = "Der er ingen åben handling med nummer {ref}."
 MINUTES_ACTION_DONE = "Handling #{id} er markeret som udført."
 MINUTES_ACTIONS_EMPTY = "Der er ingen åbne handlinger."
 MINUTES_ACTION_LIST_LINE = "#{id} {line}"
+MINUTES_SLACK_ATTENDANCE = "Fremmøde"
+MINUTES_SLACK_ATTENDANCE_HINT = (
+    "Medlemmer, der ikke er valgt nogen steder, regnes som deltagere. "
+    "Afbud fra påmindelserne står allerede her."
+)
+MINUTES_SLACK_CAME = "Mødt (gæster og andre)"
+MINUTES_SLACK_REGRETS = "Afbud"
+MINUTES_SLACK_NO_SHOW = "Ej mødt"
 
 # --- Slack app (handlers/slack: commands, bruttoliste, App Home) -------------------------------
 SLACK_CONTACT_FALLBACK = "sekretariatet"

@@ -196,14 +196,67 @@ def test_referat_open_button_lists_items_and_approve_button_sends(
     assert answer["replace_original"] is False
     assert len(buttons(answer)) == 9
     approve = [e for blk in answer["blocks"] if blk["type"] == "actions" for e in blk["elements"]]
-    assert [e["action_id"] for e in approve] == [views.APPROVE_ACTION]
+    assert [e["action_id"] for e in approve] == [views.ATTENDANCE_ACTION, views.APPROVE_ACTION]
 
     _, url = bot.block_action(SOFIE, views.OPEN_ACTION, value="1")
     assert "sekretariatet" in standin.wait_for(url)[0].args["text"]
 
-    _, url = bot.block_action(CAMILLA, views.APPROVE_ACTION, value=approve[0]["value"])
+    _, url = bot.block_action(CAMILLA, views.APPROVE_ACTION, value=approve[1]["value"])
     assert "godkendt" in standin.wait_for(url)[0].args["text"]
     posts = standin.wait_for("chat.postMessage")
     assert [c.args["channel"] for c in posts] == [CHANNEL]
     with bot.container.uow() as uow:
         assert get_meeting(uow, 1).status == MeetingStatus.MINUTES_APPROVED
+
+
+def test_attendance_modal_records_regrets_and_no_shows(
+    bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock
+) -> None:
+    clock.set_local("2026-06-18T17:15")
+    set_attendance(bot.container.uow(), _committee(bot), 1, regrets=[MEMBER[1]], now=clock())
+    listing = bot.command("referat 1", CAMILLA).json()
+    value = next(
+        e["value"]
+        for blk in listing["blocks"]
+        if blk["type"] == "actions"
+        for e in blk["elements"]
+        if e["action_id"] == views.ATTENDANCE_ACTION
+    )
+    bot.block_action(CAMILLA, views.ATTENDANCE_ACTION, value=value)
+    view = standin.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == views.ATTENDANCE_VIEW
+    inputs = {blk["block_id"]: blk["element"] for blk in view["blocks"] if blk["type"] == "input"}
+    names = {o["text"]["text"]: o["value"] for o in inputs["regrets"]["options"]}
+    assert "Ida Nørgaard" in names and "Camilla Juul" in names  # guests and members
+    assert [o["text"]["text"] for o in inputs["regrets"]["initial_options"]] == ["Sofie Brandt"]
+
+    def chosen(*people: str) -> dict[str, Any]:
+        options = [{"value": names[p], "text": {"type": "plain_text", "text": p}} for p in people]
+        return {"value": {"type": "multi_static_select", "selected_options": options}}
+
+    state = {
+        "regrets": chosen("Maria Skov"),
+        "no_show": chosen("Lars Mikkelsen", "Ole Thomsen"),
+        "came": chosen("Ida Nørgaard"),
+    }
+    payload = {
+        "type": "view_submission",
+        "user": {"id": CAMILLA},
+        "view": {**view, "id": "V2", "state": {"values": state}},
+    }
+    reply = bot.interaction(payload)
+    assert reply.status == 200 and reply.json() == {}
+    with bot.container.uow() as uow:
+        rows = {uow.people.get(a.person_id).name: a.status.value  # type: ignore[union-attr]
+                for a in uow.attendance.for_meeting(1)}  # fmt: skip
+    assert rows == {
+        "Sofie Brandt": "inviteret",
+        "Maria Skov": "afbud",
+        "Lars Mikkelsen": "ej_moedt",
+        "Ole Thomsen": "ej_moedt",
+        "Ida Nørgaard": "deltager",
+    }
+    twice = {**state, "came": chosen("Maria Skov")}
+    payload["view"] = {**view, "id": "V3", "state": {"values": twice}}
+    refused = bot.interaction(payload).json()
+    assert refused["response_action"] == "errors" and "Maria Skov" in refused["errors"]["regrets"]

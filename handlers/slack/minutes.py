@@ -10,10 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
-from slack_sdk.errors import SlackApiError
 
 from bot import texts
-from bot.errors import InputError, KluError, NotFoundError, PermissionDeniedError
+from bot.errors import InputError, KluError, NotFoundError
 from bot.minutes_input import parse_action
 from bot.timeparse import format_date
 from bot.timeplan import item_number
@@ -34,16 +33,12 @@ from handlers.slack import minutes_views as views
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller
+from handlers.slack.minutes_attendance import on_attendance_button, on_attendance_submit
+from handlers.slack.minutes_common import action_value, open_modal, secretary
 from handlers.slack.outgoing import respond_later
 
 log = logging.getLogger(__name__)
 SEND_WORDS = ("send", "godkend")
-
-
-def _secretary(caller: Caller, action: str) -> Caller:
-    if not caller.is_secretary:
-        raise PermissionDeniedError(texts.ONLY_SECRETARY.format(action=action))
-    return caller
 
 
 def list_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
@@ -93,7 +88,7 @@ def approve_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
 
 def referat_command(request: CommandRequest) -> Reply:
     """`/klu referat [mødenr]` and `/klu referat send [mødenr]` (secretary only)."""
-    caller = _secretary(request.caller(), texts.MINUTES_RECORD_ACTION)
+    caller = secretary(request.caller(), texts.MINUTES_RECORD_ACTION)
     words = request.rest.split()
     if words and words[0].lower() in SEND_WORDS:
         return approve_reply(request.deps, caller, " ".join(words[1:]) or None)
@@ -109,21 +104,10 @@ def search_command(request: CommandRequest) -> Reply:
     return b.message(b.escape(hits_text(hits, request.rest, caller.committee)))
 
 
-def _open(deps: SlackDeps, body: dict[str, Any], view: dict[str, Any]) -> None:
-    try:
-        deps.interactive.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
-    except (SlackApiError, OSError) as exc:
-        log.warning("views.open failed: %s", exc)
-
-
-def _action_value(body: dict[str, Any]) -> str:
-    return str(((body.get("actions") or [{}])[0]).get("value") or "")
-
-
 def on_item_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """'Skriv referat': open the item's modal."""
-    caller = _secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
-    meeting_id, _, item_id = _action_value(body).partition(":")
+    caller = secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    meeting_id, _, item_id = action_value(body).partition(":")
     if not (meeting_id.isdigit() and item_id.isdigit()):
         raise NotFoundError(texts.MINUTES_SLACK_ITEM_GONE)
     c = deps.container
@@ -134,26 +118,26 @@ def on_item_button(deps: SlackDeps, body: dict[str, Any]) -> None:
         if item is None:
             raise NotFoundError(texts.MINUTES_SLACK_ITEM_GONE)
         actions = [a for a in uow.actions.for_meeting(int(meeting_id)) if a.item_id == item.id]
-    _open(deps, body, views.item_modal(meeting, item, actions))
+    open_modal(deps, body, views.item_modal(meeting, item, actions))
 
 
 def on_open_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """`referat_open` (value: meeting id), e.g. on the 'minutes due' reminder: the item list."""
-    caller = _secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
-    reply = list_reply(deps, caller, _action_value(body) or None)
+    caller = secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    reply = list_reply(deps, caller, action_value(body) or None)
     respond_later(deps, body, reply, key=f"referat-open:{body.get('trigger_id')}", replace=False)
 
 
 def on_approve_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """'Godkend og send referat'."""
-    caller = _secretary(body_caller(deps, body), texts.MINUTES_APPROVE_ACTION)
-    reply = approve_reply(deps, caller, _action_value(body) or None)
+    caller = secretary(body_caller(deps, body), texts.MINUTES_APPROVE_ACTION)
+    reply = approve_reply(deps, caller, action_value(body) or None)
     respond_later(deps, body, reply, key=f"referat-approve:{body.get('trigger_id')}", replace=False)
 
 
 def on_item_submit(deps: SlackDeps, body: dict[str, Any]) -> dict[str, Any] | None:
     """Save the modal; errors go next to the field they concern."""
-    caller = _secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    caller = secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     meta, values = views.submitted(body.get("view") or {})
     meeting_id, item_id = meta.get("meeting_id"), meta.get("item_id")
     c = deps.container
@@ -222,6 +206,19 @@ def register(app: App, deps: SlackDeps) -> None:
     def approve_button(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         on_approve_button(deps, body)
+
+    @app.action(views.ATTENDANCE_ACTION)
+    def attendance_button(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        on_attendance_button(deps, body)
+
+    @app.view(views.ATTENDANCE_VIEW)
+    def attendance_submit(ack: Ack, body: dict[str, Any]) -> None:
+        answer = on_attendance_submit(deps, body)
+        if answer is None:
+            ack()
+        else:
+            ack(answer)
 
     @app.view(views.ITEM_VIEW)
     def item_submit(ack: Ack, body: dict[str, Any]) -> None:

@@ -8,7 +8,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import ActionItem, AgendaItem, Meeting, MeetingStatus, Outcome, Section
+from bot.domain import (
+    ActionItem,
+    AgendaItem,
+    AttendanceStatus,
+    Meeting,
+    MeetingStatus,
+    Outcome,
+    Person,
+    Section,
+)
 from bot.minutes_input import action_line
 from bot.minutes_model import outcome_text
 from bot.timeparse import format_date
@@ -19,6 +28,13 @@ OPEN_ACTION = "referat_open"  # value: meeting id (also on the secretary's "minu
 ITEM_ACTION = "referat_item"  # value: "<meeting id>:<item id>"
 APPROVE_ACTION = "referat_approve"  # value: meeting id
 ITEM_VIEW = "referat_item_view"
+ATTENDANCE_ACTION = "referat_attendance"  # value: meeting id
+ATTENDANCE_VIEW = "referat_attendance_view"
+ATTENDANCE_BLOCKS = (
+    ("came", AttendanceStatus.ATTENDING, texts.MINUTES_SLACK_CAME),
+    ("regrets", AttendanceStatus.REGRETS, texts.MINUTES_SLACK_REGRETS),
+    ("no_show", AttendanceStatus.NO_SHOW, texts.MINUTES_SLACK_NO_SHOW),
+)
 NO_OUTCOME = "-"
 FIELDS = ("referat", "beslutning", "outcome", "actions", "next")
 MODAL_TEXT = 3000
@@ -45,11 +61,12 @@ def minutes_list(meeting: Meeting, tz: ZoneInfo) -> dict[str, Any]:
         )
         text = f"*{b.escape(number)} {b.escape(item.title)}*\n{item_summary(item)}"
         blocks.append(b.section(b.clip(text, b.SECTION_TEXT), accessory=button))
+    buttons = [b.button(texts.MINUTES_SLACK_ATTENDANCE, ATTENDANCE_ACTION, str(meeting.id))]
     if meeting.status != MeetingStatus.MINUTES_APPROVED:
-        approve = b.button(
-            texts.MINUTES_SLACK_APPROVE, APPROVE_ACTION, str(meeting.id), style="primary"
+        buttons.append(
+            b.button(texts.MINUTES_SLACK_APPROVE, APPROVE_ACTION, str(meeting.id), style="primary")
         )
-        blocks.append(b.actions([approve]))
+    blocks.append(b.actions(buttons))
     return b.message(title, blocks)
 
 
@@ -145,3 +162,48 @@ def submitted(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     except ValueError:
         meta = {}
     return (meta if isinstance(meta, dict) else {}), found
+
+
+def attendance_modal(
+    meeting: Meeting, people: Sequence[Person], statuses: dict[int, AttendanceStatus]
+) -> dict[str, Any]:
+    """Who came, sent regrets or did not show: three multi-selects over members and guests."""
+    options = {p.id: b.option(p.name, f"#{p.id}") for p in people[:100] if p.id is not None}
+    blocks: list[b.Block] = [b.context(texts.MINUTES_SLACK_ATTENDANCE_HINT)]
+    for block_id, status, label in ATTENDANCE_BLOCKS:
+        element: dict[str, Any] = {
+            "type": "multi_static_select",
+            "action_id": "value",
+            "options": list(options.values()),
+        }
+        chosen = [options[pid] for pid, st in statuses.items() if st == status and pid in options]
+        if chosen:
+            element["initial_options"] = chosen
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": block_id,
+                "optional": True,
+                "label": b.plain(label, 2000),
+                "element": element,
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": ATTENDANCE_VIEW,
+        "title": b.plain(texts.MINUTES_SLACK_ATTENDANCE, b.MODAL_TITLE),
+        "submit": b.plain(texts.MINUTES_SLACK_SAVE, b.MODAL_TITLE),
+        "close": b.plain(texts.MINUTES_SLACK_CANCEL, b.MODAL_TITLE),
+        "private_metadata": json.dumps({"meeting_id": meeting.id}),
+        "blocks": blocks,
+    }
+
+
+def chosen_people(view: dict[str, Any]) -> dict[str, list[str]]:
+    """Block id -> the '#id' values chosen in the attendance modal."""
+    values = (view.get("state") or {}).get("values") or {}
+    found: dict[str, list[str]] = {}
+    for block_id, _, _ in ATTENDANCE_BLOCKS:
+        element = (values.get(block_id) or {}).get("value") or {}
+        found[block_id] = [str(o.get("value")) for o in element.get("selected_options") or []]
+    return found

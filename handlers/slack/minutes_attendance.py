@@ -1,0 +1,62 @@
+"""The minutes' attendance modal: who came, sent regrets or did not show (ej mødt)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import texts
+from bot.errors import KluError, NotFoundError
+from bot.usecases.minutes import minutes_meeting, recordable
+from bot.usecases.minutes_attendance import set_attendance
+from bot.usecases.people import roster
+from handlers.slack import minutes_views as views
+from handlers.slack.deps import SlackDeps
+from handlers.slack.identity import body_caller
+from handlers.slack.minutes_common import action_value, open_modal, secretary
+
+
+def on_attendance_button(deps: SlackDeps, body: dict[str, Any]) -> None:
+    """'Fremmøde': members and the meeting's guests in three lists."""
+    caller = secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    c = deps.container
+    with c.uow() as uow:
+        meeting = minutes_meeting(uow, caller.committee, action_value(body) or None, c.clock())
+        recordable(meeting, caller.committee, c.clock())
+        assert meeting.id is not None
+        people = [e.person for e in roster(uow, caller.committee, meeting.starts_at.date())]
+        known = {p.id for p in people}
+        for guest in (g for i in meeting.items for g in i.guests if g.person_id not in known):
+            person = uow.people.get(guest.person_id)
+            if person is not None:
+                people.append(person)
+                known.add(person.id)
+        statuses = {a.person_id: a.status for a in uow.attendance.for_meeting(meeting.id)}
+    open_modal(deps, body, views.attendance_modal(meeting, people, statuses))
+
+
+def on_attendance_submit(deps: SlackDeps, body: dict[str, Any]) -> dict[str, Any] | None:
+    """Save who came, sent regrets or did not show."""
+    caller = secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    view = body.get("view") or {}
+    meta, _ = views.submitted(view)
+    chosen = views.chosen_people(view)
+    meeting_id = meta.get("meeting_id")
+    if not isinstance(meeting_id, int):
+        raise NotFoundError(texts.MINUTES_SLACK_ITEM_GONE)
+    c = deps.container
+    try:
+        set_attendance(
+            c.uow(),
+            caller.committee,
+            meeting_id,
+            came=chosen["came"],
+            regrets=chosen["regrets"],
+            no_show=chosen["no_show"],
+            now=c.clock(),
+            replace=True,
+            actor=caller.person,
+        )
+    except KluError as exc:
+        return {"response_action": "errors", "errors": {"regrets": exc.message}}
+    deps.background.notify()
+    return None
