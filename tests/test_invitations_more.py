@@ -163,3 +163,25 @@ def test_cli_send_move_sync_cancel(
     assert "abc" in capsys.readouterr().err
     calendar, _ = calendar_part(inbox.received[-1].message)  # type: ignore[attr-defined]
     assert props(libical(calendar))["LOCATION"] == "Byrådssalen"
+
+
+def test_sending_from_four_threads_at_once_sends_once(world: World) -> None:
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            invitations.send_invitations(world.c.uow(), 1, now=world.clock(), email_enabled=True)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    run_dispatch(world.c)
+    addresses = [a for r in world.inbox.received for a in r.rcpt_tos]
+    assert len(addresses) == 15 and len(set(addresses)) == 15
+    with world.c.uow() as uow:
+        assert len(uow.calendar.copies(1)) == 16
