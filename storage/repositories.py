@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +87,12 @@ class PersonRepo(_Repo):
     def list(self) -> Sequence[Person]:
         return self.session.scalars(select(Person).order_by(tables.people.c.name)).all()
 
+    def by_ids(self, person_ids: Collection[int]) -> Sequence[Person]:
+        if not person_ids:
+            return []
+        stmt = select(Person).where(tables.people.c.id.in_(sorted(set(person_ids))))
+        return self.session.scalars(stmt).all()
+
 
 class MembershipRepo(_Repo):
     def add(self, membership: Membership) -> None:
@@ -122,6 +128,7 @@ class MeetingRepo(_Repo):
         *,
         after: datetime | None = None,
         statuses: Sequence[MeetingStatus] | None = None,
+        limit: int | None = None,
     ) -> Sequence[Meeting]:
         c = tables.meetings.c
         stmt = select(Meeting).where(c.committee_id == committee_id).options(*_meeting_load())
@@ -129,7 +136,7 @@ class MeetingRepo(_Repo):
             stmt = stmt.where(c.ends_at > after)
         if statuses is not None:
             stmt = stmt.where(c.status.in_([s.value for s in statuses]))
-        return self.session.scalars(stmt.order_by(c.starts_at)).all()
+        return self.session.scalars(stmt.order_by(c.starts_at, c.id).limit(limit)).all()
 
     def item(self, item_id: int) -> AgendaItem | None:
         return self.session.get(AgendaItem, item_id)
@@ -164,6 +171,25 @@ class TopicRepo(_Repo):
     def by_proposer(self, person_id: int) -> Sequence[Topic]:
         c = tables.topics.c
         stmt = select(Topic).where(c.proposer_id == person_id).order_by(c.proposed_at.desc())
+        return self.session.scalars(stmt).all()
+
+    def count(self, committee_id: int, status: TopicStatus) -> int:
+        c = tables.topics.c
+        stmt = select(func.count()).where(c.committee_id == committee_id, c.status == status)
+        return int(self.session.execute(stmt).scalar_one())
+
+    def page(
+        self, committee_id: int, status: TopicStatus, *, offset: int, limit: int
+    ) -> Sequence[Topic]:
+        """One status's topics, oldest first, a slice at a time (ix_topics_board)."""
+        c = tables.topics.c
+        stmt = (
+            select(Topic)
+            .where(c.committee_id == committee_id, c.status == status)
+            .order_by(c.proposed_at, c.id)
+            .offset(offset)
+            .limit(limit)
+        )
         return self.session.scalars(stmt).all()
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -147,6 +148,8 @@ topics = Table(
     Column("origin", String(300), nullable=False),
     Column("origin_meeting_id", ForeignKey("meetings.id")),
     Column("status", StrEnumType(TopicStatus), nullable=False, index=True),
+    # the bruttoliste pages through one status at a time, oldest first
+    Index("ix_topics_board", "committee_id", "status", "proposed_at", "id"),
 )
 
 topic_events = Table(

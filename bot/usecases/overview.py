@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import Attendance, AttendanceStatus, Meeting, Person, Role, Topic
+from bot import texts
+from bot.domain import Attendance, AttendanceStatus, Meeting, Person, Role, Topic, TopicStatus
 from bot.errors import NotFoundError
 from bot.ports import UnitOfWork
 from bot.usecases.identity import Caller
-from bot.usecases.meetings import next_meeting, upcoming
-from bot.usecases.topics import OPEN_FIRST, list_topics
+from bot.usecases.meetings import LIVE, next_meeting
+from bot.usecases.topics import OPEN_FIRST
 
 SCHEDULE_CHOICES = 4
+PAGE_SIZE = 20
+HOME_BOARD_TOPICS = 15
+BOARD_STATUSES = (TopicStatus.OPEN, TopicStatus.SCHEDULED)
 
 
 @dataclass(frozen=True)
 class TopicBoard:
-    """The open bruttoliste with what is needed to render and manage it."""
+    """One page of the open bruttoliste with what is needed to render and manage it.
+
+    `topics` is the page (open first, then scheduled; oldest first within), `total` the
+    number of topics on the whole list and `page` the page shown (clamped to the last).
+    """
 
     caller: Caller
     topics: Sequence[Topic]
     people: Mapping[int, Person]
     meetings: Sequence[Meeting]
+    total: int
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole list has (at least 1)."""
+        return max(1, -(-self.total // self.page_size))
 
 
 @dataclass(frozen=True)
@@ -58,18 +74,62 @@ def _people(uow: UnitOfWork) -> dict[int, Person]:
     return {p.id: p for p in uow.people.list() if p.id is not None}
 
 
-def topic_board(uow: UnitOfWork, caller: Caller, now: datetime) -> TopicBoard:
-    """The open and scheduled topics, with coming meetings the secretary may schedule onto."""
+def _people_by_id(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, Person]:
+    return {p.id: p for p in uow.people.by_ids(set(ids)) if p.id is not None}
+
+
+def _board_page(
+    uow: UnitOfWork, committee_id: int, page: int, size: int
+) -> tuple[list[Topic], int, int]:
+    """(topics on the page, total, page) paged in SQL: open topics, then scheduled ones."""
+    counts = [uow.topics.count(committee_id, status) for status in BOARD_STATUSES]
+    total = sum(counts)
+    page = min(max(page, 1), max(1, -(-total // size)))
+    offset, wanted = (page - 1) * size, size
+    shown: list[Topic] = []
+    for status, count in zip(BOARD_STATUSES, counts, strict=True):
+        if offset >= count:
+            offset -= count
+            continue
+        found = uow.topics.page(committee_id, status, offset=offset, limit=wanted)
+        shown += found
+        wanted -= len(found)
+        offset = 0
+        if wanted <= 0:
+            break
+    return shown, total, page
+
+
+def topic_board(
+    uow: UnitOfWork, caller: Caller, now: datetime, page: int = 1, size: int = PAGE_SIZE
+) -> TopicBoard:
+    """One page of the open and scheduled topics, with the coming meetings the secretary may
+    schedule onto; only that page, its proposers and SCHEDULE_CHOICES meetings are loaded."""
+    assert caller.committee.id is not None
     with uow:
-        topics = list_topics(uow, caller.committee)
-        meetings = list(upcoming(uow, caller.committee, now))[:SCHEDULE_CHOICES]
-        return TopicBoard(caller, topics, _people(uow), meetings)
+        topics, total, page = _board_page(uow, caller.committee.id, page, size)
+        meetings = _upcoming(uow, caller, now, SCHEDULE_CHOICES)
+        people = _people_by_id(uow, (t.proposer_id for t in topics))
+        return TopicBoard(caller, topics, people, meetings, total, page, size)
+
+
+def _upcoming(uow: UnitOfWork, caller: Caller, now: datetime, limit: int) -> list[Meeting]:
+    assert caller.committee.id is not None
+    return list(
+        uow.meetings.for_committee(caller.committee.id, after=now, statuses=LIVE, limit=limit)
+    )
 
 
 def meeting_brief(uow: UnitOfWork, caller: Caller, now: datetime) -> MeetingBrief:
-    """The next meeting of the caller's committee, or a Danish NotFoundError."""
+    """The next meeting of the caller's committee (one meeting loaded, and the guests it
+    names), or a Danish NotFoundError."""
     with uow:
-        return MeetingBrief(caller, next_meeting(uow, caller.committee, now), _people(uow))
+        found = _upcoming(uow, caller, now, 1)
+        if not found:
+            raise NotFoundError(texts.NO_NEXT_MEETING)
+        meeting = found[0]
+        guests = (g.person_id for item in meeting.items for g in item.guests)
+        return MeetingBrief(caller, meeting, _people_by_id(uow, guests))
 
 
 def topics_of(uow: UnitOfWork, caller: Caller) -> list[Topic]:
@@ -102,11 +162,15 @@ def home_overview(uow: UnitOfWork, caller: Caller, now: datetime) -> HomeOvervie
             meeting: Meeting | None = next_meeting(uow, caller.committee, now)
         except NotFoundError:
             meeting = None
+        topics, total, _ = _board_page(uow, caller.committee.id or 0, 1, HOME_BOARD_TOPICS)
         board = TopicBoard(
             caller,
-            list_topics(uow, caller.committee),
+            topics,
             _people(uow),
-            list(upcoming(uow, caller.committee, now))[:SCHEDULE_CHOICES],
+            _upcoming(uow, caller, now, SCHEDULE_CHOICES),
+            total,
+            1,
+            HOME_BOARD_TOPICS,
         )
         return HomeOverview(
             caller, meeting, topics_of(uow, caller), board, absences_of(uow, caller, now)

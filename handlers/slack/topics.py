@@ -110,7 +110,7 @@ def board(request: CommandRequest) -> Reply:
     """`/klu bruttoliste [side]`."""
     page = _page(request.rest)
     c = request.deps.container
-    return views.board_message(topic_board(c.uow(), request.caller(), c.clock()), page)
+    return views.board_message(topic_board(c.uow(), request.caller(), c.clock(), page))
 
 
 def page_action(deps: SlackDeps, body: dict[str, Any]) -> None:
@@ -118,7 +118,7 @@ def page_action(deps: SlackDeps, body: dict[str, Any]) -> None:
     action = (body.get("actions") or [{}])[0]
     page = int(str(action.get("value") or "1")) if str(action.get("value")).isdigit() else 1
     c = deps.container
-    reply = views.board_message(topic_board(c.uow(), body_caller(deps, body), c.clock()), page)
+    reply = views.board_message(topic_board(c.uow(), body_caller(deps, body), c.clock(), page))
     respond_later(deps, body, reply, key=f"board:{body.get('trigger_id')}", replace=True)
 
 
@@ -147,7 +147,7 @@ def topic_action(deps: SlackDeps, body: dict[str, Any]) -> None:
         notice = texts.SLACK_TOPIC_WITHDRAWN.format(id=rest)
     else:
         raise InputError(texts.SLACK_BAD_ACTION)
-    reply = views.board_message(topic_board(c.uow(), caller, now), 1, notice)
+    reply = views.board_message(topic_board(c.uow(), caller, now), notice)
     respond_later(deps, body, reply, key=f"board:{body.get('trigger_id')}", replace=True)
 
 

@@ -15,7 +15,6 @@ from bot.timeplan import time_plan
 from bot.usecases.overview import HomeOverview, MeetingBrief, TopicBoard
 from handlers.slack import blocks as b
 
-PAGE_SIZE = 20
 LIST_TEXT = 600
 HOME_BOARD_TOPICS = 15
 HOME_MEETING_BLOCKS = 30
@@ -61,25 +60,18 @@ def _topic_menu(topic: Topic, meetings: Sequence[Meeting], tz: ZoneInfo) -> dict
     return b.overflow(BOARD_TOPIC_ACTION, options[-5:])
 
 
-def page_count(total: int) -> int:
-    """How many pages the bruttoliste takes (at least one)."""
-    return max(1, -(-total // PAGE_SIZE))
-
-
-def board_message(board: TopicBoard, page: int, notice: str = "") -> dict[str, Any]:
-    """One page of the bruttoliste; the secretary gets a menu per topic."""
+def board_message(board: TopicBoard, notice: str = "") -> dict[str, Any]:
+    """The board's page of the bruttoliste; the secretary gets a menu per topic."""
     committee = board.caller.committee
     title = texts.SLACK_BOARD_HEADER.format(committee=committee.name)
     head = [b.context(b.escape(notice))] if notice else []
     if not board.topics:
         return b.message(texts.SLACK_BOARD_EMPTY, [*head, b.section(texts.SLACK_BOARD_EMPTY)])
     tz = ZoneInfo(committee.timezone)
-    pages = page_count(len(board.topics))
-    page = min(max(page, 1), pages)
-    shown = board.topics[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    summary = texts.SLACK_BOARD_PAGE.format(page=page, pages=pages, count=len(board.topics))
+    page, pages = board.page, board.pages
+    summary = texts.SLACK_BOARD_PAGE.format(page=page, pages=pages, count=board.total)
     out = [*head, b.header(title), b.context(summary)]
-    for topic in shown:
+    for topic in board.topics:
         menu = _topic_menu(topic, board.meetings, tz) if board.caller.is_secretary else None
         out.append(b.section(_topic_line(topic, board.people, tz), menu))
     nav = []
@@ -185,10 +177,9 @@ def home_blocks(home: HomeOverview, now_tz: ZoneInfo | None = None) -> list[b.Bl
         out += [
             b.section(_topic_line(t, home.board.people, tz)) for t in topics[:HOME_BOARD_TOPICS]
         ]
-        if len(topics) > HOME_BOARD_TOPICS:
-            out.append(
-                b.context(texts.SLACK_HOME_BOARD_MORE.format(count=len(topics) - HOME_BOARD_TOPICS))
-            )
+        if home.board.total > len(topics[:HOME_BOARD_TOPICS]):
+            more = home.board.total - len(topics[:HOME_BOARD_TOPICS])
+            out.append(b.context(texts.SLACK_HOME_BOARD_MORE.format(count=more)))
     else:
         out.append(b.section(texts.SLACK_BOARD_EMPTY))
     out += [b.divider(), b.header(texts.SLACK_HOME_ABSENCES)]
