@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from bot import texts
 from bot.errors import InputError
@@ -13,12 +12,13 @@ from bot.usecases.reminders import settings_for
 from bot.validation import parse_clock
 from handlers.bootstrap import Container
 from handlers.clock import DISPATCH_EVERY, run_until_signalled, tick
+from handlers.logs import configure as configure_logs
 
 
 def cmd_clock(args: argparse.Namespace, c: Container) -> str:
     """Run the reminder clock: forever, or once as of now (or --now)."""
     if not args.once:
-        logging.getLogger().setLevel(logging.INFO)
+        configure_logs()
         run_until_signalled(c, dispatch_every=getattr(args, "every", None) or DISPATCH_EVERY)
         return ""
     report = tick(c)

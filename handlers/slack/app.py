@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from bot import texts
 from bot.errors import KluError
 from handlers.bootstrap import Container
+from handlers.logs import install_record_factory, set_request_id
 from handlers.slack.blocks import message
 from handlers.slack.deps import Background, NoBackground, SlackDeps
 from handlers.slack.outgoing import respond_later
@@ -38,8 +39,8 @@ LISTENERS = [
     "handlers.slack.home",
     "handlers.slack.secretary",
     "handlers.slack.minutes",
-    "handlers.slack.invitations",
     "handlers.slack.regrets",
+    "handlers.slack.invitations",
 ]
 
 
@@ -57,6 +58,7 @@ def create_app(
     )
     interactive = make_client(client.token or "", client.base_url, timeout=INTERACTIVE_TIMEOUT)
     deps = SlackDeps(container, client, interactive, background or NoBackground())
+    install_record_factory()
     app.use(_request_id)
     app.error(_on_error(deps))
     for name in LISTENERS:
@@ -65,10 +67,11 @@ def create_app(
 
 
 def _request_id(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
-    """Give every request an id for the logs (Slack's event id or trigger id when there is)."""
-    context["request_id"] = str(
-        body.get("event_id") or body.get("trigger_id") or uuid.uuid4().hex[:12]
-    )
+    """Give every request an id for the logs (Slack's event id or trigger id when there is);
+    every log line made while it is handled carries it (handlers.logs)."""
+    request_id = str(body.get("event_id") or body.get("trigger_id") or uuid.uuid4().hex[:12])
+    context["request_id"] = request_id
+    set_request_id(request_id)
     next()
 
 

@@ -17,6 +17,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import load_settings, require
 from handlers.bootstrap import Container, bootstrap
+from handlers.logs import NO_REQUEST, request_context
+from handlers.logs import configure as configure_logs
 from handlers.slack.app import create_app
 from handlers.slack.identity import Linker
 from handlers.slack.sender import make_client
@@ -53,7 +55,8 @@ def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> Wsgi
             body = b"ok\n" if ok else b"database unavailable\n"
             start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
             return [body]
-        return slack(environ, start_response)
+        with request_context(NO_REQUEST):  # Bolt's middleware sets the id; reset after
+            return slack(environ, start_response)
 
     return app
 
@@ -62,7 +65,7 @@ def create_wsgi_app() -> WsgiApp:
     """gunicorn's factory: settings from the environment, schema already upgraded (release)."""
     settings = load_settings()
     require(settings, REQUIRED)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logs()
     container = bootstrap(settings, migrate=False)
     return build_wsgi(container, start_worker(container))
 
