@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -307,3 +308,28 @@ def test_correction_after_posting_updates_the_message_and_is_logged(held: Contai
     payload = json.loads(update.payload)
     assert payload["op"] == "update" and payload["ts"] == "1718000000.000100"
     assert "Godkendt uden rettelser." in payload["text"]
+
+
+def test_search_finds_decisions_and_topics_newest_first(held: Container) -> None:
+    from bot.usecases.search import hits_text, search
+
+    committee = _committee(held)
+    proposer = _person(held, "henrik.lund@plo-fjordby.dk")
+    propose_topic(held.uow(), committee, proposer, NewTopic("Digitale lægeerklæringer"),
+                  now=held.clock() - timedelta(days=60))  # fmt: skip
+    record_sample(held)
+    with held.uow() as uow:
+        hits = search(uow, committee, "DIGITAL")
+        assert [(h.kind, h.number) for h in hits] == [
+            ("item", "2.a"),
+            ("item", "2.c"),
+            ("topic", ""),
+        ]
+        assert "digital løsning" in hits[1].text
+        assert [h.number for h in search(uow, committee, "digital kommissorium")] == ["2.a"]
+        assert search(uow, committee, "digital forhindret") == []
+        with pytest.raises(InputError, match="søgeord"):
+            search(uow, committee, "  ")
+    text = hits_text(hits, "digital", committee)
+    assert text.splitlines()[2].startswith("• 18. juni 2026, punkt 2.c")
+    assert "Emne #1 (åben, foreslået 19. april 2026)" in text
