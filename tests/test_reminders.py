@@ -338,3 +338,24 @@ def test_calendar_hook_runs_in_the_change_transaction_and_only_on_a_change(
     regrets("r3", "kursus")  # a new reason is a change
     assert calls == [(1, "Sofie Brandt"), (1, "Sofie Brandt")]
     assert len([d for d in _rows(sample) if d.key.startswith("cal-status:")]) == 2
+
+
+def test_a_time_that_dst_skips_or_repeats_is_still_one_moment(
+    sample: Container, clock: FakeClock
+) -> None:
+    clock.set_local("2026-02-01T10:00")
+    with sample.uow() as uow:
+        committee = find_committee(uow, None)
+    spring = meetings.create_meeting(
+        sample.uow(), committee, meetings.NewMeeting("30/3-2026 kl. 15-17"), now=clock()
+    )
+    autumn = meetings.create_meeting(
+        sample.uow(), committee, meetings.NewMeeting("26/10-2026 kl. 15-17"), now=clock()
+    )
+    at_half_past_two = ReminderSetting(committee.id or 0, Kind.DAY_BEFORE, 1, "02:30")
+    # 29 March 02:30 does not exist (clocks jump 02:00 -> 03:00): it becomes 03:30 summer time
+    skipped = due_time(spring, at_half_past_two, CPH)
+    assert skipped.astimezone(UTC).strftime("%m-%d %H:%M") == "03-29 01:30"
+    # 25 October 02:30 happens twice (03:00 -> 02:00): the first one, in summer time
+    repeated = due_time(autumn, at_half_past_two, CPH)
+    assert repeated.astimezone(UTC).strftime("%m-%d %H:%M") == "10-25 00:30"
