@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain import AttendanceStatus, Committee, Meeting, Person, Topic
 from bot.timeparse import format_date, format_span, format_time
-from bot.timeplan import TimePlan, time_plan
+from bot.timeplan import Slot, TimePlan, time_plan
 from bot.usecases.people import RosterEntry
 
 
@@ -33,7 +33,7 @@ def agenda_text(
     if meeting.case_no or meeting.doc_no:
         lines.append(texts.AGENDA_CASE.format(case_no=meeting.case_no, doc_no=meeting.doc_no))
     lines.append(texts.AGENDA_STATUS.format(status=texts.MEETING_STATUS_NAMES[meeting.status]))
-    lines += _participants(meeting, plan, people, members, regrets)
+    lines += _participants(meeting, plan, people, members, regrets, tz)
     lines += ["", texts.AGENDA_CONTENTS]
     lines += _contents(meeting, plan, people)
     if followups:
@@ -67,6 +67,7 @@ def _participants(
     people: Mapping[int, Person],
     members: Sequence[RosterEntry],
     regrets: Sequence[int],
+    tz: ZoneInfo,
 ) -> list[str]:
     lines: list[str] = []
     attending = [e for e in members if e.person.id not in regrets]
@@ -79,7 +80,7 @@ def _participants(
             )
         for side, names in sides.items():
             lines.append(texts.AGENDA_SIDE.format(side=side, names=", ".join(names)))
-    guests = guest_lines(plan, people)
+    guests = guest_lines(plan, people, tz)
     if guests:
         lines.append(texts.AGENDA_GUESTS_HEADER)
         lines += ["  " + g for g in guests]
@@ -94,17 +95,26 @@ def person_label(person: Person) -> str:
     return f"{person.name} ({person.organisation})" if person.organisation else person.name
 
 
-def guest_lines(plan: TimePlan, people: Mapping[int, Person]) -> list[str]:
-    """'Name, deltager under punkt 2.b' per guest, in agenda order."""
-    seen: dict[int, list[str]] = {}
+def guest_lines(
+    plan: TimePlan, people: Mapping[int, Person], tz: ZoneInfo | None = None
+) -> list[str]:
+    """'Name, deltager under punkt 2.b' per guest, in agenda order; with tz, their slot times."""
+    seen: dict[int, list[Slot]] = {}
     for slot in plan.slots:
         for guest in slot.item.guests:
-            seen.setdefault(guest.person_id, []).append(slot.number)
-    return [
-        texts.AGENDA_GUEST_LINE.format(name=person_label(people[pid]), items=", ".join(nums))
-        for pid, nums in seen.items()
-        if pid in people
-    ]
+            seen.setdefault(guest.person_id, []).append(slot)
+    lines = []
+    for pid, slots in seen.items():
+        if pid not in people:
+            continue
+        line = texts.AGENDA_GUEST_LINE.format(
+            name=person_label(people[pid]), items=", ".join(s.number for s in slots)
+        )
+        if tz is not None:
+            times = ", ".join(f"{format_time(s.start, tz)}–{format_time(s.end, tz)}" for s in slots)
+            line += texts.AGENDA_GUEST_TIMES.format(times=times)
+        lines.append(line)
+    return lines
 
 
 def _contents(meeting: Meeting, plan: TimePlan, people: Mapping[int, Person]) -> list[str]:
@@ -128,8 +138,13 @@ def _contents(meeting: Meeting, plan: TimePlan, people: Mapping[int, Person]) ->
                 lines.append(texts.AGENDA_GUESTS.format(guests=names))
             if item.indstilling:
                 lines.append(texts.AGENDA_INDSTILLING.format(text=item.indstilling))
+            if item.sagsbeskrivelse:
+                lines.append(texts.AGENDA_SAGSBESKRIVELSE)
+                lines += [f"      {line}".rstrip() for line in item.sagsbeskrivelse.splitlines()]
             if item.attachments:
-                names = ", ".join(a.name for a in item.attachments)
+                names = ", ".join(
+                    f"{a.name} ({a.url})" if a.url else a.name for a in item.attachments
+                )
                 lines.append(texts.AGENDA_ATTACHMENTS.format(attachments=names))
     return lines
 

@@ -153,6 +153,16 @@ def test_meeting_show_lays_out_the_meeting_like_the_minutes(klu: Run) -> None:
     ]
     assert "  PLO-K: Henrik Lund (Lægerne i Nørreby), Lars Mikkelsen (Lægerne i Midtby), " in out
     assert "  2.c Procedure for lægeerklæringer ved elever i reduceret skema" in lines
+    # guests see their own slot, as the domain asks ("deltager under punkt 2.c")
+    assert "  Ida Nørgaard (PPR Fjordby), deltager under punkt 2.c (kl. 15:50–16:10)" in lines
+    assert (
+        "  Ole Thomsen (Center for Mental Sundhed), deltager under punkt 2.d (kl. 16:10–16:25)"
+        in lines
+    )
+    at = lines.index("    Sagsbeskrivelse:")
+    assert lines[at - 1].startswith("    Indstilling: Børn og Familie indstiller")
+    assert lines[at + 1].startswith("      Projektet om bedre koordinering")
+    assert "    Bilag: Kommissorium (udkast) (https://fjordby.dk/klu/kommissorium.pdf)" in lines
     assert out.rstrip().endswith(TIME_PLAN)
 
 
