@@ -411,6 +411,8 @@ SLACK_USAGE_REGRETS = "afbud [grund]"
 SLACK_HELP_REGRETS = "meld afbud til dit næste møde, fx /klu afbud er på kursus"
 SLACK_USAGE_ATTEND = "kommer"
 SLACK_HELP_ATTEND = "du kommer alligevel (dit afbud trækkes tilbage)"
+CLI_REGRETS_REGISTERED = "Afbud er registreret for {name} til {title} {when}{reason}."
+CLI_ATTEND_REGISTERED = "{name} er noteret som deltager i {title} {when}."
 
 # --- calendar invitations (bot/calendar) --------------------------------------------------------
 CALENDAR_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")

@@ -19,6 +19,10 @@ from bot.timeparse import format_span, parse_local_datetime
 from bot.usecases import agenda, committees, meetingfile, meetings, people, topics
 from bot.usecases.actions import followup_lines
 from handlers.bootstrap import Container, bootstrap, system_clock
+from handlers.cli_attendance import (  # noqa: F401 (found in globals())
+    cmd_attendance_attend,
+    cmd_attendance_regrets,
+)
 from handlers.cli_backup import (  # noqa: F401 (found in globals())
     cmd_export,
     cmd_import,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 from bot import texts
+from handlers.cli_attendance import add_attendance_commands
 from handlers.cli_backup import add_commands as add_backup_commands
 from handlers.cli_minutes import add_commands as add_minutes_commands
 
@@ -145,6 +146,7 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     onoff.add_argument("--on", action="store_true", help="slå påmindelsen til igen")
     add_backup_commands(top, leaf)
     add_minutes_commands(top, leaf)
+    add_attendance_commands(top, leaf)
     inv = top.add_parser("invitations", help="kalenderinvitationer").add_subparsers(
         metavar="HANDLING"
     )

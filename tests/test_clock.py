@@ -311,3 +311,30 @@ def test_guests_without_slack_get_their_slot_by_email(
     assert "kl. 16:10–16:25" in ole.message.get_content()
     assert len(inbox.received) == 2  # everyone else is on Slack
     assert len(_per_channel(standin)) == 14
+
+
+def test_the_secretary_records_regrets_from_the_cli(
+    sample: Container,
+    standin: SlackStandIn,
+    linked: dict[str, str],
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A member without Slack phones in: same effect as a reply (list, no day-before DM)."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.base_url)
+    args = ["attendance", "regrets", "Mads Kjær", "er", "på", "kursus"]
+    assert main(["--now", "2026-06-12T10:00", *args]) == 0
+    assert "Afbud er registreret for Mads Kjær" in capsys.readouterr().out
+    assert main(["clock", "--once", "--now", "2026-06-17T09:00"]) == 0
+    notice = standin.messages(linked["Camilla Juul"])[0]["text"]
+    assert "Mads Kjær, Lægerne i Vestby – er på kursus" in notice
+    assert len(standin.messages(linked["Mads Kjær"])) == 0  # no day-before reminder
+    capsys.readouterr()
+    assert main(["--now", "2026-06-19T10:00", "attendance", "attend", "Mads Kjær"]) == 1
+    assert "Der er ikke planlagt noget kommende møde." in capsys.readouterr().err
+    late = ["--now", "2026-06-19T10:00", "attendance", "attend", "Mads Kjær", "--meeting", "1"]
+    assert main(late) == 1
+    assert "er allerede holdt" in capsys.readouterr().err

@@ -53,6 +53,7 @@ class Answer:
     changed: bool = False
     meeting_id: int | None = None
     status: AttendanceStatus | None = None
+    refused: bool = False
 
 
 def answer_reply(
@@ -75,7 +76,7 @@ def answer_reply(
         try:
             answer, meeting = _apply(uow, person, intent, reason, meeting_id, via, now, request_id)
         except KluError as exc:
-            answer, meeting = Answer(exc.message), None
+            answer, meeting = Answer(exc.message, refused=True), None
         if answer.changed and meeting is not None and calendar_hook is not None:
             calendar_hook(uow, meeting, person, now)
         if reply_to is not None:
