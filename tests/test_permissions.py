@@ -106,10 +106,10 @@ def _answers_after(standin: SlackStandIn, before: int, url: str | None) -> str:
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
         calls = standin.calls[before:]
-        if any(c.method == url or c.method.startswith("views.") for c in calls):
+        if any(c.method == url or c.method.startswith(("views.", "chat.")) for c in calls):
             break
         time.sleep(0.05)
-    time.sleep(0.1)
+    time.sleep(0.3)
     return json.dumps([c.args for c in standin.calls[before:]], ensure_ascii=False)
 
 
