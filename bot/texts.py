@@ -413,6 +413,15 @@ SLACK_USAGE_ATTEND = "kommer"
 SLACK_HELP_ATTEND = "du kommer alligevel (dit afbud trækkes tilbage)"
 CLI_REGRETS_REGISTERED = "Afbud er registreret for {name} til {title} {when}{reason}."
 CLI_ATTEND_REGISTERED = "{name} er noteret som deltager i {title} {when}."
+REMINDER_SCHEDULE_HEADER = "Næste møde, {when}:"
+REMINDER_SCHEDULE_LINE = "  {name}: {at} ({state})"
+REMINDER_STATES = {
+    "off": "slået fra",
+    "sent": "sendt",
+    "queued": "i kø",
+    "planned": "planlagt",
+    "skipped": "springes over",
+}
 
 # --- calendar invitations (bot/calendar) --------------------------------------------------------
 CALENDAR_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")

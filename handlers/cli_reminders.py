@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.errors import InputError
 from bot.reminder_config import DANISH_NAMES, MAX_DAYS, Kind, ReminderSetting, parse_kind
+from bot.reminder_messages import meeting_when
+from bot.timeparse import format_datetime
+from bot.usecases import meetings
 from bot.usecases.committees import find_committee
-from bot.usecases.reminders import settings_for
+from bot.usecases.reminders import schedule, settings_for
 from bot.validation import parse_clock
 from handlers.bootstrap import Container
 from handlers.clock import DISPATCH_EVERY, run_until_signalled, tick
@@ -58,8 +62,21 @@ def cmd_reminders_show(args: argparse.Namespace, c: Container) -> str:
         committee = find_committee(uow, args.committee)
         assert committee.id is not None
         settings = settings_for(uow, committee.id)
+        coming = meetings.upcoming(uow, committee, c.clock())
+        planned = schedule(uow, committee, coming[0], c.clock()) if coming else []
     lines = [texts.REMINDER_SETTINGS_HEADER.format(committee=committee.name)]
     lines += [_line(settings[kind]) for kind in Kind]
+    if coming:
+        tz = ZoneInfo(committee.timezone)
+        lines += ["", texts.REMINDER_SCHEDULE_HEADER.format(when=meeting_when(coming[0], tz))]
+        lines += [
+            texts.REMINDER_SCHEDULE_LINE.format(
+                name=DANISH_NAMES[p.kind],
+                at=format_datetime(p.due, tz),
+                state=texts.REMINDER_STATES[p.state],
+            )
+            for p in planned
+        ]
     return "\n".join(lines)
 
 

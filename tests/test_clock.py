@@ -76,6 +76,12 @@ def test_cli_once_with_now_sends_what_is_due_once(
     assert "lagt i kø: 0. Afsendt: 0" in capsys.readouterr().out
     counts = _per_channel(standin)
     assert sorted(counts.values()) == [1] * 14
+    assert main(["--now", "2026-06-11T10:00", "reminders", "show"]) == 0
+    shown = capsys.readouterr().out
+    assert "Næste møde, torsdag 18. juni 2026 kl. 15:00–17:00:" in shown
+    assert "emner: torsdag 28. maj 2026 kl. 09:00 (springes over)" in shown  # no clock ran then
+    assert "dagsorden: torsdag 11. juni 2026 kl. 09:00 (sendt)" in shown
+    assert "dagen-før: onsdag 17. juni 2026 kl. 09:00 (planlagt)" in shown
     sofie = standin.messages(linked["Sofie Brandt"])[0]
     assert "Dagsorden: Møde i Kommunalt Lægeligt Udvalg" in sofie["text"]
     assert "15:50–16:10  2.c Procedure for lægeerklæringer" in sofie["text"]

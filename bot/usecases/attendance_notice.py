@@ -85,6 +85,6 @@ def secretary_notice(
         channel=route.channel,
         kind="regrets_notice",
         recipient=route.recipient,
-        payload=route.payload,
+        payload={**route.payload, "committee_id": committee.id},
         now=now,
     )

@@ -152,7 +152,7 @@ def _plan_committee(
                     channel=route.channel,
                     kind=f"reminder_{kind.value}",
                     recipient=route.recipient,
-                    payload=route.payload,
+                    payload={**route.payload, "committee_id": committee.id},
                     now=now,
                 )
                 if new:
@@ -187,3 +187,41 @@ def cancel_for_person(
         prefix = f"reminder:{kind.value}:{meeting_id}:{person_id}:"
         keys += uow.reminders.keys(prefix, pending_only=True)
     return uow.reminders.cancel(keys)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One kind's due time for a meeting and where it stands."""
+
+    kind: Kind
+    due: datetime
+    state: str  # off, sent, queued, planned, skipped
+
+
+def schedule(
+    uow: UnitOfWork, committee: Committee, meeting: Meeting, now: datetime
+) -> list[Planned]:
+    """The meeting's reminders: when each is due and whether it went out (for the secretary)."""
+    assert committee.id is not None
+    tz = zone(committee)
+    settings = settings_for(uow, committee.id)
+    stamp = start_stamp(meeting)
+    found = []
+    for kind in Kind:
+        setting = settings[kind]
+        prefix = f"reminder:{kind.value}:{meeting.id}:"
+        rows = [k for k in uow.reminders.keys(prefix) if k.endswith(stamp)]
+        queued = [k for k in uow.reminders.keys(prefix, pending_only=True) if k.endswith(stamp)]
+        due = due_time(meeting, setting, tz)
+        if not setting.enabled:
+            state = "off"
+        elif queued:
+            state = "queued"
+        elif rows:
+            state = "sent"
+        elif now < due:
+            state = "planned"
+        else:
+            state = "skipped"
+        found.append(Planned(kind, due, state))
+    return found
