@@ -12,7 +12,8 @@ from bot.reminder_messages import meeting_when
 from bot.timeparse import format_datetime
 from bot.usecases import meetings
 from bot.usecases.committees import find_committee
-from bot.usecases.reminders import schedule, settings_for
+from bot.usecases.reminder_schedule import schedule
+from bot.usecases.reminders import settings_for
 from bot.validation import parse_clock
 from handlers.bootstrap import Container
 from handlers.clock import DISPATCH_EVERY, run_until_signalled, tick
