@@ -103,12 +103,53 @@ SAMPLE_COMMITTEE = committees.CommitteeSettings(
 )
 
 
-@pytest.fixture
-def sample(container: Container, clock: FakeClock) -> Container:
-    """The fictional sample committee from examples/: roster of 14 and the June meeting."""
+SAMPLE_START = datetime(2026, 5, 1, 10, 0, tzinfo=CPH).astimezone(UTC)
+
+
+def build_sample(container: Container, clock: FakeClock) -> None:
+    """Committee KLU, the 14-person roster and the June meeting, through the use cases."""
     committee = committees.setup_committee(container.uow(), SAMPLE_COMMITTEE)
     people.import_roster(
         container.uow(), (EXAMPLES / "roster.csv").read_bytes(), today=clock().date()
     )
     load_meeting(container.uow(), committee, (EXAMPLES / "meeting.yaml").read_bytes(), now=clock())
+
+
+@pytest.fixture(scope="session")
+def sample_template(migrated_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample built once per session in an SQLite file; `sample` copies it."""
+    path = tmp_path_factory.mktemp("sample") / "klu.db"
+    shutil.copyfile(migrated_template, path)
+    clock = FakeClock(SAMPLE_START)
+    c = bootstrap(Settings(database_url=f"sqlite:///{path}"), clock=clock)
+    build_sample(c, clock)
+    c.engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def _pristine(container: Container) -> bool:
+    with container.uow() as uow:
+        return not uow.committees.list() and not uow.people.list()
+
+
+@pytest.fixture
+def sample(
+    container: Container, clock: FakeClock, db_url: str, request: pytest.FixtureRequest
+) -> Container:
+    """The fictional sample committee from examples/: roster of 14 and the June meeting.
+
+    On SQLite, with the default clock and an untouched database, it is a copy of a file built
+    once by the same use cases (a second per test saved); otherwise it is built here.
+    """
+    if db_url.startswith("sqlite:///") and clock() == SAMPLE_START and _pristine(container):
+        template: Path = request.getfixturevalue("sample_template")
+        target = Path(db_url.removeprefix("sqlite:///"))
+        container.engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(template, target)
+        return container
+    build_sample(container, clock)
     return container

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -131,11 +132,20 @@ def ok(run: Run, *argv: str) -> str:
     return out
 
 
+@pytest.fixture(scope="module")
+def klu_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Setup, roster and the sample meeting through main(), once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("klu") / "cli.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", f"sqlite:///{path}")
+        for argv in (SETUP, ["members", "import", ROSTER], ["meeting", "load", MEETING]):
+            assert main([*NOW, *argv]) == 0
+    return path
+
+
 @pytest.fixture
-def klu(run: Run) -> Run:
-    ok(run, *SETUP)
-    ok(run, "members", "import", ROSTER)
-    ok(run, "meeting", "load", MEETING)
+def klu(run: Run, tmp_path: Path, klu_template: Path) -> Run:
+    shutil.copyfile(klu_template, tmp_path / "cli.db")
     return run
 
 
