@@ -163,6 +163,20 @@ def test_a_bad_file_is_one_clear_error_and_stores_nothing(
     assert dump(db_url) == before
 
 
+def test_loading_the_same_file_twice_is_refused(klu: Container, db_url: str) -> None:
+    _load(klu, SAMPLE)
+    before = dump(db_url)
+    with pytest.raises(KluError, match=r"allerede et møde torsdag 18\. juni 2026 kl\. 15:00–17:00"):
+        _load(klu, SAMPLE)
+    assert dump(db_url) == before
+
+
+def test_referat_and_beslutning_may_be_prepared(klu: Container) -> None:
+    doc = MINIMAL + "items:\n  - {title: A, referat: '- drøftet', beslutning: Godkendt.}\n"
+    item = find_item(_load(klu, doc), "2.a")
+    assert (item.referat, item.beslutning) == ("- drøftet", "Godkendt.")
+
+
 def test_guests_before_a_mistake_are_not_stored(klu: Container, db_url: str) -> None:
     before = dump(db_url)
     doc = MINIMAL + "guests:\n  - {name: Ny Gæst, email: ny@fjordby.dk}\nitems:\n  - {title: ''}\n"
