@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.domain import Meeting, MeetingStatus
 from bot.errors import ConflictError, InputError, NotFoundError
@@ -290,3 +294,52 @@ def test_item_refs_accept_common_spellings(sample: Container) -> None:
         assert find_item(meeting, ref).title.startswith("Godkendelse af vejledning")
     assert find_item(meeting, "4.").title == "Eventuelt"
     assert find_item(meeting, "4.a").title == "Eventuelt"
+
+
+# --- property: any sequence of edits keeps positions 1..n and letters a, b, c … per section ------
+
+ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.integers(1, 4), st.integers(0, 8)),
+        st.tuples(st.just("move"), st.integers(0, 12), st.integers(1, 4), st.integers(0, 8)),
+        st.tuples(st.just("remove"), st.integers(0, 12)),
+    ),
+    max_size=6,
+)
+
+
+def _apply(c: Container, mid: int, op: tuple[Any, ...]) -> None:
+    meeting = _meeting(c)
+    numbers = [item_number(meeting, i) for i in ordered_items(meeting)]
+    pick = numbers[op[1] % len(numbers)] if numbers else "2.a"
+    try:
+        if op[0] == "add":
+            spec = agenda.NewItem(title="Nyt", section=op[1], position=op[2] or None, minutes=5)
+            agenda.add_item(c.uow(), mid, spec)
+        elif op[0] == "move":
+            agenda.move_item(c.uow(), mid, pick, section=op[2], position=op[3] or None)
+        else:
+            agenda.remove_item(c.uow(), mid, pick)
+    except (InputError, NotFoundError):
+        pass  # a position past the end, or a section emptied: refused, and checked below
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops)
+def test_any_sequence_of_edits_keeps_the_agenda_well_numbered(
+    sample: Container, sequence: list[tuple[Any, ...]]
+) -> None:
+    mid = _id(sample)
+    for op in sequence:
+        _apply(sample, mid, op)
+        meeting = _meeting(sample)
+        for section in (1, 2, 3, 4):
+            items = [i for i in ordered_items(meeting) if i.section == section]
+            assert [i.position for i in items] == list(range(1, len(items) + 1))
+            numbers = [item_number(meeting, i) for i in items]
+            if len(items) == 1 and section in (1, 4):
+                assert numbers == [f"{section}."]
+            else:
+                assert numbers == [f"{section}.{chr(ord('a') + n)}" for n in range(len(items))]
