@@ -11,7 +11,9 @@ import pytest
 
 from bot.config import Settings
 from bot.domain import Attendance, AttendanceStatus, MeetingStatus
+from bot.regrets import Intent
 from bot.usecases import agenda, invitations
+from bot.usecases.attendance import answer_reply
 from bot.usecases.calendar_plan import guest_uid
 from handlers.bootstrap import Container
 from handlers.delivery import run_dispatch
@@ -285,3 +287,31 @@ def test_a_guest_no_longer_on_any_item_gets_a_cancellation(world: World) -> None
     p = props(records)
     assert (p["METHOD"], p["SEQUENCE"], p["STATUS"]) == ("CANCEL", "1", "CANCELLED")
     assert p["UID"] == guest_uid(_meeting_uid(world), _person_id(world, OLE))
+
+
+def test_regrets_by_reply_update_only_that_members_calendar_to_declined(world: World) -> None:
+    world.send()
+    before = len(world.inbox.received)
+    with world.c.uow() as uow:
+        henrik = uow.people.by_email(HENRIK)
+    assert henrik is not None
+    answer = answer_reply(
+        world.c.uow(),
+        request_id="Ev-regrets-1",
+        person=henrik,
+        intent=Intent.REGRETS,
+        reason="ferie",
+        meeting_id=1,
+        via="test",
+        now=world.clock(),
+        reply_to=None,
+    )
+    assert answer.changed
+    world.tick(30)  # still inside the quiet minute: nothing yet
+    assert all(HENRIK not in r.rcpt_tos for r in world.inbox.received[before:])
+    world.tick(61)
+    calendars = [r for r in world.inbox.received[before:] if "text/calendar" in str(r.message)]
+    assert [a for r in calendars for a in r.rcpt_tos] == [HENRIK]
+    _, records = world.calendar(HENRIK)
+    assert props(records)["SEQUENCE"] == "1"
+    assert "PARTSTAT=DECLINED" in params(records, "ATTENDEE")

@@ -24,16 +24,21 @@ from bot.regrets import Intent
 from bot.reminder_config import Kind
 from bot.reminder_messages import meeting_when, slack_escape
 from bot.usecases.attendance_notice import secretary_notice
-from bot.usecases.recipients import is_invited
+from bot.usecases.invitations import note_change
+from bot.usecases.recipients import is_invited, is_member_on
 from bot.usecases.reminders import cancel_for_person, parse_reminder_key
 
 LIVE = (MeetingStatus.DRAFT, MeetingStatus.CALLED)
 
-# Hook for the calendar: called in the same transaction after a change, so whatever it
-# enqueues goes out exactly when the change is stored. The invitations part may plug in a
-# function that re-sends the person's calendar copy with PARTSTAT=DECLINED/ACCEPTED. Until
-# then, the next invitation update carries the status (invitation_delivery reads Attendance).
+# Hook for the calendar: called in the same transaction after a change. The default marks a
+# called meeting's invitations as changed, so the debounced sync re-sends this person's copy
+# with PARTSTAT=DECLINED (or back to ACCEPTED) once the meeting has been quiet for a minute.
 CalendarHook = Callable[[UnitOfWork, Meeting, Person, datetime], None]
+
+
+def calendar_follows(uow: UnitOfWork, meeting: Meeting, person: Person, now: datetime) -> None:
+    """Let the invitations follow an attendance change (only the changed person differs)."""
+    note_change(uow, meeting, now)
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ def answer_reply(
     via: str,
     now: datetime,
     reply_to: ReplyTo | None,
-    calendar_hook: CalendarHook | None = None,
+    calendar_hook: CalendarHook | None = calendar_follows,
 ) -> Answer:
     """Register regrets/attendance (or give the hint) for one request, exactly once."""
     with uow:
@@ -148,16 +153,45 @@ def _meeting(
 
 def next_meeting_for(uow: UnitOfWork, person: Person, now: datetime) -> tuple[Meeting, Committee]:
     """The soonest live meeting, in any committee, that the person is a member or guest of."""
+    assert person.id is not None
     found: list[tuple[Meeting, Committee]] = []
+    guest_of = {i.meeting_id for i in uow.meetings.items_with_guest(person.id) if i.meeting_id}
+    member_of = {m.committee_id for m in uow.memberships.for_person(person.id)}
     for committee in uow.committees.list():
         assert committee.id is not None
-        for meeting in uow.meetings.for_committee(committee.id, after=now, statuses=LIVE):
-            if is_invited(uow, committee, meeting, person):
+        if committee.id in member_of:
+            meeting = _first_invited(uow, committee, person, now)
+            if meeting is not None:
                 found.append((meeting, committee))
-                break
+    for meeting_id in guest_of:
+        meeting = uow.meetings.get(meeting_id)
+        if meeting is not None and meeting.status in LIVE and meeting.ends_at > now:
+            owner = uow.committees.get(meeting.committee_id)
+            if owner is not None:
+                found.append((meeting, owner))
     if not found:
         raise NotFoundError(texts.REGRETS_NO_MEETING)
     return min(found, key=lambda pair: pair[0].starts_at)
+
+
+def _first_invited(
+    uow: UnitOfWork, committee: Committee, person: Person, now: datetime, batch: int = 5
+) -> Meeting | None:
+    """The committee's soonest live meeting the person is a member on the day of; reads a
+    few meetings at a time, not all of them (the first one almost always answers)."""
+    assert committee.id is not None
+    seen = 0
+    while True:
+        meetings = uow.meetings.for_committee(
+            committee.id, after=now, statuses=LIVE, limit=seen + batch
+        )[seen:]
+        for meeting in meetings:
+            if is_member_on(uow, committee, person, meeting.starts_at.date()):
+                return meeting
+        if len(meetings) < batch:
+            return None
+        seen += batch
+        batch *= 4
 
 
 def _confirm(

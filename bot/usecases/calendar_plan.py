@@ -11,7 +11,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.domain import CalendarCopy, Committee, Meeting, MeetingStatus, Person, Role
+from bot.domain import (
+    AttendanceStatus,
+    CalendarCopy,
+    Committee,
+    Meeting,
+    MeetingStatus,
+    Person,
+    Role,
+)
 from bot.invitations_text import guest_description, guest_summary, member_description
 from bot.ports import UnitOfWork
 from bot.timeplan import Slot, time_plan
@@ -58,6 +66,11 @@ def _signature(slots: Sequence[Slot]) -> str:
     return ";".join(f"{s.start.isoformat()}/{s.end.isoformat()}" for s in slots)
 
 
+def _status_mark(person_id: int, declined: set[int]) -> str:
+    """Part of the compared signature: a copy held before regrets differs from one after."""
+    return "|DECLINED" if person_id in declined else ""
+
+
 def _guest_slots(meeting: Meeting, members: set[int]) -> dict[int, list[Slot]]:
     found: dict[int, list[Slot]] = {}
     for slot in time_plan(meeting).slots:
@@ -80,6 +93,12 @@ def wanted_copies(
         if person is not None:
             people[person_id] = person
     wanted: dict[int, Wanted] = {}
+    assert meeting.id is not None
+    declined = {
+        a.person_id
+        for a in uow.attendance.for_meeting(meeting.id)
+        if a.status == AttendanceStatus.REGRETS
+    }
     plan = time_plan(meeting)
     description = member_description(committee, meeting, plan, people)
     for entry in entries:
@@ -93,7 +112,7 @@ def wanted_copies(
             meeting.starts_at,
             meeting.ends_at,
             meeting.place,
-            "",
+            _status_mark(entry.person.id, declined),
             meeting.title,
             description,
         )
@@ -109,7 +128,7 @@ def wanted_copies(
             start,
             end if end > start else start + MIN_SLOT,
             meeting.place,
-            _signature(slots),
+            _signature(slots) + _status_mark(person_id, declined),
             guest_summary(meeting, slots),
             guest_description(committee, meeting, slots),
         )
