@@ -375,3 +375,14 @@ def test_an_unexpected_failure_is_one_line_without_traceback(
         "fejl: Beklager, noget gik galt. Prøv igen om lidt, eller kontakt sekretariatet. "
         "(OperationalError; sæt KLU_DEBUG=1 for detaljer)"
     ]
+
+
+def test_db_upgrade_on_a_fresh_database_and_help(run: Run, tmp_path: Path) -> None:
+    code, out, err = run("db", "upgrade")
+    assert (code, out, err) == (0, "Databasen er opdateret til nyeste skema.\n", "")
+    tables = dump(_sqlite_url(tmp_path))
+    assert {"committees", "people", "meetings", "agenda_items", "topics"} <= set(tables)
+    assert tables["committees"] == []
+    code, out, _ = run("--help")
+    assert code == 0
+    assert "udvalg" in out and "--committee" in out and "--now" in out
