@@ -102,9 +102,19 @@ def to_secretariat(
     return route
 
 
+def is_member_on(uow: UnitOfWork, committee: Committee, person: Person, day: date) -> bool:
+    """On the committee's roster that day in a role other than guest (as `members` counts;
+    reads only the person's own memberships, not the whole roster)."""
+    if person.id is None:
+        return False
+    return any(
+        m.committee_id == committee.id and m.is_active(day) and m.role != Role.GUEST
+        for m in uow.memberships.for_person(person.id)
+    )
+
+
 def is_invited(uow: UnitOfWork, committee: Committee, meeting: Meeting, person: Person) -> bool:
     """A member of the committee on the meeting day, or a guest on one of its items."""
-    day = meeting.starts_at.date()
-    if any(p.id == person.id for p in members(uow, committee, day)):
+    if is_member_on(uow, committee, person, meeting.starts_at.date()):
         return True
     return any(g.person_id == person.id for item in meeting.items for g in item.guests)
