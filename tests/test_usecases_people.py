@@ -163,9 +163,7 @@ def test_row_errors_are_all_reported_and_nothing_is_imported(klu: Container, db_
 
 
 def test_slack_id_owned_by_someone_else_refuses_the_whole_file(klu: Container, db_url: str) -> None:
-    people.import_roster(
-        klu.uow(), b"navn;email;slack_id\nA;a@fjordby.dk;U0AAA\n", today=TODAY
-    )
+    people.import_roster(klu.uow(), b"navn;email;slack_id\nA;a@fjordby.dk;U0AAA\n", today=TODAY)
     before = dump(db_url)
     data = b"navn;email;slack_id\nNy;ny@fjordby.dk;\nB;b@fjordby.dk;U0AAA\n"
     with pytest.raises(InputError, match="Linje 3: Slack-id'et U0AAA tilhører allerede A"):
