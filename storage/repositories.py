@@ -110,6 +110,20 @@ class MembershipRepo(_Repo):
         stmt = select(Membership).where(tables.memberships.c.person_id == person_id)
         return self.session.scalars(stmt).all()
 
+    def in_channel(
+        self, chat_user_id: str, channel_id: str
+    ) -> Sequence[tuple[Person, Committee, Membership]]:
+        """The chat user's memberships of the committee bound to the channel: one query."""
+        m, p, c = tables.memberships.c, tables.people.c, tables.committees.c
+        stmt = (
+            select(Person, Committee, Membership)
+            .join_from(Person, Membership, m.person_id == p.id)
+            .join(Committee, m.committee_id == c.id)
+            .where(p.slack_user_id == chat_user_id, c.slack_channel_id == channel_id)
+            .order_by(m.id)
+        )
+        return [(row[0], row[1], row[2]) for row in self.session.execute(stmt)]
+
 
 class MeetingRepo(_Repo):
     def add(self, meeting: Meeting) -> None:

@@ -62,9 +62,20 @@ def resolve_caller(
         return _resolve(uow, chat_user_id, channel_id=channel_id, direct=direct, today=today)
 
 
+def _in_channel(uow: UnitOfWork, chat_user_id: str, channel_id: str, today: date) -> Caller | None:
+    """The common case in one query: a linked member of the channel's committee."""
+    for person, committee, membership in uow.memberships.in_channel(chat_user_id, channel_id):
+        if membership.is_active(today) and membership.role != Role.GUEST:
+            return Caller(person, committee, membership.role)
+    return None
+
+
 def _resolve(
     uow: UnitOfWork, chat_user_id: str, *, channel_id: str | None, direct: bool, today: date
 ) -> Caller:
+    fast = None if direct or not channel_id else _in_channel(uow, chat_user_id, channel_id, today)
+    if fast is not None:
+        return fast
     bound = None if direct or not channel_id else uow.committees.by_channel(channel_id)
     person = uow.people.by_slack_id(chat_user_id)
     if person is None:
