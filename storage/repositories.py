@@ -143,9 +143,13 @@ class MeetingRepo(_Repo):
         after: datetime | None = None,
         statuses: Sequence[MeetingStatus] | None = None,
         limit: int | None = None,
+        with_items: bool = True,
     ) -> Sequence[Meeting]:
+        """Soonest first; without items (with_items=False) `items` must not be touched."""
         c = tables.meetings.c
-        stmt = select(Meeting).where(c.committee_id == committee_id).options(*_meeting_load())
+        stmt = select(Meeting).where(c.committee_id == committee_id)
+        if with_items:
+            stmt = stmt.options(*_meeting_load())
         if after is not None:
             stmt = stmt.where(c.ends_at > after)
         if statuses is not None:

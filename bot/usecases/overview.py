@@ -108,16 +108,19 @@ def topic_board(
     assert caller.committee.id is not None
     with uow:
         topics, total, page = _board_page(uow, caller.committee.id, page, size)
-        meetings = _upcoming(uow, caller, now, SCHEDULE_CHOICES)
+        meetings = _upcoming(uow, caller, now, SCHEDULE_CHOICES, items=False)  # dates only
         people = _people_by_id(uow, (t.proposer_id for t in topics))
         return TopicBoard(caller, topics, people, meetings, total, page, size)
 
 
-def _upcoming(uow: UnitOfWork, caller: Caller, now: datetime, limit: int) -> list[Meeting]:
+def _upcoming(
+    uow: UnitOfWork, caller: Caller, now: datetime, limit: int, *, items: bool = True
+) -> list[Meeting]:
     assert caller.committee.id is not None
-    return list(
-        uow.meetings.for_committee(caller.committee.id, after=now, statuses=LIVE, limit=limit)
+    found = uow.meetings.for_committee(
+        caller.committee.id, after=now, statuses=LIVE, limit=limit, with_items=items
     )
+    return list(found)
 
 
 def meeting_brief(uow: UnitOfWork, caller: Caller, now: datetime) -> MeetingBrief:
