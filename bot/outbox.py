@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -71,6 +71,36 @@ def enqueue(
             created_at=now,
             not_before=not_before or now,
         )
+    )
+
+
+@dataclass(frozen=True)
+class Message:
+    """One delivery for `enqueue_many` (the arguments of `enqueue`, minus uow and now)."""
+
+    key: str
+    channel: str
+    kind: str
+    recipient: str
+    payload: Mapping[str, Any]
+
+
+def enqueue_many(uow: UnitOfWork, messages: Sequence[Message], *, now: datetime) -> set[str]:
+    """Like `enqueue` for many at once (one statement per 500, no savepoint each); the keys
+    that were new. For fan-outs such as reminders to a whole committee."""
+    return uow.outbox.enqueue_many(
+        [
+            Delivery(
+                key=m.key[:300],
+                channel=m.channel,
+                kind=m.kind,
+                recipient=m.recipient,
+                payload=json.dumps(m.payload, ensure_ascii=False, sort_keys=True),
+                created_at=now,
+                not_before=now,
+            )
+            for m in messages
+        ]
     )
 
 

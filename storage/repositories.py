@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -344,6 +346,15 @@ class CalendarRepo(_Repo):
         )
 
 
+def _delivery_row(d: Delivery) -> dict[str, Any]:
+    return {
+        "key": d.key, "channel": d.channel, "kind": d.kind, "recipient": d.recipient,
+        "payload": d.payload, "status": d.status, "attempts": d.attempts,
+        "last_error": d.last_error, "created_at": d.created_at, "not_before": d.not_before,
+        "claimed_until": d.claimed_until, "sent_at": d.sent_at, "result": d.result,
+    }  # fmt: skip
+
+
 class OutboxRepo(_Repo):
     def enqueue(self, delivery: Delivery) -> bool:
         """Insert in a savepoint: a duplicate key is a no-op, the surrounding work goes on."""
@@ -355,6 +366,22 @@ class OutboxRepo(_Repo):
         except IntegrityError:
             return False
         return True
+
+    def enqueue_many(self, deliveries: Sequence[Delivery]) -> set[str]:
+        """INSERT .. ON CONFLICT (key) DO NOTHING RETURNING key, in chunks: a key that exists
+        (or that a concurrent transaction adds first) is skipped, the others are added."""
+        if not deliveries:
+            return set()
+        self.session.flush()
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        t = tables.deliveries
+        added: set[str] = set()
+        for lo in range(0, len(deliveries), 500):
+            rows = [_delivery_row(d) for d in deliveries[lo : lo + 500]]
+            stmt = insert(t).values(rows).on_conflict_do_nothing(index_elements=["key"])
+            added.update(self.session.execute(stmt.returning(t.c.key)).scalars())
+        return added
 
     def get(self, key: str) -> Delivery | None:
         stmt = select(Delivery).where(tables.deliveries.c.key == key)

@@ -20,7 +20,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain import Committee, Meeting, MeetingStatus
-from bot.outbox import enqueue
+from bot.outbox import Message, enqueue_many
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.reminder_config import (
     AFTER_MEETING,
@@ -143,20 +143,18 @@ def _plan_committee(
         for kind in due:
             keys = uow.reminders.keys(f"reminder:{kind.value}:{times.id}:")
             done = {_who(key) for key in keys if key.endswith(start_stamp(times))}
-            for out in outgoing_for(uow, kind, committee, meeting, now, skip=done):
-                key = reminder_key(kind, meeting, out.who)
-                route = out.route
-                new = enqueue(
-                    uow,
-                    key=key,
-                    channel=route.channel,
+            messages = [
+                Message(
+                    key=reminder_key(kind, meeting, out.who),
+                    channel=out.route.channel,
                     kind=f"reminder_{kind.value}",
-                    recipient=route.recipient,
-                    payload={**route.payload, "committee_id": committee.id},
-                    now=now,
+                    recipient=out.route.recipient,
+                    payload={**out.route.payload, "committee_id": committee.id},
                 )
-                if new:
-                    report.enqueued.append(key)
+                for out in outgoing_for(uow, kind, committee, meeting, now, skip=done)
+            ]
+            added = enqueue_many(uow, messages, now=now)  # one statement, not one per person
+            report.enqueued += [m.key for m in messages if m.key in added]
         del everyone
 
 
