@@ -24,7 +24,7 @@ from bot import texts
 from bot.errors import KluError
 from handlers.bootstrap import Container
 from handlers.logs import install_record_factory, set_request_id
-from handlers.slack.blocks import message
+from handlers.slack.blocks import escape, message
 from handlers.slack.deps import Background, NoBackground, SlackDeps
 from handlers.slack.outgoing import respond_later
 from handlers.slack.sender import make_client
@@ -92,8 +92,9 @@ def _on_error(deps: SlackDeps) -> Callable[..., BoltResponse]:
             text = texts.SLACK_ERROR_REF.format(
                 message=texts.UNEXPECTED_ERROR, request_id=request_id
             )
+        shown = escape(text)  # errors quote what the user typed: never let it ping or link
         if "command" in body:
-            return BoltResponse(status=200, body=message(text))
+            return BoltResponse(status=200, body=message(shown))
         kind = body.get("type")
         block = _first_input(body) if kind == "view_submission" else None
         if block is not None:
@@ -101,7 +102,7 @@ def _on_error(deps: SlackDeps) -> Callable[..., BoltResponse]:
                 status=200, body={"response_action": "errors", "errors": {block: text}}
             )
         if kind == "block_actions":
-            respond_later(deps, body, message(text), key=f"error:{request_id}", replace=False)
+            respond_later(deps, body, message(shown), key=f"error:{request_id}", replace=False)
         return BoltResponse(status=200, body="")
 
     return handle

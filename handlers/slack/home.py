@@ -40,6 +40,8 @@ def register(app: App, deps: SlackDeps) -> None:
         ack()
         if event.get("tab", "home") != "home":
             return
-        user = str(event.get("user") or "")
+        user = event.get("user")
+        if not isinstance(user, str) or not user.strip():
+            return  # malformed: nobody to publish for (would fail for good and alarm)
         event_id = str(body.get("event_id") or event.get("event_ts") or "")
         publish_home(deps, user, key=f"home:{user}:{event_id}")

@@ -7,6 +7,7 @@ runs the same WSGI app in a threaded stdlib server.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 REQUIRED = ("slack_bot_token", "slack_signing_secret", "database_url")
+MAX_BODY = 1024 * 1024  # Slack's own requests are far smaller
+BAD_REQUEST = ("400 Bad Request", b"bad request\n")
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -55,10 +58,46 @@ def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> Wsgi
             body = b"ok\n" if ok else b"database unavailable\n"
             start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
             return [body]
+        return guarded(environ, start_response)
+
+    def guarded(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        body = _body(environ)
+        if isinstance(body, tuple):
+            return _plain(start_response, *body)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
         with request_context(NO_REQUEST):  # Bolt's middleware sets the id; reset after
-            return slack(environ, start_response)
+            try:
+                return slack(environ, start_response)
+            except Exception:  # Bolt itself choked on the body's shape: the sender's fault
+                log.warning("malformed request refused", exc_info=True)
+                return _plain(start_response, *BAD_REQUEST)
 
     return app
+
+
+def _body(environ: dict[str, Any]) -> bytes | tuple[str, bytes]:
+    """The request body, or the status and text to refuse it with (too large, not UTF-8)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return BAD_REQUEST
+    if length > MAX_BODY:
+        if length <= 8 * MAX_BODY:  # read it away so the client sees the answer, not a reset
+            for start in range(0, length, 65536):
+                environ["wsgi.input"].read(min(65536, length - start))
+        return ("413 Payload Too Large", b"request too large\n")
+    body: bytes = environ["wsgi.input"].read(length) if length > 0 else b""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return BAD_REQUEST
+    return body
+
+
+def _plain(start_response: StartResponse, status: str, text: bytes) -> Iterable[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+    return [text]
 
 
 def create_wsgi_app() -> WsgiApp:
