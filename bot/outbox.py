@@ -170,10 +170,7 @@ def _record_sent(
     uow_factory: Callable[[], UnitOfWork], delivery: Delivery, now: datetime, result: str
 ) -> None:
     with uow_factory() as uow:
-        row = uow.outbox.get(delivery.key)
-        assert row is not None
-        row.status, row.sent_at, row.result, row.claimed_until = SENT, now, result, None
-        row.attempts += 1
+        uow.outbox.mark_sent(delivery.key, now, result)
         uow.commit()
 
 

@@ -400,25 +400,44 @@ class OutboxRepo(_Repo):
             .order_by(c.not_before, c.id)
             .limit(limit)
         ).scalars()
-        claimed: list[int] = []
-        for delivery_id in list(candidates):
-            result = self.session.execute(
+        ids = list(candidates)
+        if not ids:
+            return []
+        claimed = (
+            self.session.execute(
                 update(tables.deliveries)
                 .where(
-                    c.id == delivery_id,
+                    c.id.in_(ids),
                     c.status == "pending",
                     or_(c.claimed_until.is_(None), c.claimed_until < now),
                 )
                 .values(claimed_until=lease_until)
+                .returning(c.id)
             )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(delivery_id)
+            .scalars()
+            .all()
+        )  # one conditional UPDATE: a row another worker took is left out
         if not claimed:
             return []
         self.session.expire_all()
         return self.session.scalars(
             select(Delivery).where(c.id.in_(claimed)).order_by(c.not_before, c.id)
         ).all()
+
+    def mark_sent(self, key: str, now: datetime, result: str) -> None:
+        """Sent: one UPDATE (no read first)."""
+        c = tables.deliveries.c
+        self.session.execute(
+            update(tables.deliveries)
+            .where(c.key == key)
+            .values(
+                status="sent",
+                sent_at=now,
+                result=result,
+                claimed_until=None,
+                attempts=c.attempts + 1,
+            )
+        )
 
     def pending_count(self) -> int:
         c = tables.deliveries.c
