@@ -152,8 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     p.add_argument("--before", type=Path, help="an earlier run's .json to compare with")
     p.add_argument("--only", default="http,scale,fanout,invites")
+    p.add_argument("--scale-n", type=int, help="requests per size in the data-size runs")
     args = p.parse_args(argv)
-    cfg = QUICK if args.quick else FULL
+    cfg = dict(QUICK if args.quick else FULL)
+    if args.scale_n:
+        cfg["scale_n"] = args.scale_n
     only = set(args.only.split(","))
     started = time.perf_counter()
     out: dict[str, Any] = {"config": cfg, "quick": args.quick, "load": {}}

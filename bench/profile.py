@@ -71,9 +71,9 @@ def main() -> None:
         "regrets": load.dm_event(REGRETS_TEXT, seed.MEMBER[0]),
     }[args.what]
     for i in range(10):
-        answer = call(app, make(i))
+        answer = call(app, load.signed(*make(i)))
     print("sample answer:", answer[:200])
-    requests = [make(100 + i) for i in range(args.count)]
+    requests = [load.signed(*make(100 + i)) for i in range(args.count)]
     profiler = Profiler(interval=args.interval)
     t0, c0 = time.perf_counter(), time.process_time()
     with profiler:
