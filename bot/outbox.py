@@ -141,13 +141,21 @@ def dispatch_due(
     now: datetime,
     limit: int = 100,
     on_failure: FailureHook | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> DispatchReport:
-    """Claim due rows, send each once, and record the outcome in its own transaction."""
+    """Claim due rows, send each once, and record the outcome in its own transaction.
+
+    When `should_stop()` turns true (SIGTERM: a deploy), the rows not yet tried are released
+    at once instead of waiting out the lease, and the round ends after the send in flight.
+    """
     report = DispatchReport()
     with uow_factory() as uow:
         claimed = list(uow.outbox.claim_due(now, now + LEASE, limit))
         uow.commit()
-    for delivery in claimed:
+    for index, delivery in enumerate(claimed):
+        if should_stop is not None and should_stop():
+            release(uow_factory, claimed[index:])
+            break
         sender = senders.get(delivery.channel)
         if sender is None:
             continue  # this process cannot send on that channel; the lease lets another
@@ -164,6 +172,17 @@ def dispatch_due(
             report.sent += 1
             report.keys.append(delivery.key)
     return report
+
+
+def release(uow_factory: Callable[[], UnitOfWork], deliveries: list[Delivery]) -> None:
+    """Give claimed rows back (claimed_until cleared) so another process sends them now."""
+    with uow_factory() as uow:
+        for delivery in deliveries:
+            row = uow.outbox.get(delivery.key)
+            if row is not None and row.status == PENDING:
+                row.claimed_until = None
+        uow.commit()
+    log.info("released %d claimed deliveries", len(deliveries))
 
 
 def _record_sent(

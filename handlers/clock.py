@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import FrameType
 
@@ -36,12 +36,17 @@ class TickReport:
     pending: int
 
 
-def tick(container: Container, senders: Mapping[str, Sender] | None = None) -> TickReport:
+def tick(
+    container: Container,
+    senders: Mapping[str, Sender] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TickReport:
     """Plan what is due as of the container's clock, then deliver what the outbox holds."""
     now = container.clock()
     plan = plan_reminders(container.uow, now)
     plan_action_reminders(container.uow(), now)  # tovholdere, before their deadlines
-    dispatch = run_dispatch(container, dict(senders) if senders is not None else None)
+    chosen = dict(senders) if senders is not None else None
+    dispatch = run_dispatch(container, chosen, should_stop)
     with container.uow() as uow:
         pending = uow.outbox.pending_count()
     log.info(
@@ -70,9 +75,9 @@ def run(
         try:
             if time.time() >= next_plan:
                 next_plan = (time.time() // plan_every + 1) * plan_every
-                tick(container, chosen)
+                tick(container, chosen, stop.is_set)
             else:
-                run_dispatch(container, chosen)
+                run_dispatch(container, chosen, stop.is_set)
         except Exception:
             log.exception("clock round failed; trying again")
         stop.wait(max(0.0, min(dispatch_every, next_plan - time.time())))

@@ -7,6 +7,7 @@ Used by the CLI, the web worker and the clock alike: call run_dispatch(container
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from bot import outbox
@@ -76,10 +77,17 @@ def notify_secretary(uow: UnitOfWork, delivery: Delivery, now: datetime) -> None
         )  # fmt: skip
 
 
-def run_dispatch(container: Container, senders: dict[str, Sender] | None = None) -> DispatchReport:
-    """One round: send due calendar updates into the outbox, then deliver what is due."""
+def run_dispatch(
+    container: Container,
+    senders: dict[str, Sender] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> DispatchReport:
+    """One round: send due calendar updates into the outbox, then deliver what is due
+    (stopping early, claims released, once `should_stop()` is true)."""
     now = container.clock()
     settings = container.settings
     sync_due(container.uow, now=now, email_enabled=email_enabled(settings))
     chosen = make_senders(settings) if senders is None else senders
-    return dispatch_due(container.uow, chosen, now=now, on_failure=notify_secretary)
+    return dispatch_due(
+        container.uow, chosen, now=now, on_failure=notify_secretary, should_stop=should_stop
+    )

@@ -8,6 +8,7 @@ twice once the lease has run out), and what failed for good is told to the secre
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -237,3 +238,55 @@ def test_a_clock_killed_while_sending_500_reminders_is_restarted_and_all_arrive(
     )
     assert not missing
     assert sum(duplicates.values()) <= 1  # at most the one in flight at the kill
+
+
+def _reminder_posts(db_url: str, standin: SlackStandIn) -> tuple[int, int, int]:
+    """(reminders, duplicate posts, missing posts) of the Slack reminders."""
+    engine = engine_for(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT recipient FROM deliveries WHERE key LIKE 'reminder:%' AND channel='slack'")
+        ).scalars().all()  # fmt: skip
+    engine.dispose()
+    got = Counter(str(c.args["channel"]) for c in standin.calls_to("chat.postMessage"))
+    expected = Counter(f"D{r}" if r.startswith("U") else r for r in rows)
+    return len(rows), sum((got - expected).values()), sum((expected - got).values())
+
+
+def _unsent(db_url: str) -> tuple[int, int]:
+    """(Slack reminders not sent, of which claimed)."""
+    engine = engine_for(db_url)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT count(*), count(claimed_until) FROM deliveries "
+                 "WHERE key LIKE 'reminder:%' AND channel = 'slack' AND status <> 'sent'")
+        ).one()  # fmt: skip
+    engine.dispose()
+    return int(row[0]), int(row[1])
+
+
+def test_a_clock_stopped_by_sigterm_hands_back_its_claims_and_nothing_is_sent_twice(
+    db_url: str, standin: SlackStandIn
+) -> None:
+    seed_live(db_url, standin, extra_members=150 - 14)
+    env = environment(db_url, standin, None)
+    standin.delay("chat.postMessage", 0.05)  # a round of 100 would take 5 s to finish
+    first = start_clock(env, "clock-deploy", every=0.2)
+    wait_until(lambda: len(standin.calls_to("chat.postMessage")) >= 30, 40, "30 reminders")
+    started = time.monotonic()
+    first.stop()  # SIGTERM, as a deploy does
+    took = time.monotonic() - started
+    unsent, claimed = _unsent(db_url)
+    assert took < 2 and unsent > 0 and claimed == 0, (took, unsent, claimed, first.output())
+    second = start_clock(env, "clock-next", every=0.2)  # real time: no lease to wait out
+    try:
+        wait_until(lambda: _unsent(db_url)[0] == 0, 40, "every reminder sent")
+    finally:
+        second.stop()
+    total, duplicates, missing = _reminder_posts(db_url, standin)
+    print(
+        f"\n{total} reminders; SIGTERM with {unsent} unsent stopped the clock in {took:.1f} s "
+        f"with {claimed} rows still claimed; the next clock sent the rest at once: "
+        f"{duplicates} duplicates, {missing} missing"
+    )
+    assert (duplicates, missing) == (0, 0)
