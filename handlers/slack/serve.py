@@ -7,6 +7,7 @@ runs the same WSGI app in a threaded stdlib server.
 
 from __future__ import annotations
 
+import atexit
 import io
 import logging
 from collections.abc import Callable, Iterable
@@ -44,6 +45,7 @@ def start_worker(container: Container, **options: Any) -> OutboxWorker:
         container, make_senders(settings), Linker(container.uow, client), **options
     )
     worker.start()
+    atexit.register(worker.stop)  # gunicorn's graceful exit: hand back claims, finish the send
     return worker
 
 

@@ -75,7 +75,7 @@ class OutboxWorker:
         self._link_queued()
         sent = 0
         while not self._stop.is_set():
-            report = run_dispatch(self.container, dict(self.senders))
+            report = run_dispatch(self.container, dict(self.senders), self._stop.is_set)
             sent += report.sent
             if report.sent + report.retried + report.failed == 0:
                 break
