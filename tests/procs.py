@@ -11,6 +11,7 @@ server; `Web.command/event` sign requests as Slack does.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import json
@@ -162,6 +163,7 @@ class Proc:
     def __init__(self, name: str, argv: Sequence[str], env: Mapping[str, str]) -> None:
         self.name = name
         self.log = Path(tempfile.mkstemp(prefix=f"klu-{name}.", suffix=".log")[1])
+        atexit.register(self.log.unlink, missing_ok=True)
         with self.log.open("wb") as out:
             self.popen = subprocess.Popen(
                 list(argv), env=dict(env), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,

@@ -209,6 +209,9 @@ def test_two_web_workers_and_two_clocks_store_and_send_everything_once(
             f"{kind}: duplicates {actual - expected}, lost {expected - actual}"
         )
     assert reminders > 0 and invitations > 0
+    logs = web.proc.output() + "".join(c.output() for c in clocks)
+    assert 'request_id=EvR0 msg="answered 200' in logs  # key=value lines with Slack's ids
+    assert "level=ERROR" not in logs
     assert all(
         "<!channel>" not in str(c.args.get("text")) for c in slack.calls_to("chat.postMessage")
     )

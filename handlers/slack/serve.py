@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import io
 import logging
+import time
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -68,12 +69,22 @@ def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> Wsgi
             return _plain(start_response, *body)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        started = time.monotonic()
+        answered: list[str] = []
+
+        def recording(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            answered.append(status)
+            return start_response(status, headers, *exc)
+
         with request_context(NO_REQUEST):  # Bolt's middleware sets the id; reset after
             try:
-                return slack(environ, start_response)
+                return slack(environ, recording)
             except Exception:  # Bolt itself choked on the body's shape: the sender's fault
                 log.warning("malformed request refused", exc_info=True)
                 return _plain(start_response, *BAD_REQUEST)
+            finally:
+                ms = (time.monotonic() - started) * 1000
+                log.info("answered %s in %.0f ms", (answered or ["-"])[0][:3], ms)
 
     return app
 
