@@ -54,6 +54,17 @@ def _wait_messages(
     raise AssertionError(f"{channel}: expected {count} messages, got {slack.messages(channel)}")
 
 
+def _wait_recorded(bot: SlackAppServer, channel: str, ts: str, timeout: float = 5.0) -> None:
+    """Wait until the worker has stored the sent DM's channel|ts (a reply can only come after)."""
+    from bot.usecases.attendance import meeting_of_message
+
+    deadline = time.monotonic() + timeout
+    while meeting_of_message(bot.container.uow(), channel, ts) is None:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{channel}|{ts} was never recorded as sent")
+        time.sleep(0.02)
+
+
 def _settle(slack: SlackStandIn, seconds: float = 0.8) -> int:
     """Give the worker time to send anything it would; how many messages exist then."""
     time.sleep(seconds)
@@ -107,6 +118,7 @@ def reminded(bot: SlackAppServer, clock: FakeClock, standin: SlackStandIn) -> st
     tick(bot.container, _senders(standin))
     [reminder] = _wait_messages(standin, SOFIE_DM, 1)  # the app's worker may be sending it
     assert "Dagsorden" in reminder["text"]
+    _wait_recorded(bot, SOFIE_DM, str(reminder["ts"]))
     return str(reminder["ts"])
 
 
@@ -279,6 +291,7 @@ def test_a_reply_to_an_invitation_is_for_that_meeting_not_the_next(
     assert later.id is not None and later.id != 1
     send_invitations(bot.container.uow(), later.id, now=clock(), email_enabled=False)
     invitation = _wait_messages(standin, SOFIE_DM, 1)[0]
+    _wait_recorded(bot, SOFIE_DM, invitation["ts"])
     bot.event(_dm("afbud – ferie", thread_ts=invitation["ts"]))
     confirm = _wait_messages(standin, SOFIE_DM, 2)[-1]
     assert confirm["thread_ts"] == invitation["ts"] and "17. september 2026" in confirm["text"]
