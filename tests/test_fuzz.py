@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -169,6 +169,11 @@ def _data(bot: SlackAppServer) -> dict[str, Any]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(case=bodies())
+@example(case=(b'{"type": "block_actions", "response_url": [null], "view": null}', JSON))
+@example(case=(b'{"type": "event_callback", "event": {"type": "app_home_opened"}}', JSON))
+@example(case=(b'{"type": "block_actions", "actions": {}, "user": 3}', JSON))
+@example(case=(b"[1, 2]", JSON))
+@example(case=(b"\x80", FORM))
 def test_malformed_signed_bodies_get_4xx_or_a_polite_answer_and_write_nothing(
     bot: SlackAppServer, case: tuple[bytes, str]
 ) -> None:

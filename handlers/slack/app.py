@@ -101,7 +101,12 @@ def _on_error(deps: SlackDeps) -> Callable[..., BoltResponse]:
             return BoltResponse(
                 status=200, body={"response_action": "errors", "errors": {block: text}}
             )
-        if kind == "block_actions":
+        url = body.get("response_url")
+        if (
+            kind == "block_actions"
+            and isinstance(url, str)
+            and url.startswith(("https://", "http://"))
+        ):
             respond_later(deps, body, message(shown), key=f"error:{request_id}", replace=False)
         return BoltResponse(status=200, body="")
 
