@@ -21,6 +21,7 @@ SECTION_LIMIT = 2900
 TOPICS_SHOWN = 15
 ATTEND_ACTION = "attend_button"
 REGRETS_ACTION = "regrets_button"
+MINUTES_ACTION = "referat_open"  # handlers/slack/minutes.py opens the item list
 
 
 def slack_escape(text: str | None) -> str:
@@ -174,6 +175,17 @@ def minutes_text(meeting: Meeting, missing: Sequence[AgendaItem], tz: ZoneInfo, 
         )
     lines.append(texts.REMINDER_MINUTES_END)
     return "\n".join(lines)
+
+
+def minutes_blocks(text: str, meeting_id: int) -> list[dict[str, Any]]:
+    """The minutes-due DM as blocks, with the button that opens the minutes (/klu referat)."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": part}}
+        for part in _chunks(text, 2900)[:45]
+    ]
+    button = _button(texts.REMINDER_BUTTON_MINUTES, MINUTES_ACTION, meeting_id, "primary")
+    blocks.append({"type": "actions", "block_id": "minutes", "elements": [button]})
+    return blocks
 
 
 def contact(committee: Committee) -> str:

@@ -372,6 +372,7 @@ REMINDER_ASK_MAIL = "Kan du ikke komme, så giv besked til sekretariatet ({conta
 REMINDER_AGENDA_SUBJECT = "Dagsorden: {title} {date}"
 REMINDER_BUTTON_ATTEND = "Jeg kommer"
 REMINDER_BUTTON_REGRETS = "Meld afbud"
+REMINDER_BUTTON_MINUTES = "Skriv referat"
 REMINDER_DAY_BEFORE = "Påmindelse: {title} holdes {when}. Sted: {place}."
 REMINDER_DAY_BEFORE_ASK = "Kan du alligevel ikke komme, så svar »afbud« her i tråden."
 REMINDER_DAY_BEFORE_SUBJECT = "Påmindelse: {title} {date}"
@@ -575,6 +576,7 @@ DEMO_NO_EXAMPLES = (
     "Demoen skal køres fra en klon af projektet (mappen examples/ med roster.csv mangler)."
 )
 
+
 # --- minutes and decision summaries (bot/usecases/minutes*.py, bot/minutes_*.py) -------------
 MINUTES_NOT_HELD = (
     "Mødet er ikke holdt endnu ({when}). Referatet kan skrives, når mødet er begyndt."
@@ -730,6 +732,70 @@ MINUTES_SLACK_CAME = "Mødt (gæster og andre)"
 MINUTES_SLACK_REGRETS = "Afbud"
 MINUTES_SLACK_NO_SHOW = "Ej mødt"
 
+# --- invitations (bot/usecases/invitations.py, bot/invitations_text.py) -------------------------
+INVITE_GUEST_SUMMARY = "{title}, punkt {numbers}"
+INVITE_AND = " og "
+INVITE_AGENDA_HEADER = "Dagsorden og tidsplan:"
+INVITE_AGENDA_LINE = "{number} {title} (kl. {start}–{end})"
+INVITE_PRESENTER = "    Præsenteres af {presenter}."
+INVITE_GUESTS_LINE = "    Gæst: {names}."
+INVITE_GUEST_INTRO = (
+    "Du er inviteret som gæst til {title} {when}. Af hensyn til mødets afvikling deltager "
+    "gæster ved de punkter, der vedrører dem, efter denne tidsplan:"
+)
+INVITE_GUEST_ITEM = "Punkt {number}: {title}, kl. {start}–{end}."
+INVITE_GUEST_PRESENTER = "    Punktet præsenteres af {presenter}."
+INVITE_GUEST_NOTE = "Tidspunktet kan rykke sig lidt, hvis mødet løber over eller under tiden."
+INVITE_CONTACT = "Afbud og spørgsmål: {name}, {email}{phone}."
+INVITE_CANCEL_DESCRIPTION = "Aftalen er aflyst. Du kan slette den fra din kalender."
+INVITE_DM_REQUEST = "Indkaldelse: {title}"
+INVITE_DM_UPDATE = "Ændret: {title}"
+INVITE_DM_CANCEL = "Aflyst: {title}"
+INVITE_DM_FALLBACK = "{header}, {when}, {place}"
+INVITE_DM_DATE = "*Dato*\n{date}"
+INVITE_DM_TIME = "*Tid*\n{start}–{end}"
+INVITE_DM_PLACE = "*Sted*\n{place}"
+INVITE_DM_CANCEL_TEXT = "Mødet {when} er aflyst. Slet aftalen fra din kalender."
+INVITE_DM_GUEST_CANCEL_TEXT = (
+    "Du er ikke længere inviteret til {when}. Slet aftalen fra din kalender."
+)
+INVITE_DM_FILE_NOTE = "Kalenderfilen følger herunder: åbn den for at lægge mødet i din kalender."
+INVITE_BUTTON_REGRETS = "Meld afbud"
+INVITE_BUTTON_SEND = "Send indkaldelse"
+INVITE_FILE_TITLE = "Kalenderinvitation: {title}"
+INVITE_SENT = (
+    "Møde {id}: {requests} invitationer, {updates} opdateringer og {cancels} aflysninger "
+    "lagt i kø ({slack} i Slack, {email} på e-mail)."
+)
+INVITE_NOTHING = "Møde {id}: alle har allerede den seneste kalenderinvitation; intet nyt sendt."
+INVITE_NO_SMTP = (
+    "E-mail er ikke sat op (SMTP_URL og MAIL_FROM), så der er ikke sendt e-mails, kun "
+    "Slack-beskeder."
+)
+INVITE_NO_SMTP_MISSED = "Disse har ikke Slack og får derfor ingen invitation: {names}."
+INVITE_UNREACHABLE = "Kan ikke nås (hverken Slack-id eller e-mail): {names}."
+INVITE_NO_ORGANIZER = (
+    "Udvalget mangler sekretariatets navn og e-mail, som står som arrangør af "
+    "kalenderinvitationerne. Ret det med: klu-bot committee setup --secretariat-name … "
+    "--secretariat-email …"
+)
+INVITE_NOT_CALLABLE = "Møde {id} kan ikke indkaldes, fordi det er {status}."
+INVITE_NOT_LIVE = "Møde {id} kan ikke ændres, fordi det er {status}."
+INVITE_MOVED = "Møde {id} er nu {when}, {place}."
+INVITE_UPDATES_LATER = (
+    "Deltagerne får en opdateret kalenderinvitation, når der har været ro i et minut."
+)
+INVITE_CANCELLED = "Møde {id} er aflyst."
+INVITE_SECRETARY_BUTTON_HINT = "Dagsordenen er klar. Send indkaldelsen til medlemmer og gæster:"
+INVITE_DISPATCHED = "Udsendelse: {sent} sendt, {retried} prøves igen senere."
+INVITE_ITEM_MINUTES = "»{title}« har nu {minutes} minutter i tidsplanen."
+INVITE_ACTION = "sende indkaldelser"
+INVITE_USAGE = "indkald [mødenr.]"
+INVITE_HELP = (
+    "send kalenderinvitationer til medlemmer og gæster (Slack og e-mail); "
+    "senere ændringer sendes automatisk"
+)
+
 # --- Slack app (handlers/slack: commands, bruttoliste, App Home) -------------------------------
 SLACK_CONTACT_FALLBACK = "sekretariatet"
 SLACK_NOT_LINKED = (
@@ -803,70 +869,6 @@ SLACK_HOME_NO_ABSENCES = "Du har ikke meldt afbud til kommende møder."
 SLACK_HOME_ABSENCE = "{when}: {title}{reason}"
 SLACK_HOME_REASON = " ({reason})"
 SLACK_HOME_WELCOME = "Velkommen til KLU-bot"
-
-# --- invitations (bot/usecases/invitations.py, bot/invitations_text.py) -------------------------
-INVITE_GUEST_SUMMARY = "{title}, punkt {numbers}"
-INVITE_AND = " og "
-INVITE_AGENDA_HEADER = "Dagsorden og tidsplan:"
-INVITE_AGENDA_LINE = "{number} {title} (kl. {start}–{end})"
-INVITE_PRESENTER = "    Præsenteres af {presenter}."
-INVITE_GUESTS_LINE = "    Gæst: {names}."
-INVITE_GUEST_INTRO = (
-    "Du er inviteret som gæst til {title} {when}. Af hensyn til mødets afvikling deltager "
-    "gæster ved de punkter, der vedrører dem, efter denne tidsplan:"
-)
-INVITE_GUEST_ITEM = "Punkt {number}: {title}, kl. {start}–{end}."
-INVITE_GUEST_PRESENTER = "    Punktet præsenteres af {presenter}."
-INVITE_GUEST_NOTE = "Tidspunktet kan rykke sig lidt, hvis mødet løber over eller under tiden."
-INVITE_CONTACT = "Afbud og spørgsmål: {name}, {email}{phone}."
-INVITE_CANCEL_DESCRIPTION = "Aftalen er aflyst. Du kan slette den fra din kalender."
-INVITE_DM_REQUEST = "Indkaldelse: {title}"
-INVITE_DM_UPDATE = "Ændret: {title}"
-INVITE_DM_CANCEL = "Aflyst: {title}"
-INVITE_DM_FALLBACK = "{header}, {when}, {place}"
-INVITE_DM_DATE = "*Dato*\n{date}"
-INVITE_DM_TIME = "*Tid*\n{start}–{end}"
-INVITE_DM_PLACE = "*Sted*\n{place}"
-INVITE_DM_CANCEL_TEXT = "Mødet {when} er aflyst. Slet aftalen fra din kalender."
-INVITE_DM_GUEST_CANCEL_TEXT = (
-    "Du er ikke længere inviteret til {when}. Slet aftalen fra din kalender."
-)
-INVITE_DM_FILE_NOTE = "Kalenderfilen følger herunder: åbn den for at lægge mødet i din kalender."
-INVITE_BUTTON_REGRETS = "Meld afbud"
-INVITE_BUTTON_SEND = "Send indkaldelse"
-INVITE_FILE_TITLE = "Kalenderinvitation: {title}"
-INVITE_SENT = (
-    "Møde {id}: {requests} invitationer, {updates} opdateringer og {cancels} aflysninger "
-    "lagt i kø ({slack} i Slack, {email} på e-mail)."
-)
-INVITE_NOTHING = "Møde {id}: alle har allerede den seneste kalenderinvitation; intet nyt sendt."
-INVITE_NO_SMTP = (
-    "E-mail er ikke sat op (SMTP_URL og MAIL_FROM), så der er ikke sendt e-mails, kun "
-    "Slack-beskeder."
-)
-INVITE_NO_SMTP_MISSED = "Disse har ikke Slack og får derfor ingen invitation: {names}."
-INVITE_UNREACHABLE = "Kan ikke nås (hverken Slack-id eller e-mail): {names}."
-INVITE_NO_ORGANIZER = (
-    "Udvalget mangler sekretariatets navn og e-mail, som står som arrangør af "
-    "kalenderinvitationerne. Ret det med: klu-bot committee setup --secretariat-name … "
-    "--secretariat-email …"
-)
-INVITE_NOT_CALLABLE = "Møde {id} kan ikke indkaldes, fordi det er {status}."
-INVITE_NOT_LIVE = "Møde {id} kan ikke ændres, fordi det er {status}."
-INVITE_MOVED = "Møde {id} er nu {when}, {place}."
-INVITE_UPDATES_LATER = (
-    "Deltagerne får en opdateret kalenderinvitation, når der har været ro i et minut."
-)
-INVITE_CANCELLED = "Møde {id} er aflyst."
-INVITE_SECRETARY_BUTTON_HINT = "Dagsordenen er klar. Send indkaldelsen til medlemmer og gæster:"
-INVITE_DISPATCHED = "Udsendelse: {sent} sendt, {retried} prøves igen senere."
-INVITE_ITEM_MINUTES = "»{title}« har nu {minutes} minutter i tidsplanen."
-INVITE_ACTION = "sende indkaldelser"
-INVITE_USAGE = "indkald [mødenr.]"
-INVITE_HELP = (
-    "send kalenderinvitationer til medlemmer og gæster (Slack og e-mail); "
-    "senere ændringer sendes automatisk"
-)
 
 # --- backup, restore and GDPR (storage/export.py, storage/restore.py, bot/usecases/privacy.py) --
 EXPORT_UNKNOWN_COMMITTEE = "Udvalget »{ref}« findes ikke, så der er intet at eksportere."

@@ -272,9 +272,12 @@ def test_minutes_reminder_lists_items_without_decision(sample: Container, clock:
     clock.set_local("2026-06-19T09:00")
     plan_reminders(sample.uow, clock())
     [row] = _reminders(sample, Kind.MINUTES)
-    text = json.loads(row.payload)["text"]
+    payload = json.loads(row.payload)
+    text = payload["text"]
     assert row.recipient == "U_CAMILLA"
     assert "5 punkt" in text and "2.a" in text and "2.e" in text and "3.a" not in text
+    [button] = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert (button["action_id"], button["value"]) == ("referat_open", str(meeting.id))
 
 
 def test_no_minutes_reminder_when_every_item_has_a_decision(

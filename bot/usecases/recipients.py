@@ -91,11 +91,22 @@ def direct(
 
 
 def to_secretariat(
-    uow: UnitOfWork, committee: Committee, today: date, *, text: str, subject: str, mail_text: str
+    uow: UnitOfWork,
+    committee: Committee,
+    today: date,
+    *,
+    text: str,
+    subject: str,
+    mail_text: str,
+    blocks: Sequence[Mapping[str, Any]] | None = None,
 ) -> Route | None:
     """To the secretary on the roster, else to the committee's secretariat e-mail."""
     person = secretary(uow, committee, today)
-    route = direct(person, text=text, subject=subject, mail_text=mail_text) if person else None
+    route = (
+        direct(person, text=text, subject=subject, mail_text=mail_text, blocks=blocks)
+        if person
+        else None
+    )
     if route is None and committee.secretariat_email:
         payload = {"subject": subject, "text": mail_text, "to_name": committee.secretariat_name}
         route = Route(EMAIL, committee.secretariat_email, payload)

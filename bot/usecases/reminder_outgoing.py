@@ -19,6 +19,7 @@ from bot.reminder_messages import (
     day_before_text,
     guest_text,
     meeting_date,
+    minutes_blocks,
     minutes_text,
     no_escape,
     slack_escape,
@@ -162,13 +163,16 @@ def _minutes(
     subject = texts.REMINDER_MINUTES_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
+    assert meeting.id is not None
+    text = minutes_text(meeting, missing, tz, slack_escape)
     route = to_secretariat(
         uow,
         committee,
         _today(now, tz),
-        text=minutes_text(meeting, missing, tz, slack_escape),
+        text=text,
         subject=subject,
         mail_text=minutes_text(meeting, missing, tz, no_escape),
+        blocks=minutes_blocks(text, meeting.id),
     )
     if route is not None:
         person = secretary(uow, committee, _today(now, tz))
