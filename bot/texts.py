@@ -190,6 +190,16 @@ CLI_DB_UPGRADED = "Databasen er opdateret til nyeste skema."
 CLI_COMMITTEE_SAVED = "Udvalget {name} ({short}) er gemt."
 CLI_MEETING_CREATED = "Møde nr. {id} er oprettet."
 CLI_MEETING_LINE = "#{id}  {when}  {title} [{status}]"
+TOPIC_IMPORT_EMPTY = (
+    "Filen indeholder ingen emner (første linje er overskrifter, derefter ét emne pr. linje)."
+)
+TOPIC_IMPORT_HEADERS = (
+    "Filen skal have kolonnerne »emne« og »forslagsstiller« "
+    "(fx emne;forslagsstiller;dato;hvor;note)."
+)
+TOPIC_IMPORT_LINE = "Linje {line}: {error}"
+TOPIC_IMPORT_FAILED = "Bruttolisten blev ikke indlæst; ingen emner er gemt. Ret disse linjer:"
+CLI_TOPICS_IMPORTED = "Bruttolisten er indlæst: {added} nye emner, {skipped} fandtes allerede."
 CLI_TOPIC_ADDED = "Emnet er sat på bruttolisten som #{id}."
 CLI_TOPIC_NOTED = "Noten er gemt på emne #{id}."
 CLI_TOPIC_WITHDRAWN = "Emne #{id} er trukket tilbage."

@@ -16,7 +16,7 @@ from bot.errors import InputError, KluError
 from bot.ports import Clock
 from bot.render import agenda_text, topics_text
 from bot.timeparse import format_span, parse_local_datetime
-from bot.usecases import agenda, committees, meetingfile, meetings, people, topics
+from bot.usecases import agenda, committees, meetingfile, meetings, people, topic_import, topics
 from bot.usecases.actions import followup_lines
 from handlers.bootstrap import Container, bootstrap, system_clock
 from handlers.cli_attendance import (  # noqa: F401 (found in globals())
@@ -235,6 +235,13 @@ def cmd_topic_add(args: argparse.Namespace, c: Container) -> str:
     spec = topics.NewTopic(text=args.text, note=args.note, origin=args.origin)
     topic = topics.propose_topic(c.uow(), committee, proposer, spec, now=c.clock())
     return texts.CLI_TOPIC_ADDED.format(id=topic.id)
+
+
+def cmd_topic_import(args: argparse.Namespace, c: Container) -> str:
+    with c.uow() as uow:
+        committee = committees.find_committee(uow, args.committee)
+    report = topic_import.import_topics(c.uow(), committee, _read(args.file), now=c.clock())
+    return texts.CLI_TOPICS_IMPORTED.format(added=report.added, skipped=report.skipped)
 
 
 def cmd_topic_list(args: argparse.Namespace, c: Container) -> str:

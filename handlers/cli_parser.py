@@ -110,6 +110,8 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     tadd.add_argument("--by", required=True, help="forslagsstiller (e-mail eller navn)")
     tadd.add_argument("--note", default="")
     tadd.add_argument("--origin", default="", help="hvor emnet blev foreslået")
+    timp = leaf(tp, "import", "cmd_topic_import", "indlæs en bruttoliste fra CSV (fra Excel)")
+    timp.add_argument("file")
     tlist = leaf(tp, "list", "cmd_topic_list", "vis bruttolisten")
     tlist.add_argument("--all", action="store_true", help="også behandlede og tilbagetrukne")
     tnote = leaf(tp, "note", "cmd_topic_note", "tilføj en note til et emne")
@@ -123,6 +125,12 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     tw = leaf(tp, "withdraw", "cmd_topic_withdraw", "træk et emne tilbage")
     tw.add_argument("topic")
     tw.add_argument("--reason", default="")
+    inv = top.add_parser("invitations", help="kalenderinvitationer").add_subparsers(
+        metavar="HANDLING"
+    )
+    isend = leaf(inv, "send", "cmd_invitations_send", "send indkaldelse (Slack og e-mail)")
+    isend.add_argument("--meeting", default=None, help="mødets nummer (standard: næste)")
+    leaf(inv, "sync", "cmd_invitations_sync", "send ventende opdateringer og udsendelser nu")
     srv = leaf(top, "serve", "cmd_serve", "kør Slack-appen over HTTP (/slack/events, /healthz)")
     srv.add_argument("--port", type=int, default=None, help="port (standard: $PORT eller 3000)")
     srv.add_argument("--host", default="0.0.0.0", help="adresse at lytte på")
@@ -147,10 +155,4 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     add_backup_commands(top, leaf)
     add_minutes_commands(top, leaf)
     add_attendance_commands(top, leaf)
-    inv = top.add_parser("invitations", help="kalenderinvitationer").add_subparsers(
-        metavar="HANDLING"
-    )
-    isend = leaf(inv, "send", "cmd_invitations_send", "send indkaldelse (Slack og e-mail)")
-    isend.add_argument("--meeting", default=None, help="mødets nummer (standard: næste)")
-    leaf(inv, "sync", "cmd_invitations_sync", "send ventende opdateringer og udsendelser nu")
     return parser
