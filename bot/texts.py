@@ -435,21 +435,8 @@ REMINDER_STATES = {
 }
 
 # --- calendar invitations (bot/calendar) --------------------------------------------------------
-CALENDAR_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-CALENDAR_MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+CALENDAR_WEEKDAYS = TIME_WEEKDAY_NAMES  # one spelling of the days and months
+CALENDAR_MONTHS = TIME_MONTH_NAMES
 CALENDAR_WHEN = "{weekday} den {day}. {month} {year} kl. {start}–{end}"
 CALENDAR_SUBJECT_REQUEST = "Invitation: {summary}, {when}"
 CALENDAR_SUBJECT_UPDATE = "Ændret: {summary}, {when}"
