@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--before", type=Path, help="an earlier run's .json to compare with")
     p.add_argument("--only", default="http,scale,fanout,invites")
     p.add_argument("--scale-n", type=int, help="requests per size in the data-size runs")
+    p.add_argument("--merge", type=Path, help="keep this run's .json sections not re-run")
     args = p.parse_args(argv)
     cfg = dict(QUICK if args.quick else FULL)
     if args.scale_n:
@@ -160,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(","))
     started = time.perf_counter()
     out: dict[str, Any] = {"config": cfg, "quick": args.quick, "load": {}}
+    if args.merge:
+        out = {**json.loads(args.merge.read_text()), "config": cfg, "quick": args.quick}
+        out["load"] = {f"{k} (earlier run)": v for k, v in out.get("load", {}).items()}
     with tempfile.TemporaryDirectory(prefix="klu-bench-") as tmp_name:
         tmp = Path(tmp_name)
         os.chmod(tmp, 0o755)
@@ -185,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if pgdir is not None:
                 subprocess.run(["bash", str(ROOT / "scripts" / "pg-stop.sh"), str(pgdir)])
-    out["seconds"] = time.perf_counter() - started
+    out["seconds"] = (
+        time.perf_counter()
+        - started
+        + float(json.loads(args.merge.read_text()).get("seconds", 0) if args.merge else 0)
+    )
     before = json.loads(args.before.read_text()) if args.before else None
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(out, indent=1, default=str))

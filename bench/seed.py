@@ -205,11 +205,12 @@ def _fix_sequences(engine: Engine) -> None:
 
 
 def analyze(engine: Engine) -> None:
-    """PostgreSQL: planner statistics, as autovacuum gives in time; SQLite: a checkpoint
+    """PostgreSQL: VACUUM ANALYZE (visibility map and planner statistics), as autovacuum
+    gives a table soon after a bulk insert; SQLite: a checkpoint
     only (production never runs ANALYZE there, so neither do we)."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE"))
+            conn.execute(text("VACUUM ANALYZE"))
     else:
         path = str(engine.url.database)
         with sqlite3.connect(path) as db:
