@@ -257,7 +257,12 @@ class Delivery:
     claimed_until: datetime | None = None
     sent_at: datetime | None = None
     result: str = ""
+    claims: int = 0  # times claimed; more than attempts + 1 means a claim died mid-send
     id: int | None = None
+
+    def tried_before(self) -> bool:
+        """True when an earlier claim may have sent this row (it died or failed mid-send)."""
+        return self.claims > 1
 
 
 @dataclass(eq=False)

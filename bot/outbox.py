@@ -44,7 +44,12 @@ class PermanentFailure(Exception):
 
 
 class Sender(Protocol):
-    """Delivers one outbox row over one channel; returns a result (e.g. a Slack ts)."""
+    """Delivers one outbox row over one channel; returns a result (e.g. a Slack ts).
+
+    When `delivery.tried_before()`, an earlier claim may have sent it before dying (SIGKILL
+    between the send and the recorded outcome): a sender that can look (Slack message
+    metadata carries the key) returns the earlier result instead of sending again.
+    """
 
     def send(self, delivery: Delivery) -> str: ...
 
@@ -181,6 +186,7 @@ def release(uow_factory: Callable[[], UnitOfWork], deliveries: list[Delivery]) -
             row = uow.outbox.get(delivery.key)
             if row is not None and row.status == PENDING:
                 row.claimed_until = None
+                row.claims = max(row.claims - 1, 0)  # never tried: no reconciling needed
         uow.commit()
     log.info("released %d claimed deliveries", len(deliveries))
 

@@ -1,13 +1,20 @@
 """Sends e-mail outbox rows over SMTP (SMTP_URL, STARTTLS when offered): iMIP invitations
-(RFC 6047) and plain Danish texts."""
+(RFC 6047) and plain Danish texts.
+
+SMTP has no idempotency: a clock killed after the server took the message but before the
+outcome was recorded sends it again after the lease (at least once). The Message-ID is
+therefore derived from the outbox key, so such a duplicate carries the same Message-ID and
+mail clients/servers that dedupe on it (and the recipient) can recognise it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formataddr, formatdate
 from urllib.parse import unquote, urlparse
 
 from bot.calendar.imip import build_imip_message
@@ -54,7 +61,7 @@ class SmtpSender:
         p = payload_of(delivery)
         sender_name = p.get("from_name") or self.from_name
         if p.get("ics"):
-            return build_imip_message(
+            imip = build_imip_message(
                 sender=self.mail_from,
                 sender_name=sender_name,
                 recipient=delivery.recipient,
@@ -65,14 +72,23 @@ class SmtpSender:
                 method=p["method"],
                 filename=p.get("filename", "invitation.ics"),
             )
+            del imip["Message-ID"]
+            imip["Message-ID"] = self.message_id(delivery)
+            return imip
         msg = EmailMessage()
         msg["From"] = formataddr((sender_name, self.mail_from))
         msg["To"] = formataddr((p.get("to_name", ""), delivery.recipient))
         msg["Subject"] = p["subject"]
         msg["Date"] = formatdate(localtime=False)
-        msg["Message-ID"] = make_msgid(domain=self.mail_from.partition("@")[2] or "klu-bot.local")
+        msg["Message-ID"] = self.message_id(delivery)
         msg.set_content(p["text"])
         return msg
+
+    def message_id(self, delivery: Delivery) -> str:
+        """<hash of the outbox key@sender domain>: the same row always gets the same id."""
+        digest = hashlib.sha256(delivery.key.encode("utf-8")).hexdigest()[:32]
+        domain = self.mail_from.partition("@")[2] or "klu-bot.local"
+        return f"<klu.{digest}@{domain}>"
 
     def send(self, delivery: Delivery) -> str:
         message = self.build(delivery)

@@ -352,6 +352,7 @@ def _delivery_row(d: Delivery) -> dict[str, Any]:
         "payload": d.payload, "status": d.status, "attempts": d.attempts,
         "last_error": d.last_error, "created_at": d.created_at, "not_before": d.not_before,
         "claimed_until": d.claimed_until, "sent_at": d.sent_at, "result": d.result,
+        "claims": d.claims,
     }  # fmt: skip
 
 
@@ -411,7 +412,7 @@ class OutboxRepo(_Repo):
                     c.status == "pending",
                     or_(c.claimed_until.is_(None), c.claimed_until < now),
                 )
-                .values(claimed_until=lease_until)
+                .values(claimed_until=lease_until, claims=c.claims + 1)
                 .returning(c.id)
             )
             .scalars()

@@ -249,6 +249,8 @@ deliveries = Table(
     Column("claimed_until", UTCDateTime),
     Column("sent_at", UTCDateTime),
     Column("result", Text, nullable=False),
+    # claims counts claim_due's leases; a claim without an outcome left claims > attempts
+    Column("claims", Integer, nullable=False, server_default="0"),
 )
 
 # Slack delivers an event again when we are slow; its event_id is remembered here once.

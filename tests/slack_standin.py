@@ -302,7 +302,13 @@ class SlackStandIn:
     * ``users.info`` answers for seeded users, the bot, and any other ``U…``/``W…`` id
       (a synthesized profile); ``users.lookupByEmail`` only knows seeded users;
     * ``chat.update``/``chat.delete``/``views.update`` are lenient about ids the stand-in
-      has not seen (tests often start from a ts or view id they made up).
+      has not seen (tests often start from a ts or view id they made up);
+    * message ``ts`` values count up from ``ts_epoch`` in 100 µs steps, or follow
+      ``ts_clock()`` (epoch seconds, e.g. ``time.time`` or a fake clock) when given;
+    * ``conversations.history`` lists a channel's top-level messages newest first,
+      ``conversations.replies`` a thread's, parent first then oldest first; both filtered
+      by ``oldest``/``latest`` (exclusive unless ``inclusive``), paged by
+      ``limit``/``cursor``; ``metadata`` only with ``include_all_metadata``.
     """
 
     def __init__(
@@ -314,6 +320,7 @@ class SlackStandIn:
         team_name: str = "KLU",
         app_id: str = "A0KLU",
         ts_epoch: int = 1_700_000_000,
+        ts_clock: Callable[[], float] | None = None,
     ) -> None:
         self._bot_user_id = bot_user_id
         self._bot_id = bot_id
@@ -321,6 +328,8 @@ class SlackStandIn:
         self._team_name = team_name
         self._app_id = app_id
         self._ts_epoch = ts_epoch
+        self._ts_clock = ts_clock
+        self._last_micros = 0
 
         self._cond = threading.Condition(threading.Lock())
         self._stopping = threading.Event()
@@ -350,6 +359,8 @@ class SlackStandIn:
             "chat.delete": self._chat_delete,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "views.open": self._views_open,
@@ -752,8 +763,12 @@ class SlackStandIn:
 
     def _next_ts(self) -> str:
         self._ts_seq += 1
-        micros = self._ts_seq * 100
-        return f"{self._ts_epoch + micros // 1_000_000}.{micros % 1_000_000:06d}"
+        if self._ts_clock is None:
+            micros = self._ts_seq * 100
+            return f"{self._ts_epoch + micros // 1_000_000}.{micros % 1_000_000:06d}"
+        now = max(round(self._ts_clock() * 1_000_000), self._last_micros + 100)
+        self._last_micros = now
+        return f"{now // 1_000_000}.{now % 1_000_000:06d}"
 
     def _next_id(self, prefix: str) -> str:
         self._id_seq += 1
@@ -1003,6 +1018,66 @@ class SlackStandIn:
         else:
             info = {"id": channel_id}
         return _ok(no_op=already_open, already_open=already_open, channel=info)
+
+    def _conversations_history(self, args: dict[str, Any]) -> Json:
+        channel = _opt_str(args, "channel")
+        if not channel:
+            return _err("channel_not_found")
+        channel_id = self._resolve_channel(channel)
+        found = [
+            message
+            for (chan, ts), message in self._messages.items()
+            if chan == channel_id and message.get("thread_ts", ts) == ts
+        ]
+        return self._message_page(found, args)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> Json:
+        channel = _opt_str(args, "channel")
+        parent = _opt_str(args, "ts")
+        if not channel:
+            return _err("channel_not_found")
+        if not parent:
+            return _err("thread_not_found")
+        channel_id = self._resolve_channel(channel)
+        found = [
+            message
+            for (chan, ts), message in self._messages.items()
+            if chan == channel_id and (ts == parent or message.get("thread_ts") == parent)
+        ]
+        return self._message_page(found, args, newest_first=False)
+
+    @staticmethod
+    def _message_page(found: list[Json], args: dict[str, Any], newest_first: bool = True) -> Json:
+        """Sorted by ts, oldest/latest (exclusive unless inclusive), limit and cursor."""
+        inclusive = args.get("inclusive") in (True, "true", "1", 1)
+        oldest, latest = _opt_str(args, "oldest"), _opt_str(args, "latest")
+
+        def within(ts: str) -> bool:
+            key = _ts_key(ts)
+            if oldest and (key < _ts_key(oldest) or (key == _ts_key(oldest) and not inclusive)):
+                return False
+            return not (
+                latest and (key > _ts_key(latest) or (key == _ts_key(latest) and not inclusive))
+            )
+
+        ordered = sorted(
+            (m for m in found if within(str(m["ts"]))),
+            key=lambda m: _ts_key(str(m["ts"])),
+            reverse=newest_first,
+        )
+        start = int(_opt_str(args, "cursor") or "0")
+        limit = max(1, min(int(_opt_str(args, "limit") or "100"), 999))
+        page = [copy.deepcopy(m) for m in ordered[start : start + limit]]
+        if args.get("include_all_metadata") not in (True, "true", "1", 1):
+            for message in page:
+                message.pop("metadata", None)
+        more = start + limit < len(ordered)
+        return _ok(
+            messages=page,
+            has_more=more,
+            pin_count=0,
+            response_metadata={"next_cursor": str(start + limit) if more else ""},
+        )
 
     def _conversations_info(self, args: dict[str, Any]) -> Json:
         channel = _opt_str(args, "channel")

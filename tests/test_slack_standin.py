@@ -376,3 +376,42 @@ def test_stop_releases_and_restart(standin: SlackStandIn) -> None:
     standin.start()
     client = WebClient(token="xoxb-test", base_url=standin.base_url)
     assert client.auth_test()["ok"] is True
+
+
+def test_history_lists_channel_messages_newest_first_with_metadata_on_request(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    meta = {"event_type": "klu_delivery", "event_payload": {"key": "reminder:1"}}
+    first = client.chat_postMessage(channel="C0KLU", text="et", metadata=meta)
+    reply = client.chat_postMessage(channel="C0KLU", text="svar", thread_ts=first["ts"])
+    second = client.chat_postMessage(channel="C0KLU", text="to")
+    client.chat_postMessage(channel="C0OTHER", text="andet sted")
+
+    plain = client.conversations_history(channel="C0KLU")
+    assert [m["text"] for m in plain["messages"]] == ["to", "et"]  # no thread replies
+    assert all("metadata" not in m for m in plain["messages"])
+    full = client.conversations_history(channel="C0KLU", include_all_metadata=True)
+    assert full["messages"][1]["metadata"] == meta
+    assert "metadata" not in full["messages"][0]
+
+    after_first = client.conversations_history(channel="C0KLU", oldest=first["ts"])
+    assert [m["ts"] for m in after_first["messages"]] == [second["ts"]]
+    before_second = client.conversations_history(channel="C0KLU", latest=second["ts"])
+    assert [m["ts"] for m in before_second["messages"]] == [first["ts"]]
+
+    page = client.conversations_history(channel="C0KLU", limit=1)
+    assert page["has_more"] and [m["text"] for m in page["messages"]] == ["to"]
+    cursor = page["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel="C0KLU", limit=1, cursor=cursor)
+    assert not rest["has_more"] and [m["text"] for m in rest["messages"]] == ["et"]
+
+    thread = client.conversations_replies(channel="C0KLU", ts=first["ts"])
+    assert [m["ts"] for m in thread["messages"]] == [first["ts"], reply["ts"]]
+
+
+def test_ts_follows_the_given_clock() -> None:
+    with SlackStandIn(ts_clock=lambda: 1_777_629_600.5) as slack:
+        other = WebClient(token="xoxb-test", base_url=slack.base_url, timeout=5)
+        one = other.chat_postMessage(channel="C1", text="a")["ts"]
+        two = other.chat_postMessage(channel="C1", text="b")["ts"]
+    assert (one, two) == ("1777629600.500000", "1777629600.500100")

@@ -3,12 +3,19 @@
 Payload operations: post (channel message), dm (opens the DM first), upload (a file into a
 DM, files_upload_v2), update (chat.update of an earlier post), home (views.publish),
 respond (POST to an interaction's response_url).
+
+Exactly once across a crash: post and dm carry Slack message metadata
+{"event_type": "klu_delivery", "event_payload": {"key": <outbox key>}}. A row claimed before
+(`Delivery.tried_before()`: the earlier claim died or failed mid-send) is first looked up
+with conversations.history (conversations.replies in a thread); when the message is there,
+its "channel|ts" is the result and nothing is posted again.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+from datetime import timedelta
 from typing import Any
 from urllib.error import URLError
 
@@ -20,6 +27,10 @@ from bot.domain import Delivery
 from bot.outbox import PermanentFailure, TemporaryFailure, payload_of
 
 log = logging.getLogger(__name__)
+
+EVENT_TYPE = "klu_delivery"
+LOOKBACK = timedelta(seconds=1)  # before the row was created: Slack's clock may differ a bit
+HISTORY_PAGES = 5  # of 200 messages each
 
 PERMANENT_ERRORS = {
     "channel_not_found",
@@ -54,7 +65,12 @@ class SlackSender:
     def send(self, delivery: Delivery) -> str:
         payload = payload_of(delivery)
         try:
-            return self._send(payload)
+            if delivery.tried_before() and payload.get("op") in ("post", "dm"):
+                found = self.recover(delivery, payload)
+                if found is not None:
+                    log.info("delivery %s was already posted as %s", delivery.key, found)
+                    return found
+            return self._send(payload, delivery.key)
         except SlackApiError as exc:
             raise _classify(exc) from exc
         except (URLError, OSError, TimeoutError) as exc:
@@ -65,15 +81,57 @@ class SlackSender:
         response = self.client.conversations_open(users=user)
         return str(response["channel"]["id"])
 
-    def _send(self, p: dict[str, Any]) -> str:
+    def recover(self, delivery: Delivery, p: dict[str, Any]) -> str | None:
+        """ "channel|ts" of the message an earlier claim already posted for this row, or None.
+
+        A permanent error while looking (e.g. a missing history scope) is logged and the row
+        is posted (at least once); a temporary one is raised so the row is tried later.
+        """
+        try:
+            channel = p["channel"] if p.get("op") == "post" else self.open_dm(p["user"])
+            return self._find(channel, p.get("thread_ts"), delivery)
+        except SlackApiError as exc:
+            failure = _classify(exc)
+            if isinstance(failure, TemporaryFailure):
+                raise
+            log.warning("cannot look for delivery %s before re-posting: %s", delivery.key, failure)
+            return None
+
+    def _find(self, channel: str, thread_ts: str | None, delivery: Delivery) -> str | None:
+        oldest = f"{(delivery.created_at - LOOKBACK).timestamp():.6f}"
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            args: dict[str, Any] = {
+                "channel": channel, "oldest": oldest, "include_all_metadata": True,
+                "limit": 200, "cursor": cursor,
+            }  # fmt: skip
+            if thread_ts:
+                response = self.client.conversations_replies(ts=thread_ts, **args)
+            else:
+                response = self.client.conversations_history(**args)
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                if metadata.get("event_type") != EVENT_TYPE:
+                    continue
+                if (metadata.get("event_payload") or {}).get("key") == delivery.key:
+                    return f"{response.get('channel') or channel}|{message['ts']}"
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                return None
+        return None
+
+    def _send(self, p: dict[str, Any], key: str) -> str:
         op = p.get("op")
         message = {k: p[k] for k in ("text", "blocks", "thread_ts") if p.get(k) is not None}
+        metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": key}}
         if op == "post":
-            response = self.client.chat_postMessage(channel=p["channel"], **message)
+            response = self.client.chat_postMessage(
+                channel=p["channel"], metadata=metadata, **message
+            )
             return f"{response['channel']}|{response['ts']}"
         if op == "dm":
             channel = self.open_dm(p["user"])
-            response = self.client.chat_postMessage(channel=channel, **message)
+            response = self.client.chat_postMessage(channel=channel, metadata=metadata, **message)
             return f"{response['channel']}|{response['ts']}"
         if op == "update":
             response = self.client.chat_update(channel=p["channel"], ts=p["ts"], **message)
