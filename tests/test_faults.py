@@ -8,10 +8,12 @@ that row looks for the message (its metadata carries the outbox key) before post
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -182,6 +184,54 @@ def test_the_app_survives_its_database_connections_being_killed(
         texts_stored = [t.text for t in uow.topics.for_committee(committee.id)]
     assert {"Før afbrydelsen", "Efter afbrydelsen"} <= set(texts_stored)
     print(f"\nkilled {killed} connections; the next request and /healthz worked")
+
+
+def test_a_connection_killed_in_the_middle_of_a_request_writes_nothing_and_answers_politely(
+    bot: SlackAppServer, db_url: str
+) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("pg_terminate_backend needs PostgreSQL (set KLU_TEST_DATABASE_URL)")
+    member = "U_SOFIE"
+    assert "#" in bot.command("emne Før låsen", member).text
+    admin = engine_for(db_url)
+    holder = admin.connect()
+    holder.begin()
+    holder.execute(text("LOCK TABLE topics IN ACCESS EXCLUSIVE MODE"))  # the insert will wait
+    answers: list[Any] = []
+    request = threading.Thread(
+        target=lambda: answers.append(bot.command("emne Midt i afbrydelsen", member))
+    )
+    request.start()
+    waiting: list[int] = []
+    deadline = time.monotonic() + 10
+    with admin.connect() as conn:
+        while not waiting and time.monotonic() < deadline:
+            waiting = list(
+                conn.execute(
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                    )
+                ).scalars()
+            )
+            time.sleep(0.02)
+        assert waiting, "the request never reached the database"
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": waiting[0]})
+    holder.rollback()
+    holder.close()
+    request.join(10)
+    admin.dispose()
+    [answer] = answers
+    assert answer.status == 200
+    assert "Beklager" in answer.text and "Traceback" not in answer.text, answer.text
+    after = bot.command("emne Efter afbrydelsen", member)
+    assert after.status == 200 and "Efter afbrydelsen" in after.text, after.text
+    with bot.container.uow() as uow:
+        committee = find_committee(uow, None)
+        assert committee.id is not None
+        stored = [t.text for t in uow.topics.for_committee(committee.id)]
+    assert "Midt i afbrydelsen" not in stored
+    assert {"Før låsen", "Efter afbrydelsen"} <= set(stored)
 
 
 @pytest.fixture
