@@ -12,17 +12,13 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import Committee, Meeting, Person
+from bot.mrkdwn import escape
 from bot.timeparse import format_date, format_span, format_time
 from bot.timeplan import Slot, TimePlan
 
 REGRETS_ACTION = "regrets_button"
 SEND_ACTION = "send_invitations_button"
 _SECTION_LIMIT = 2900
-
-
-def escape(text: str) -> str:
-    """Slack mrkdwn escaping, so user text like <!channel> never pings."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _join(words: Sequence[str]) -> str:

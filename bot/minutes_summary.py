@@ -15,15 +15,11 @@ from bot.minutes_model import (
     outcome_text,
     participants,
 )
+from bot.mrkdwn import escape
 from bot.timeparse import format_date, format_span
 from bot.timeplan import item_number, ordered_items
 
 SECTION_LIMIT = 2900  # Slack allows 3000 characters per section text
-
-
-def escape(text: str) -> str:
-    """Escape &, < and > so user text never becomes a mention or a link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def meeting_date(record: MinutesRecord) -> str:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import AgendaItem, Committee, Meeting, Person, Topic
+from bot.mrkdwn import escape as slack_escape
 from bot.timeparse import format_date, format_span, format_time
 from bot.timeplan import item_number, time_plan
 from bot.usecases.recipients import GuestSlots
@@ -22,11 +23,6 @@ TOPICS_SHOWN = 15
 ATTEND_ACTION = "attend_button"
 REGRETS_ACTION = "regrets_button"
 MINUTES_ACTION = "referat_open"  # handlers/slack/minutes.py opens the item list
-
-
-def slack_escape(text: str | None) -> str:
-    """Escape &, < and > for Slack."""
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def no_escape(text: str | None) -> str:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot import outbox, texts
 from bot.domain import ActionItem, ActionStatus, Committee
+from bot.mrkdwn import escape as _escape
 from bot.ports import UnitOfWork
 from bot.timeparse import format_date
 
@@ -73,7 +74,3 @@ def _plan(uow: UnitOfWork, committee: Committee, now: datetime) -> int:
         ):
             count += 1
     return count
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

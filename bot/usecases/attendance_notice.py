@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import AttendanceStatus, Committee, Meeting, Person
+from bot.mrkdwn import escape as slack_escape
 from bot.outbox import enqueue
 from bot.ports import UnitOfWork
-from bot.reminder_messages import Escape, meeting_date, no_escape, person_label, slack_escape
+from bot.reminder_messages import Escape, meeting_date, no_escape, person_label
 from bot.usecases.recipients import regrets, to_secretariat
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import Committee, Meeting, Person, TopicStatus
+from bot.mrkdwn import escape as slack_escape
 from bot.outbox import SLACK
 from bot.ports import UnitOfWork
 from bot.reminder_config import Kind
@@ -22,7 +23,6 @@ from bot.reminder_messages import (
     minutes_blocks,
     minutes_text,
     no_escape,
-    slack_escape,
     topics_text,
 )
 from bot.usecases.recipients import (

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot import texts
+from bot.mrkdwn import escape as escape  # re-exported: handlers call b.escape
 
 Block = dict[str, Any]
 
@@ -24,11 +25,6 @@ MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 MODAL_TITLE = 24
 FALLBACK_TEXT = 3000
-
-
-def escape(text: str | None) -> str:
-    """Escape &, < and > so user text can never ping (<!channel>) or link."""
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:
