@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import AttendanceStatus, Committee, Meeting, Person, Topic
+from bot.domain import Committee, Meeting, Person, Topic
 from bot.timeparse import format_date, format_span, format_time
 from bot.timeplan import Slot, TimePlan, time_plan
 from bot.usecases.people import RosterEntry
@@ -170,8 +170,3 @@ def topics_text(committee: Committee, topics: Sequence[Topic], people: Mapping[i
         if topic.note:
             lines.append(texts.TOPIC_NOTE.format(note=topic.note))
     return "\n".join(lines) + "\n"
-
-
-def regret_ids(statuses: Mapping[int, AttendanceStatus]) -> list[int]:
-    """The people who sent regrets."""
-    return [pid for pid, status in statuses.items() if status == AttendanceStatus.REGRETS]

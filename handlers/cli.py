@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.config import DEFAULT_TIMEZONE, ConfigError, load_settings, require
+from bot.domain import AttendanceStatus, Role
 from bot.errors import InputError, KluError
 from bot.ports import Clock
 from bot.render import agenda_text, topics_text
@@ -119,10 +120,12 @@ def _show(c: Container, committee_ref: str | None, meeting_id: int) -> str:
         roster = people.roster(uow, committee, c.clock().date())
         everyone = {p.id: p for p in uow.people.list() if p.id is not None}
         regrets = [
-            a.person_id for a in uow.attendance.for_meeting(meeting_id) if a.status == "afbud"
+            a.person_id
+            for a in uow.attendance.for_meeting(meeting_id)
+            if a.status == AttendanceStatus.REGRETS
         ]
         followups = followup_lines(uow, committee, meeting)
-    members = [e for e in roster if e.role != "gaest"]
+    members = [e for e in roster if e.role != Role.GUEST]
     return agenda_text(
         meeting, committee, everyone, members=members, regrets=regrets, followups=followups
     )

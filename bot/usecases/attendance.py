@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain import Attendance, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
 from bot.errors import ConflictError, KluError, NotFoundError, PermissionDeniedError
+from bot.mrkdwn import escape as slack_escape
 from bot.outbox import SLACK, enqueue
 from bot.ports import UnitOfWork
 from bot.regrets import Intent
 from bot.reminder_config import Kind
-from bot.reminder_messages import meeting_when, slack_escape
+from bot.reminder_messages import meeting_when
 from bot.usecases.attendance_notice import secretary_notice
 from bot.usecases.invitations import note_change
 from bot.usecases.recipients import is_invited, is_member_on
@@ -197,11 +198,14 @@ def _first_invited(
 def _confirm(
     uow: UnitOfWork, request_id: str, person: Person, reply_to: ReplyTo, text: str, now: datetime
 ) -> None:
-    payload: dict[str, str] = {
-        "op": "post",
-        "channel": reply_to.channel,
-        "text": slack_escape(text),
-    }
+    _enqueue_reply(uow, request_id, reply_to, slack_escape(text), now)
+
+
+def _enqueue_reply(
+    uow: UnitOfWork, request_id: str, reply_to: ReplyTo, text: str, now: datetime
+) -> None:
+    """The one answer to a request, in its thread; keyed by the request so it goes once."""
+    payload: dict[str, str] = {"op": "post", "channel": reply_to.channel, "text": text}
     if reply_to.thread_ts:
         payload["thread_ts"] = reply_to.thread_ts
     enqueue(
@@ -222,18 +226,7 @@ def answer_only(
     with uow:
         if not uow.events.first_time(request_id, now):
             return False
-        payload: dict[str, str] = {"op": "post", "channel": reply_to.channel, "text": text}
-        if reply_to.thread_ts:
-            payload["thread_ts"] = reply_to.thread_ts
-        enqueue(
-            uow,
-            key=f"reply:{request_id}",
-            channel=SLACK,
-            kind="attendance_reply",
-            recipient=reply_to.channel,
-            payload=payload,
-            now=now,
-        )
+        _enqueue_reply(uow, request_id, reply_to, text, now)
         uow.commit()
     return True
 
