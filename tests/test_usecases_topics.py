@@ -8,6 +8,7 @@ import pytest
 
 from bot.domain import Committee, Meeting, Person, Topic, TopicStatus
 from bot.errors import ConflictError, InputError, NotFoundError
+from bot.ports import UnitOfWork
 from bot.render import topics_text
 from bot.timeplan import find_item, item_number, ordered_items
 from bot.usecases import agenda, committees, meetings, people, topics
@@ -294,3 +295,27 @@ def test_a_scheduled_topic_cannot_be_withdrawn_while_on_the_agenda(sample: Conta
     assert [item_number(meeting, i) for i in ordered_items(meeting) if i.topic_id == topic.id] == [
         "2.f"
     ]
+
+
+def test_what_follows_a_proposal_is_stored_with_it_or_not_at_all(
+    sample: Container, db_url: str
+) -> None:
+    committee, _, mads, _ = _ctx(sample)
+    seen: list[int | None] = []
+
+    def then(uow: UnitOfWork, topic: Topic) -> None:
+        seen.append(topic.id)  # the topic has its id inside the same transaction
+        raise InputError("stop")
+
+    before = dump(db_url)
+    with pytest.raises(InputError):
+        topics.propose_topic(
+            sample.uow(),
+            committee,
+            mads,
+            topics.NewTopic("Nyt emne"),
+            now=sample.clock(),
+            then=then,
+        )
+    assert seen and seen[0] is not None
+    assert dump(db_url) == before

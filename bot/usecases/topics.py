@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,9 +34,19 @@ class NewTopic:
 
 
 def propose_topic(
-    uow: UnitOfWork, committee: Committee, proposer: Person, spec: NewTopic, *, now: datetime
+    uow: UnitOfWork,
+    committee: Committee,
+    proposer: Person,
+    spec: NewTopic,
+    *,
+    now: datetime,
+    then: Callable[[UnitOfWork, Topic], None] | None = None,
 ) -> Topic:
-    """Put a topic on the bruttoliste with the proposer and time."""
+    """Put a topic on the bruttoliste with the proposer and time.
+
+    `then` runs in the same transaction once the topic has its id (e.g. to enqueue the
+    confirmation), so the topic and what is sent about it are stored together or not at all.
+    """
     assert committee.id is not None and proposer.id is not None
     if not optional_text(spec.text, texts.FIELD_TOPIC):
         raise InputError(texts.TOPIC_TEXT_EMPTY)
@@ -53,6 +63,9 @@ def propose_topic(
     topic.events.append(TopicEvent(at=now, kind="proposed", actor_id=proposer.id))
     with uow:
         uow.topics.add(topic)
+        if then is not None:
+            uow.flush()
+            then(uow, topic)
         uow.commit()
     return topic
 

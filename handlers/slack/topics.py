@@ -17,6 +17,8 @@ from slack_sdk.errors import SlackApiError
 from bot import texts
 from bot.domain import Topic
 from bot.errors import InputError
+from bot.outbox import SLACK, enqueue
+from bot.ports import UnitOfWork
 from bot.timeparse import format_date
 from bot.usecases import topics
 from bot.usecases.identity import Caller
@@ -28,7 +30,7 @@ from handlers.slack import views
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller, caller_for, is_direct
-from handlers.slack.outgoing import respond_later, send_later
+from handlers.slack.outgoing import respond_later
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +90,22 @@ def submit_topic(deps: SlackDeps, body: dict[str, Any]) -> Reply:
         errors = {views.TOPIC_FIELDS[f]: b.clip(m, 150) for f, m in problems.items()}
         return {"response_action": "errors", "errors": errors}
     c = deps.container
-    topic = topics.propose_topic(c.uow(), caller.committee, caller.person, spec, now=c.clock())
-    send_later(
-        deps,
-        key=f"topic-added:{topic.id}",
-        kind="topic_added",
-        recipient=user,
-        payload={"op": "dm", "user": user, "text": _confirmation(caller, topic)},
+
+    def confirm(uow: UnitOfWork, topic: Topic) -> None:
+        enqueue(
+            uow,
+            key=f"topic-added:{topic.id}",
+            channel=SLACK,
+            kind="topic_added",
+            recipient=user,
+            payload={"op": "dm", "user": user, "text": _confirmation(caller, topic)},
+            now=c.clock(),
+        )
+
+    topics.propose_topic(
+        c.uow(), caller.committee, caller.person, spec, now=c.clock(), then=confirm
     )
+    deps.background.notify()
     return {}
 
 
