@@ -155,15 +155,14 @@ def dispatch_due(
     """
     report = DispatchReport()
     with uow_factory() as uow:
-        claimed = list(uow.outbox.claim_due(now, now + LEASE, limit))
+        # Only rows this process can send: a web worker without SMTP leaves e-mail to the clock.
+        claimed = list(uow.outbox.claim_due(now, now + LEASE, limit, channels=tuple(senders)))
         uow.commit()
     for index, delivery in enumerate(claimed):
         if should_stop is not None and should_stop():
             release(uow_factory, claimed[index:])
             break
-        sender = senders.get(delivery.channel)
-        if sender is None:
-            continue  # this process cannot send on that channel; the lease lets another
+        sender = senders[delivery.channel]
         try:
             result = sender.send(delivery)
         except TemporaryFailure as exc:

@@ -388,19 +388,24 @@ class OutboxRepo(_Repo):
         stmt = select(Delivery).where(tables.deliveries.c.key == key)
         return self.session.scalars(stmt).first()
 
-    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[Delivery]:
-        """Claim due rows by a conditional UPDATE: two workers never claim the same row."""
+    def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        channels: Sequence[str] | None = None,
+    ) -> Sequence[Delivery]:
+        """Claim due rows (of the given channels) by a conditional UPDATE: two workers never
+        claim the same row."""
         c = tables.deliveries.c
-        candidates = self.session.execute(
-            select(c.id)
-            .where(
-                c.status == "pending",
-                c.not_before <= now,
-                or_(c.claimed_until.is_(None), c.claimed_until < now),
-            )
-            .order_by(c.not_before, c.id)
-            .limit(limit)
-        ).scalars()
+        due = select(c.id).where(
+            c.status == "pending",
+            c.not_before <= now,
+            or_(c.claimed_until.is_(None), c.claimed_until < now),
+        )
+        if channels is not None:
+            due = due.where(c.channel.in_(list(channels)))
+        candidates = self.session.execute(due.order_by(c.not_before, c.id).limit(limit)).scalars()
         ids = list(candidates)
         if not ids:
             return []

@@ -138,3 +138,24 @@ def test_an_email_sent_twice_carries_the_same_message_id(container: Container) -
     other = sender.build(delivery("minutes:1:bo"))["Message-ID"]
     assert one == again != other
     assert one.startswith("<klu.") and one.endswith("@fjordby.dk>")
+
+
+def test_a_process_claims_only_what_it_can_send(
+    container: Container, clock: FakeClock, slack: SlackStandIn
+) -> None:
+    """A web worker without SMTP must not sit on e-mail rows for a lease."""
+    with container.uow() as uow:
+        outbox.enqueue(
+            uow, key="mail:1", channel=EMAIL, kind="test", recipient="a@example.dk",
+            payload={"subject": "s", "text": "t"}, now=clock(),
+        )  # fmt: skip
+        uow.commit()
+    _enqueue(container, "post:1", POST)
+    report = dispatch_due(container.uow, _senders(slack), now=clock())
+    assert report.sent == 1
+    with container.uow() as uow:
+        mail = uow.outbox.get("mail:1")
+        assert mail is not None
+        assert (mail.status, mail.claimed_until, mail.claims) == ("pending", None, 0)
+        (claimed,) = uow.outbox.claim_due(clock(), clock() + LEASE, 10, channels=(EMAIL,))
+        assert claimed.key == "mail:1"
