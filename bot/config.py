@@ -26,6 +26,7 @@ class Settings:
     smtp_url: str = ""
     mail_from: str = ""
     port: int = 3000
+    answer_cache: bool = True  # KLU_ANSWER_CACHE=0 turns it off (handlers/slack/answers.py)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -44,6 +45,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_url=env.get("SMTP_URL", "").strip(),
         mail_from=env.get("MAIL_FROM", "").strip(),
         port=int(port_text),
+        answer_cache=env.get("KLU_ANSWER_CACHE", "1").strip() not in ("0", "false", "no", "off"),
     )
 
 

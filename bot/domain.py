@@ -305,3 +305,14 @@ class CalendarSync:
     version: int
     synced_version: int
     changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One Slack event as received (bot/inbox.py): stored before the answer, worked after."""
+
+    id: int
+    key: str
+    kind: str
+    payload: str
+    attempts: int

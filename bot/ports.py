@@ -19,6 +19,7 @@ from bot.domain import (
     CalendarSync,
     Committee,
     Delivery,
+    InboxItem,
     Meeting,
     MeetingStatus,
     Membership,
@@ -150,6 +151,29 @@ class Outbox(Protocol):
         ...
 
 
+class Inbox(Protocol):
+    def add(self, key: str, kind: str, payload: str, now: datetime) -> bool:
+        """Store the item unless its key exists; True when it was new."""
+        ...
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[InboxItem]:
+        """Lease the oldest due items; two workers never claim the same one."""
+        ...
+
+    def mark_done(self, item_id: int, now: datetime) -> None: ...
+    def mark_failed(
+        self, item_id: int, error: str, now: datetime, retry_at: datetime | None
+    ) -> None:
+        """Count the attempt; try again at retry_at, or never (None)."""
+        ...
+
+    def release(self, item_ids: Sequence[int]) -> None:
+        """Give claimed items back at once (a stopping worker)."""
+        ...
+
+    def pending_count(self) -> int: ...
+
+
 class ReminderRepository(Protocol):
     def settings(self, committee_id: int) -> Sequence[ReminderSetting]: ...
     def save(self, setting: ReminderSetting) -> None: ...
@@ -178,6 +202,7 @@ class UnitOfWork(Protocol):
     minutes_changes: MinutesChangeRepository
     calendar: CalendarRepository
     outbox: Outbox
+    inbox: Inbox
     events: EventLog
     reminders: ReminderRepository
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from bot.config import Settings
 from bot.ports import Clock, UnitOfWork
+from storage import revisions
 from storage.db import database_url, make_engine, make_session_factory
 from storage.mapping import start_mappers
 from storage.migrate import upgrade
@@ -29,6 +30,10 @@ class Container:
     engine: Engine
     uow: Callable[[], UnitOfWork]
     clock: Clock
+
+    def revision(self) -> tuple[int, int]:
+        """The data revisions (roster, content) as last committed, for cached answers."""
+        return revisions.read(self.engine)
 
     def healthy(self) -> bool:
         """True when the database answers."""

@@ -7,10 +7,10 @@ Used by the CLI, the web worker and the clock alike: call run_dispatch(container
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from bot import outbox
+from bot import inbox, outbox
 from bot.config import Settings
 from bot.domain import Delivery, Role
 from bot.outbox import DispatchReport, Sender, dispatch_due, failure_notice, payload_of
@@ -77,15 +77,29 @@ def notify_secretary(uow: UnitOfWork, delivery: Delivery, now: datetime) -> None
         )  # fmt: skip
 
 
+def inbox_handlers(container: Container) -> dict[str, inbox.Handler]:
+    """What this process does with stored Slack events (none without a Slack token)."""
+    if not container.settings.slack_bot_token:
+        return {}
+    from handlers.slack.deps import NoBackground
+    from handlers.slack.regrets import inbox_handlers as slack_handlers
+
+    return slack_handlers(container, NoBackground())
+
+
 def run_dispatch(
     container: Container,
     senders: dict[str, Sender] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    handlers: Mapping[str, inbox.Handler] | None = None,
 ) -> DispatchReport:
-    """One round: send due calendar updates into the outbox, then deliver what is due
-    (stopping early, claims released, once `should_stop()` is true)."""
+    """One round: work on stored Slack events, send due calendar updates into the outbox,
+    then deliver what is due (stopping early, claims released, once `should_stop()` is true)."""
     now = container.clock()
     settings = container.settings
+    handlers = inbox_handlers(container) if handlers is None else handlers
+    if handlers:
+        inbox.process_due(container.uow, handlers, now=now, should_stop=should_stop)
     sync_due(container.uow, now=now, email_enabled=email_enabled(settings))
     chosen = make_senders(settings) if senders is None else senders
     return dispatch_due(

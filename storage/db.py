@@ -45,5 +45,10 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """Sessions that keep loaded objects usable after commit, and raise the data revisions
+    (storage/revisions.py) with every change they commit."""
+    from storage.revisions import track
+
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    track(factory)
+    return factory

@@ -28,6 +28,7 @@ from storage.export import (
     column_kind,
     exported_tables,
 )
+from storage.revisions import CONTENT, ROSTER, raise_revisions
 from storage.tables import metadata
 from storage.types import StrEnumType
 
@@ -74,6 +75,7 @@ def import_committee(engine: Engine, raw: bytes) -> ImportReport:
             _insert(conn, table, rows[table.name])
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
+        raise_revisions(conn, [ROSTER, CONTENT])  # cached answers of this process are old now
     return ImportReport(
         committee=str(rows[ANCHOR][0]["short_name"]),
         counts={name: len(found) for name, found in rows.items()},

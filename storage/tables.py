@@ -274,3 +274,31 @@ reminder_settings = Table(
     Column("enabled", Boolean, nullable=False),
     UniqueConstraint("committee_id", "kind", name="uq_reminder_settings_committee_kind"),
 )
+
+# Slack events as received, stored before the 200 goes back: the answer never waits for the
+# work, and a crash after the answer loses nothing (bot/inbox.py). The key (Slack's event id)
+# makes Slack's retries no-ops.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(300), nullable=False, unique=True),
+    Column("kind", String(50), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("not_before", UTCDateTime, nullable=False),
+    Column("claimed_until", UTCDateTime),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("done_at", UTCDateTime),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Index("ix_inbox_pending", "done_at", "not_before"),
+)
+
+# One counter per kind of data, raised in the same transaction as every change to it
+# (storage/revisions.py), so a cached answer knows whether it is still current.
+revisions = Table(
+    "revisions",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("value", Integer, nullable=False),
+)

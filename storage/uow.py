@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import ports
 from storage import repositories as r
+from storage.inbox_repo import InboxRepo
 from storage.reminder_repo import ReminderRepo
 
 
@@ -25,6 +26,7 @@ class SqlAlchemyUnitOfWork:
     minutes_changes: ports.MinutesChangeRepository
     calendar: ports.CalendarRepository
     outbox: ports.Outbox
+    inbox: ports.Inbox
     events: ports.EventLog
     reminders: ports.ReminderRepository
 
@@ -51,6 +53,7 @@ class SqlAlchemyUnitOfWork:
         self.minutes_changes = r.MinutesChangeRepo(session)
         self.calendar = r.CalendarRepo(session)
         self.outbox = r.OutboxRepo(session)
+        self.inbox = InboxRepo(session)
         self.events = r.EventLogRepo(session)
         self.reminders = ReminderRepo(session)
         return self

@@ -24,6 +24,7 @@ from bot import texts
 from bot.errors import KluError
 from handlers.bootstrap import Container
 from handlers.logs import install_record_factory, set_request_id
+from handlers.slack.answers import AnswerCache, NoCache
 from handlers.slack.blocks import escape, message
 from handlers.slack.deps import Background, NoBackground, SlackDeps
 from handlers.slack.outgoing import respond_later
@@ -57,7 +58,8 @@ def create_app(
         token_verification_enabled=False,
     )
     interactive = make_client(client.token or "", client.base_url, timeout=INTERACTIVE_TIMEOUT)
-    deps = SlackDeps(container, client, interactive, background or NoBackground())
+    answers = AnswerCache(container.revision) if settings.answer_cache else NoCache()
+    deps = SlackDeps(container, client, interactive, background or NoBackground(), answers)
     install_record_factory()
     app.use(_request_id)
     app.error(_on_error(deps))

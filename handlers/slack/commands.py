@@ -57,6 +57,14 @@ class CommandRequest:
 Handler = Callable[[CommandRequest], Reply]
 
 
+def remembered(request: CommandRequest, compute: Callable[[], Reply]) -> Reply:
+    """A read-only answer, kept while the data is unchanged (handlers/slack/answers.py): the
+    key is everything it depends on besides the data, down to the minute of the clock."""
+    minute = request.deps.container.clock().replace(second=0, microsecond=0)
+    key = (request.verb, request.rest, request.user_id, request.channel_id, request.direct)
+    return request.deps.answers.get((*key, minute), compute)
+
+
 @dataclass(frozen=True)
 class Subcommand:
     """A verb's handler and its line in the help."""
@@ -89,7 +97,9 @@ def help_reply(request: CommandRequest | None = None, prefix: str = "") -> Reply
 def next_meeting_reply(request: CommandRequest) -> Reply:
     """`/klu næste`: the next meeting with place, agenda and time plan."""
     c = request.deps.container
-    return views.meeting_message(meeting_brief(c.uow(), request.caller(), c.clock()))
+    return remembered(
+        request, lambda: views.meeting_message(meeting_brief(c.uow(), request.caller(), c.clock()))
+    )
 
 
 def handle_command(deps: SlackDeps, body: dict[str, Any], request_id: str) -> Reply:

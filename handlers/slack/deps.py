@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from slack_sdk import WebClient
 
 from handlers.bootstrap import Container
+from handlers.slack.answers import NoCache
+
+T = TypeVar("T")
+
+
+class Answers(Protocol):
+    """Remembered answers (handlers/slack/answers.py)."""
+
+    def get(self, key: Hashable, compute: Callable[[], T], *, roster_only: bool = False) -> T:
+        """The answer for key at the current data revisions."""
+        ...
 
 
 class Background(Protocol):
@@ -44,3 +56,4 @@ class SlackDeps:
     client: WebClient
     interactive: WebClient
     background: Background
+    answers: Answers = field(default_factory=NoCache)

@@ -31,9 +31,14 @@ def is_direct(channel_id: str | None, channel_name: str | None = None) -> bool:
 def caller_for(deps: SlackDeps, user_id: str, channel_id: str | None, *, direct: bool) -> Caller:
     """Resolve the caller; an unknown user is told how to get on the roster and linked later."""
     c = deps.container
+    today = _today(deps)
     try:
-        return resolve_caller(
-            c.uow(), user_id, channel_id=channel_id, direct=direct, today=_today(deps)
+        return deps.answers.get(
+            ("caller", user_id, channel_id, direct, today),
+            lambda: resolve_caller(
+                c.uow(), user_id, channel_id=channel_id, direct=direct, today=today
+            ),
+            roster_only=True,
         )
     except NotLinkedError:
         deps.background.link_user(user_id)

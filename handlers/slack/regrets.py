@@ -1,19 +1,24 @@
 """Regrets in Slack: replies to a reminder, DMs to the bot, the buttons, `/klu afbud`.
 
-Events are handled once: the event id is recorded in the same transaction as the change
-(bot.usecases.attendance), so Slack's retries (same event_id, X-Slack-Retry-Num) change
-nothing. The bot's own messages, other bots' and edits (any subtype) are ignored; only DMs
+A message event is stored in the inbox (bot/inbox.py) under its event id and answered at
+once; the web process's worker (or the clock, should that process die) works on it right
+after. Events are handled once: Slack's retries (same event_id, X-Slack-Retry-Num) add no
+second inbox row, and the event id is recorded in the same transaction as the change
+(bot.usecases.attendance), so an event handed over again after a crash changes nothing.
+The bot's own messages, other bots' and edits (any subtype) are ignored; only DMs
 (message.im) are read.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot import texts
+from bot import inbox, texts
 from bot.domain import Person
 from bot.regrets import Intent, parse_command_reason, parse_reply
 from bot.reminder_messages import ATTEND_ACTION, REGRETS_ACTION
@@ -25,9 +30,10 @@ from bot.usecases.attendance import (
     meeting_of_message,
 )
 from bot.usecases.identity import contact_of
+from handlers.bootstrap import Container
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand
-from handlers.slack.deps import SlackDeps
+from handlers.slack.deps import Background, SlackDeps
 
 log = logging.getLogger(__name__)
 
@@ -42,27 +48,43 @@ def is_own_or_bot(event: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-def _person(deps: SlackDeps, user_id: str) -> Person | None:
-    with deps.container.uow() as uow:
+def _person(container: Container, user_id: str) -> Person | None:
+    with container.uow() as uow:
         return uow.people.by_slack_id(user_id)
 
 
+MESSAGE = "slack.message"
+
+
 def on_message(deps: SlackDeps, event: dict[str, Any], event_id: str, bot_user: str | None) -> None:
-    """A DM to the bot, or a reply in the thread of a reminder DM."""
+    """A DM to the bot, or a reply in the thread of a reminder DM: stored in the inbox
+    (bot/inbox.py) and answered at once; the worker reads it right after (process_message)."""
     if is_own_or_bot(event, bot_user):
         return
     channel = str(event.get("channel") or "")
     if event.get("channel_type") != "im" and not channel.startswith("D"):
         return  # not subscribed to channels; ignore should one arrive
+    c = deps.container
+    payload = {"event_id": event_id, "event": event}
+    if inbox.receive(c.uow(), key=event_id, kind=MESSAGE, payload=payload, now=c.clock()):
+        deps.background.notify()
+
+
+def process_message(
+    container: Container, background: Background, payload: Mapping[str, Any]
+) -> None:
+    """Work on a stored message: regrets, attendance, or a hint; answered in its thread."""
+    event, event_id = payload["event"], str(payload["event_id"])
+    channel = str(event.get("channel") or "")
     thread_ts = event.get("thread_ts")
     reply_to = ReplyTo(channel, str(thread_ts) if thread_ts else None)
-    c = deps.container
+    c = container
     found = meeting_of_message(c.uow(), channel, str(thread_ts)) if thread_ts else None
     user_id = str(event["user"])
-    person = _person(deps, user_id)
+    person = _person(container, user_id)
     if person is None:
-        deps.background.link_user(user_id)
-        text = texts.SLACK_NOT_LINKED.format(contact=_contact(deps))
+        background.link_user(user_id)
+        text = texts.SLACK_NOT_LINKED.format(contact=_contact(container))
         answer_only(c.uow(), request_id=event_id, reply_to=reply_to, text=text, now=c.clock())
     else:
         reply = parse_reply(str(event.get("text") or ""))
@@ -77,11 +99,16 @@ def on_message(deps: SlackDeps, event: dict[str, Any], event_id: str, bot_user: 
             now=c.clock(),
             reply_to=reply_to,
         )
-    deps.background.notify()
+    background.notify()
 
 
-def _contact(deps: SlackDeps) -> str:
-    with deps.container.uow() as uow:
+def inbox_handlers(container: Container, background: Background) -> dict[str, inbox.Handler]:
+    """What the worker does with each kind of stored Slack event."""
+    return {MESSAGE: partial(process_message, container, background)}
+
+
+def _contact(container: Container) -> str:
+    with container.uow() as uow:
         committees = uow.committees.list()
     return contact_of(committees[0] if len(committees) == 1 else None)
 
@@ -99,10 +126,10 @@ def on_button(deps: SlackDeps, body: dict[str, Any], intent: Intent, request_id:
     reply_to = ReplyTo(channel, ts or None)
     value = str(action.get("value") or "")
     c = deps.container
-    person = _person(deps, user_id)
+    person = _person(deps.container, user_id)
     if person is None:
         deps.background.link_user(user_id)
-        text = texts.SLACK_NOT_LINKED.format(contact=_contact(deps))
+        text = texts.SLACK_NOT_LINKED.format(contact=_contact(deps.container))
         answer_only(c.uow(), request_id=request_id, reply_to=reply_to, text=text, now=c.clock())
     else:
         answer_reply(
@@ -120,10 +147,10 @@ def on_button(deps: SlackDeps, body: dict[str, Any], intent: Intent, request_id:
 
 def _command(request: CommandRequest, intent: Intent, reason: str) -> Reply:
     deps, c = request.deps, request.deps.container
-    person = _person(deps, request.user_id)
+    person = _person(deps.container, request.user_id)
     if person is None:
         deps.background.link_user(request.user_id)
-        return b.message(texts.SLACK_NOT_LINKED.format(contact=_contact(deps)))
+        return b.message(texts.SLACK_NOT_LINKED.format(contact=_contact(deps.container)))
     answer: Answer = answer_reply(
         c.uow(),
         request_id=f"cmd:{request.request_id}",

@@ -24,6 +24,7 @@ from handlers.logs import NO_REQUEST, request_context
 from handlers.logs import configure as configure_logs
 from handlers.slack.app import create_app
 from handlers.slack.identity import Linker
+from handlers.slack.regrets import inbox_handlers
 from handlers.slack.sender import make_client
 from handlers.slack.worker import OutboxWorker, make_senders
 
@@ -43,7 +44,11 @@ def start_worker(container: Container, **options: Any) -> OutboxWorker:
     settings = container.settings
     client = make_client(settings.slack_bot_token, settings.slack_api_url)
     worker = OutboxWorker(
-        container, make_senders(settings), Linker(container.uow, client), **options
+        container,
+        make_senders(settings),
+        Linker(container.uow, client),
+        inbox=lambda background: inbox_handlers(container, background),
+        **options,
     )
     worker.start()
     atexit.register(worker.stop)  # gunicorn's graceful exit: hand back claims, finish the send

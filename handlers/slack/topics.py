@@ -27,7 +27,7 @@ from bot.usecases.people import require_secretary
 from bot.usecases.topicform import check_topic_form
 from handlers.slack import blocks as b
 from handlers.slack import views
-from handlers.slack.commands import CommandRequest, Reply, register_subcommand
+from handlers.slack.commands import CommandRequest, Reply, register_subcommand, remembered
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller, caller_for, is_direct
 from handlers.slack.outgoing import respond_later
@@ -120,7 +120,10 @@ def board(request: CommandRequest) -> Reply:
     """`/klu bruttoliste [side]`."""
     page = _page(request.rest)
     c = request.deps.container
-    return views.board_message(topic_board(c.uow(), request.caller(), c.clock(), page))
+    return remembered(
+        request,
+        lambda: views.board_message(topic_board(c.uow(), request.caller(), c.clock(), page)),
+    )
 
 
 def page_action(deps: SlackDeps, body: dict[str, Any]) -> None:

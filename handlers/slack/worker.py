@@ -1,4 +1,5 @@
-"""The web process's background thread: dispatches the outbox and links Slack users.
+"""The web process's background thread: works on stored Slack events, dispatches the
+outbox and links Slack users.
 
 It wakes when a request enqueued something (notify()), and every few seconds anyway, so rows
 from other processes and retries go out too. Several gunicorn workers may each run one: the
@@ -10,12 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from queue import Empty, SimpleQueue
 
+from bot.inbox import Handler
 from bot.outbox import Sender
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
+from handlers.slack.deps import Background
 from handlers.slack.identity import Linker
 
 log = logging.getLogger(__name__)
@@ -35,7 +38,10 @@ class OutboxWorker:
         *,
         interval: float = 5.0,
         link_every: float | None = 600.0,
+        inbox: Callable[[Background], Mapping[str, Handler]] | None = None,
     ) -> None:
+        """inbox: builds the stored-event handlers, given this worker for their background
+        work (linking users, waking the dispatch)."""
         self.container = container
         self.senders = senders
         self.linker = linker
@@ -45,6 +51,7 @@ class OutboxWorker:
         self._stop = threading.Event()
         self._link_requests: SimpleQueue[str] = SimpleQueue()
         self._thread: threading.Thread | None = None
+        self.inbox_handlers = dict(inbox(self)) if inbox is not None else {}
 
     def notify(self) -> None:
         """Wake the thread now."""
@@ -75,7 +82,9 @@ class OutboxWorker:
         self._link_queued()
         sent = 0
         while not self._stop.is_set():
-            report = run_dispatch(self.container, dict(self.senders), self._stop.is_set)
+            report = run_dispatch(
+                self.container, dict(self.senders), self._stop.is_set, self.inbox_handlers
+            )
             sent += report.sent
             if report.sent + report.retried + report.failed == 0:
                 break

@@ -1,0 +1,98 @@
+"""The inbox table (bot/inbox.py): Slack events stored before the answer, leased to a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Insert, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.domain import InboxItem
+from storage import tables
+
+c = tables.inbox.c
+
+
+def _add_statement(dialect: str) -> Insert:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(tables.inbox)
+        .values(
+            key=bindparam("key"),
+            kind=bindparam("kind"),
+            payload=bindparam("payload"),
+            received_at=bindparam("now"),
+            not_before=bindparam("now"),
+            attempts=0,
+            last_error="",
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(c.id)
+    )
+
+
+# The request path runs this one statement; build it once per dialect.
+_ADD = {name: _add_statement(name) for name in ("sqlite", "postgresql")}
+
+
+class InboxRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, key: str, kind: str, payload: str, now: datetime) -> bool:
+        """INSERT .. ON CONFLICT (key) DO NOTHING: a retried event adds nothing."""
+        stmt = _ADD[self.session.get_bind().dialect.name]
+        params = {"key": key[:300], "kind": kind, "payload": payload, "now": now}
+        return self.session.execute(stmt, params).first() is not None
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[InboxItem]:
+        """Oldest first, by one conditional UPDATE: an item another worker took is left out."""
+        free = or_(c.claimed_until.is_(None), c.claimed_until < now)
+        due = select(c.id).where(c.done_at.is_(None), c.not_before <= now, free)
+        ids = list(self.session.execute(due.order_by(c.id).limit(limit)).scalars())
+        if not ids:
+            return []
+        claimed = self.session.execute(
+            update(tables.inbox)
+            .where(c.id.in_(ids), c.done_at.is_(None), free)
+            .values(claimed_until=lease_until)
+            .returning(c.id)
+        ).scalars()
+        rows = self.session.execute(
+            select(c.id, c.key, c.kind, c.payload, c.attempts)
+            .where(c.id.in_(list(claimed)))
+            .order_by(c.id)
+        )
+        return [InboxItem(*row) for row in rows]
+
+    def mark_done(self, item_id: int, now: datetime) -> None:
+        self.session.execute(
+            update(tables.inbox).where(c.id == item_id).values(done_at=now, claimed_until=None)
+        )
+
+    def mark_failed(
+        self, item_id: int, error: str, now: datetime, retry_at: datetime | None
+    ) -> None:
+        values: dict[str, object] = {
+            "attempts": c.attempts + 1,
+            "last_error": error[:2000],
+            "claimed_until": None,
+        }
+        if retry_at is None:
+            values["done_at"] = now  # given up: the error stays for the operator
+        else:
+            values["not_before"] = retry_at
+        self.session.execute(update(tables.inbox).where(c.id == item_id).values(**values))
+
+    def release(self, item_ids: Sequence[int]) -> None:
+        if item_ids:
+            self.session.execute(
+                update(tables.inbox).where(c.id.in_(list(item_ids))).values(claimed_until=None)
+            )
+
+    def pending_count(self) -> int:
+        stmt = select(func.count()).where(c.done_at.is_(None))
+        return int(self.session.execute(stmt).scalar_one())
