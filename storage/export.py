@@ -31,7 +31,11 @@ KIND = "klu-bot committee export"
 ANCHOR = "committees"
 DELIVERIES = "deliveries"
 # Tables with no link to a committee or a person, and why they are not exported.
-SKIPPED = {"processed_events": "Slack event ids, only needed for minutes after receipt"}
+SKIPPED = {
+    "processed_events": "Slack event ids, only needed for minutes after receipt",
+    "inbox": "Slack events as received, worked on within seconds of arriving",
+    "revisions": "counters for remembered answers; an import raises its own",
+}
 
 Row = dict[str, Any]
 Document = dict[str, Any]
