@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +41,36 @@ def _cell(r: http_bench.Row, db: str) -> dict[str, Any]:
     return {
         "app": r.app, "db": db, "request": r.scenario, "clients": res.clients,
         "n": len(res.latencies), "p50": res.pct(50), "p99": res.pct(99), "rps": res.rps,
-        "errors": res.errors, "error": res.error_sample,
+        "errors": res.errors, "error": res.error_sample, "drain_s": r.drain_s,
     }  # fmt: skip
+
+
+def backlog_of(url: str) -> Callable[[], int]:
+    """Stored Slack events not yet worked on, plus outbox rows due and not yet sent."""
+    from sqlalchemy import create_engine, func, select
+
+    from storage import tables
+
+    engine = create_engine(url)
+    i, d = tables.inbox.c, tables.deliveries.c
+
+    def count() -> int:
+        now = seed.utcnow()
+        undone = select(func.count()).where(i.done_at.is_(None))
+        due = select(func.count()).where(d.status == "pending", d.not_before <= now)
+        with engine.connect() as conn:
+            return int(conn.execute(undone).scalar_one()) + int(conn.execute(due).scalar_one())
+
+    return count
 
 
 def _serve(
     app: str, env: dict[str, str], label: str, db: str, scenarios: list[http_bench.Scenario],
-    clients: list[int], budget: int,
+    clients: list[int], budget: int, backlog: Callable[[], int] | None = None,
 ) -> tuple[list[dict[str, Any]], float]:  # fmt: skip
     server = Gunicorn(app, env)
     try:
-        rows = http_bench.measure(label, server, scenarios, clients, budget)
+        rows = http_bench.measure(label, server, scenarios, clients, budget, backlog)
         return _cells(rows, db), server.peak_rss_mb()
     finally:
         server.stop()
@@ -84,7 +104,7 @@ def http_section(dbs: dict[str, str], cfg: dict[str, Any], out: dict[str, Any]) 
             _seeded(url, *cfg["small"])
             got, mem = _serve(
                 KLU_APP, {**base, "DATABASE_URL": url}, "KLU-bot", db,
-                http_bench.klu_scenarios(), cfg["clients"], cfg["budget"],
+                http_bench.klu_scenarios(), cfg["clients"], cfg["budget"], backlog_of(url),
             )  # fmt: skip
             cells += got
             memory[f"KLU-bot ({db})"] = mem
@@ -107,14 +127,16 @@ def scale_section(dbs: dict[str, str], cfg: dict[str, Any], out: dict[str, Any])
                 t0 = time.perf_counter()
                 _seeded(url, topics, meetings)
                 seconds[f"{db} {size}"] = time.perf_counter() - t0
-                got, mem = _serve(
-                    KLU_APP, {**env, "DATABASE_URL": url}, f"{size}", db,
-                    http_bench.klu_scenarios(), [1], cfg["scale_n"],
-                )  # fmt: skip
-                for cell in got:
-                    cell.update(size=size, topics=topics, meetings=meetings)
-                cells += got
-                memory[f"KLU-bot ({db}, {size})"] = mem
+                for cache in ("on", "off"):  # off: every answer computed (the cold cost)
+                    got, mem = _serve(
+                        KLU_APP, {**env, "DATABASE_URL": url, "KLU_ANSWER_CACHE": cache},
+                        f"{size}", db, http_bench.klu_scenarios(), [1], cfg["scale_n"],
+                        backlog_of(url),
+                    )  # fmt: skip
+                    for cell in got:
+                        cell.update(size=size, topics=topics, meetings=meetings, cache=cache)
+                    cells += got
+                    memory[f"KLU-bot ({db}, {size}, answers kept {cache})"] = mem
     finally:
         standin.finish()
     out["scale"] = cells

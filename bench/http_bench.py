@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bench import load
@@ -46,6 +47,7 @@ class Row:
     app: str
     scenario: str
     result: load.Result
+    drain_s: float | None = None  # from the first request until the work after it was done
 
 
 def per_client(clients: int, budget: int) -> int:
@@ -59,12 +61,20 @@ def measure(
     scenarios: Sequence[Scenario],
     concurrency: Sequence[int],
     budget: int,
+    backlog: Callable[[], int] | None = None,
 ) -> list[Row]:
-    """Every scenario at every concurrency against one running server."""
+    """Every scenario at every concurrency against one running server.
+
+    With `backlog` (how much answered work is still undone: stored events, due outbox rows),
+    each run is followed by waiting until it is done, so the next run starts on a quiet
+    server and the time the work itself took is known."""
     rows = []
     for sc in scenarios:
         load.check_once(server.port, sc.make, sc.expect)
+        if backlog is not None:
+            wait_done(backlog)
         for n, clients in enumerate(concurrency):
+            started = time.perf_counter()
             result = load.run(
                 server.port,
                 sc.make,
@@ -72,5 +82,16 @@ def measure(
                 per_client=per_client(clients, budget),
                 start=n * 1_000_000,
             )
-            rows.append(Row(label, sc.name, result))
+            drain = None
+            if backlog is not None:
+                wait_done(backlog)
+                drain = time.perf_counter() - started
+            rows.append(Row(label, sc.name, result, drain))
     return rows
+
+
+def wait_done(backlog: Callable[[], int], timeout: float = 300.0) -> None:
+    """Poll until nothing answered is left undone (or give up after `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while backlog() > 0 and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain import TopicStatus
 from bot.usecases import committees, meetings, people, topics
 from bot.usecases.identity import Caller
@@ -65,3 +67,26 @@ def test_next_meeting_brief_loads_the_guests_it_names(sample: Container) -> None
     brief = meeting_brief(sample.uow(), _caller(sample), sample.clock())
     guests = {g.person_id for item in brief.meeting.items for g in item.guests}
     assert guests and set(brief.people) == guests
+
+
+def test_counting_stops_at_the_cap_and_the_board_says_over(
+    sample: Container, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.usecases import overview
+    from handlers.slack.views import board_message
+
+    monkeypatch.setattr(overview, "COUNT_CAP", 5)
+    caller = _caller(sample)
+    before = topic_board(sample.uow(), caller, clock(), page=1, size=3)
+    assert not before.capped
+    for n in range(8 - before.total):
+        topics.propose_topic(
+            sample.uow(),
+            caller.committee,
+            caller.person,
+            topics.NewTopic(text=f"T{n}"),
+            now=clock(),
+        )
+    board = topic_board(sample.uow(), caller, clock(), page=9, size=3)
+    assert board.capped and board.total == 5 and board.page == 2  # clamped to what is counted
+    assert "Side 2 af 2 · over 5 emner (de ældste vises)" in board_message(board)["text"]

@@ -18,6 +18,7 @@ SCHEDULE_CHOICES = 4
 PAGE_SIZE = 20
 HOME_BOARD_TOPICS = 15
 BOARD_STATUSES = (TopicStatus.OPEN, TopicStatus.SCHEDULED)
+COUNT_CAP = 1000  # a status's topics counted at most; the oldest this many are shown
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class TopicBoard:
     total: int
     page: int = 1
     page_size: int = PAGE_SIZE
+    capped: bool = False  # more than COUNT_CAP topics of a status: `total` is a lower bound
 
     @property
     def pages(self) -> int:
@@ -80,9 +82,10 @@ def _people_by_id(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, Person]:
 
 def _board_page(
     uow: UnitOfWork, committee_id: int, page: int, size: int
-) -> tuple[list[Topic], int, int]:
-    """(topics on the page, total, page) paged in SQL: open topics, then scheduled ones."""
-    counts = [uow.topics.count(committee_id, status) for status in BOARD_STATUSES]
+) -> tuple[list[Topic], int, int, bool]:
+    """(topics on the page, total, page, capped) paged in SQL: open topics, then scheduled.
+    Counting stops at COUNT_CAP a status, so a huge list costs no more than a long one."""
+    counts = [uow.topics.count(committee_id, s, at_most=COUNT_CAP) for s in BOARD_STATUSES]
     total = sum(counts)
     page = min(max(page, 1), max(1, -(-total // size)))
     offset, wanted = (page - 1) * size, size
@@ -97,7 +100,7 @@ def _board_page(
         offset = 0
         if wanted <= 0:
             break
-    return shown, total, page
+    return shown, total, page, any(count >= COUNT_CAP for count in counts)
 
 
 def topic_board(
@@ -107,10 +110,10 @@ def topic_board(
     schedule onto; only that page, its proposers and SCHEDULE_CHOICES meetings are loaded."""
     assert caller.committee.id is not None
     with uow:
-        topics, total, page = _board_page(uow, caller.committee.id, page, size)
+        topics, total, page, capped = _board_page(uow, caller.committee.id, page, size)
         meetings = _upcoming(uow, caller, now, SCHEDULE_CHOICES, items=False)  # dates only
         people = _people_by_id(uow, (t.proposer_id for t in topics))
-        return TopicBoard(caller, topics, people, meetings, total, page, size)
+        return TopicBoard(caller, topics, people, meetings, total, page, size, capped)
 
 
 def _upcoming(
@@ -165,7 +168,7 @@ def home_overview(uow: UnitOfWork, caller: Caller, now: datetime) -> HomeOvervie
             meeting: Meeting | None = next_meeting(uow, caller.committee, now)
         except NotFoundError:
             meeting = None
-        topics, total, _ = _board_page(uow, caller.committee.id or 0, 1, HOME_BOARD_TOPICS)
+        topics, total, _, capped = _board_page(uow, caller.committee.id or 0, 1, HOME_BOARD_TOPICS)
         board = TopicBoard(
             caller,
             topics,
@@ -174,6 +177,7 @@ def home_overview(uow: UnitOfWork, caller: Caller, now: datetime) -> HomeOvervie
             total,
             1,
             HOME_BOARD_TOPICS,
+            capped,
         )
         return HomeOverview(
             caller, meeting, topics_of(uow, caller), board, absences_of(uow, caller, now)

@@ -62,9 +62,8 @@ def propose_topic(
     )
     topic.events.append(TopicEvent(at=now, kind="proposed", actor_id=proposer.id))
     with uow:
-        uow.topics.add(topic)
+        uow.topics.insert(topic)
         if then is not None:
-            uow.flush()
             then(uow, topic)
         uow.commit()
     return topic

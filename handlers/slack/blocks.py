@@ -140,3 +140,8 @@ def message(text: str, blocks: Sequence[Block] = (), *, public: bool = False) ->
 def home_view(blocks: Sequence[Block]) -> dict[str, Any]:
     """An App Home view with at most 100 blocks."""
     return {"type": "home", "blocks": fit(blocks, VIEW_BLOCKS)}
+
+
+def number(value: int) -> str:
+    """A count the Danish way: 1.000, 12.500."""
+    return f"{value:,}".replace(",", ".")

@@ -69,7 +69,8 @@ def board_message(board: TopicBoard, notice: str = "") -> dict[str, Any]:
         return b.message(texts.SLACK_BOARD_EMPTY, [*head, b.section(texts.SLACK_BOARD_EMPTY)])
     tz = ZoneInfo(committee.timezone)
     page, pages = board.page, board.pages
-    summary = texts.SLACK_BOARD_PAGE.format(page=page, pages=pages, count=board.total)
+    line = texts.SLACK_BOARD_PAGE_CAPPED if board.capped else texts.SLACK_BOARD_PAGE
+    summary = line.format(page=page, pages=pages, count=b.number(board.total))
     out = [*head, b.header(title), b.context(summary)]
     for topic in board.topics:
         menu = _topic_menu(topic, board.meetings, tz) if board.caller.is_secretary else None
@@ -178,8 +179,13 @@ def home_blocks(home: HomeOverview, now_tz: ZoneInfo | None = None) -> list[b.Bl
             b.section(_topic_line(t, home.board.people, tz)) for t in topics[:HOME_BOARD_TOPICS]
         ]
         if home.board.total > len(topics[:HOME_BOARD_TOPICS]):
-            more = home.board.total - len(topics[:HOME_BOARD_TOPICS])
-            out.append(b.context(texts.SLACK_HOME_BOARD_MORE.format(count=more)))
+            more = b.number(home.board.total - len(topics[:HOME_BOARD_TOPICS]))
+            line = (
+                texts.SLACK_HOME_BOARD_MORE_CAPPED
+                if home.board.capped
+                else texts.SLACK_HOME_BOARD_MORE
+            )
+            out.append(b.context(line.format(count=more)))
     else:
         out.append(b.section(texts.SLACK_BOARD_EMPTY))
     out += [b.divider(), b.header(texts.SLACK_HOME_ABSENCES)]
