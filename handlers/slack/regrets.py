@@ -176,19 +176,24 @@ def attend_command(request: CommandRequest) -> Reply:
     return _command(request, Intent.ATTEND, "")
 
 
+def register_message(app: App, deps: SlackDeps) -> None:
+    """The message listener (a DM or a reply to the bot): see handlers/slack/app.py for why
+    it is registered apart from, and before, the rest."""
+
+    @app.event("message")
+    def message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        event_id = str(body.get("event_id") or f"msg:{event.get('channel')}:{event.get('ts')}")
+        on_message(deps, event, event_id, context.bot_user_id)
+
+
 def register(app: App, deps: SlackDeps) -> None:
-    """The message listener, the two buttons and the two verbs."""
+    """The two buttons and the two verbs."""
     register_subcommand(
         "afbud", regrets_command, usage=texts.SLACK_USAGE_REGRETS, help=texts.SLACK_HELP_REGRETS
     )
     register_subcommand(
         "kommer", attend_command, usage=texts.SLACK_USAGE_ATTEND, help=texts.SLACK_HELP_ATTEND
     )
-
-    @app.event("message")
-    def message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-        event_id = str(body.get("event_id") or f"msg:{event.get('channel')}:{event.get('ts')}")
-        on_message(deps, event, event_id, context.bot_user_id)
 
     @app.action(REGRETS_ACTION)
     def regrets_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
