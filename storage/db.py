@@ -48,7 +48,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit, and raise the data revisions
     (storage/revisions.py) with every change they commit."""
     from storage.revisions import track
+    from storage.sqlite_writes import WriteQueue, lock_file_for
 
     factory = sessionmaker(bind=engine, expire_on_commit=False)
+    if engine.dialect.name == "sqlite":
+        WriteQueue(lock_file_for(engine.url.database)).install(factory)
     track(factory)
     return factory

@@ -134,6 +134,11 @@ class MeetingRepo(_Repo):
     def get(self, meeting_id: int) -> Meeting | None:
         return self.session.get(Meeting, meeting_id, options=_meeting_load())
 
+    def lock_row(self, meeting_id: int) -> None:
+        """Only the row lock (PostgreSQL): no reload of the meeting and its agenda."""
+        c = tables.meetings.c
+        self.session.execute(select(c.id).where(c.id == meeting_id).with_for_update())
+
     def lock(self, meeting_id: int) -> Meeting | None:
         """Load the meeting with a row lock (PostgreSQL); SQLite serialises writers anyway."""
         return self.session.get(Meeting, meeting_id, options=_meeting_load(), with_for_update=True)
@@ -492,6 +497,11 @@ class OutboxRepo(_Repo):
 
 
 class EventLogRepo(_Repo):
+    def seen(self, event_id: str) -> bool:
+        c = tables.processed_events.c
+        stmt = select(c.event_id).where(c.event_id == event_id)
+        return self.session.execute(stmt).first() is not None
+
     def first_time(self, event_id: str, at: datetime) -> bool:
         """Insert the id in a savepoint; an existing id means Slack sent it before."""
         try:

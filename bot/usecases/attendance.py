@@ -75,9 +75,14 @@ def answer_reply(
     reply_to: ReplyTo | None,
     calendar_hook: CalendarHook | None = calendar_follows,
 ) -> Answer:
-    """Register regrets/attendance (or give the hint) for one request, exactly once."""
+    """Register regrets/attendance (or give the hint) for one request, exactly once.
+
+    The request id is looked up first and recorded last, with the change: the reads come
+    before the first write, so the transaction holds SQLite's write lock only briefly. Two
+    runs of one request at once (a retry racing the first) cannot both commit: the second
+    one's record of the id fails and everything it did is rolled back."""
     with uow:
-        if not uow.events.first_time(request_id, now):
+        if uow.events.seen(request_id):
             return Answer("", duplicate=True)
         try:
             answer, meeting = _apply(uow, person, intent, reason, meeting_id, via, now, request_id)
@@ -87,6 +92,8 @@ def answer_reply(
             calendar_hook(uow, meeting, person, now)
         if reply_to is not None:
             _confirm(uow, request_id, person, reply_to, answer.text, now)
+        if not uow.events.first_time(request_id, now):
+            return Answer("", duplicate=True)  # leaving the block rolls the rest back
         uow.commit()
     return answer
 
@@ -105,7 +112,7 @@ def _apply(
         return Answer(texts.REGRETS_HINT), None
     meeting, committee = _meeting(uow, person, meeting_id, now)
     assert meeting.id is not None and person.id is not None
-    uow.meetings.lock(meeting.id)  # concurrent changes for one meeting wait for each other
+    uow.meetings.lock_row(meeting.id)  # concurrent changes for one meeting wait for each other
     status = AttendanceStatus.REGRETS if intent == Intent.REGRETS else AttendanceStatus.ATTENDING
     reason = reason if status == AttendanceStatus.REGRETS else ""
     row = uow.attendance.get(meeting.id, person.id)
@@ -184,8 +191,8 @@ def _first_invited(
     seen = 0
     while True:
         meetings = uow.meetings.for_committee(
-            committee.id, after=now, statuses=LIVE, limit=seen + batch
-        )[seen:]
+            committee.id, after=now, statuses=LIVE, limit=seen + batch, with_items=False
+        )[seen:]  # the agenda is loaded only if it is used, and only for the one found
         for meeting in meetings:
             if is_member_on(uow, committee, person, meeting.starts_at.date()):
                 return meeting
