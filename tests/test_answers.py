@@ -128,6 +128,6 @@ def test_the_cache_keys_on_revisions_and_forgets_the_oldest() -> None:
         raise ValueError("no")
 
     for _ in range(2):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="no"):
             cache.get("x", fails)
     assert calls.count("x") == 2  # errors are not remembered
