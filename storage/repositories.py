@@ -386,15 +386,9 @@ def _delivery_row(d: Delivery) -> dict[str, Any]:
 
 class OutboxRepo(_Repo):
     def enqueue(self, delivery: Delivery) -> bool:
-        """Insert in a savepoint: a duplicate key is a no-op, the surrounding work goes on."""
-        if self.get(delivery.key) is not None:
-            return False
-        try:
-            with self.session.begin_nested():
-                self.session.add(delivery)
-        except IntegrityError:
-            return False
-        return True
+        """INSERT .. ON CONFLICT (key) DO NOTHING: a duplicate key is a no-op and the
+        surrounding work goes on (no savepoint needed)."""
+        return bool(self.enqueue_many([delivery]))
 
     def enqueue_many(self, deliveries: Sequence[Delivery]) -> set[str]:
         """INSERT .. ON CONFLICT (key) DO NOTHING RETURNING key, in chunks: a key that exists
@@ -503,14 +497,15 @@ class EventLogRepo(_Repo):
         return self.session.execute(stmt).first() is not None
 
     def first_time(self, event_id: str, at: datetime) -> bool:
-        """Insert the id in a savepoint; an existing id means Slack sent it before."""
-        try:
-            with self.session.begin_nested():
-                self.session.execute(
-                    tables.processed_events.insert().values(
-                        event_id=event_id, received_at=at, handled=True
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        """INSERT .. ON CONFLICT DO NOTHING: an existing id means Slack sent it before."""
+        t = tables.processed_events
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        stmt = (
+            insert(t)
+            .values(event_id=event_id, received_at=at, handled=True)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(t.c.event_id)
+        )
+        return self.session.execute(stmt).first() is not None
