@@ -56,13 +56,17 @@ def process_due(
     now: datetime,
     limit: int = 100,
     should_stop: Callable[[], bool] | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> InboxReport:
-    """Claim due events and run each one's handler; the outcome is recorded per event."""
+    """Claim due events and run each one's handler; the outcome is recorded per event.
+    `pause()` runs before each event (a web process lets its requests go first)."""
     report = InboxReport()
     with uow_factory() as uow:
         claimed = list(uow.inbox.claim_due(now, now + LEASE, limit))
         uow.commit()
     for index, item in enumerate(claimed):
+        if pause is not None:
+            pause()
         if should_stop is not None and should_stop():
             _release(uow_factory, claimed[index:])
             break

@@ -147,11 +147,13 @@ def dispatch_due(
     limit: int = 100,
     on_failure: FailureHook | None = None,
     should_stop: Callable[[], bool] | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> DispatchReport:
     """Claim due rows, send each once, and record the outcome in its own transaction.
 
     When `should_stop()` turns true (SIGTERM: a deploy), the rows not yet tried are released
     at once instead of waiting out the lease, and the round ends after the send in flight.
+    `pause()` runs before each send (a web process lets its requests go first).
     """
     report = DispatchReport()
     with uow_factory() as uow:
@@ -159,6 +161,8 @@ def dispatch_due(
         claimed = list(uow.outbox.claim_due(now, now + LEASE, limit, channels=tuple(senders)))
         uow.commit()
     for index, delivery in enumerate(claimed):
+        if pause is not None:
+            pause()
         if should_stop is not None and should_stop():
             release(uow_factory, claimed[index:])
             break

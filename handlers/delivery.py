@@ -92,16 +92,23 @@ def run_dispatch(
     senders: dict[str, Sender] | None = None,
     should_stop: Callable[[], bool] | None = None,
     handlers: Mapping[str, inbox.Handler] | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> DispatchReport:
     """One round: work on stored Slack events, send due calendar updates into the outbox,
-    then deliver what is due (stopping early, claims released, once `should_stop()` is true)."""
+    then deliver what is due (stopping early, claims released, once `should_stop()` is true;
+    `pause()` before each event and each send)."""
     now = container.clock()
     settings = container.settings
     handlers = inbox_handlers(container) if handlers is None else handlers
     if handlers:
-        inbox.process_due(container.uow, handlers, now=now, should_stop=should_stop)
+        inbox.process_due(container.uow, handlers, now=now, should_stop=should_stop, pause=pause)
     sync_due(container.uow, now=now, email_enabled=email_enabled(settings))
     chosen = make_senders(settings) if senders is None else senders
     return dispatch_due(
-        container.uow, chosen, now=now, on_failure=notify_secretary, should_stop=should_stop
+        container.uow,
+        chosen,
+        now=now,
+        on_failure=notify_secretary,
+        should_stop=should_stop,
+        pause=pause,
     )

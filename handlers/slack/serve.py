@@ -12,6 +12,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -58,6 +59,7 @@ def start_worker(container: Container, **options: Any) -> OutboxWorker:
 def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> WsgiApp:
     """Route /healthz to a database check and everything else to Bolt."""
     slack = SlackRequestHandler(create_app(container, background=worker), path=EVENTS_PATH)
+    traffic = worker.traffic.request if worker is not None else nullcontext
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
@@ -81,7 +83,7 @@ def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> Wsgi
             answered.append(status)
             return start_response(status, headers, *exc)
 
-        with request_context(NO_REQUEST):  # Bolt's middleware sets the id; reset after
+        with request_context(NO_REQUEST), traffic():  # Bolt's middleware sets the id
             try:
                 return slack(environ, recording)
             except Exception:  # Bolt itself choked on the body's shape: the sender's fault

@@ -20,6 +20,7 @@ from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
 from handlers.slack.deps import Background
 from handlers.slack.identity import Linker
+from handlers.slack.traffic import Traffic
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class OutboxWorker:
         self._link_requests: SimpleQueue[str] = SimpleQueue()
         self._thread: threading.Thread | None = None
         self.inbox_handlers = dict(inbox(self)) if inbox is not None else {}
+        self.traffic = Traffic()  # the web app counts its requests here; the work waits
 
     def notify(self) -> None:
         """Wake the thread now."""
@@ -83,7 +85,11 @@ class OutboxWorker:
         sent = 0
         while not self._stop.is_set():
             report = run_dispatch(
-                self.container, dict(self.senders), self._stop.is_set, self.inbox_handlers
+                self.container,
+                dict(self.senders),
+                self._stop.is_set,
+                self.inbox_handlers,
+                pause=self.traffic.wait_quiet,
             )
             sent += report.sent
             if report.sent + report.retried + report.failed == 0:
