@@ -69,9 +69,10 @@ class InboxRepo:
         return [InboxItem(*row) for row in rows]
 
     def mark_done(self, item_id: int, now: datetime) -> None:
-        self.session.execute(
-            update(tables.inbox).where(c.id == item_id).values(done_at=now, claimed_until=None)
-        )
+        """Done: the key stays (Slack's late retries), the message text goes (it may say why
+        someone sends regrets: it is kept no longer than needed)."""
+        done = {"done_at": now, "claimed_until": None, "payload": ""}
+        self.session.execute(update(tables.inbox).where(c.id == item_id).values(**done))
 
     def mark_failed(
         self, item_id: int, error: str, now: datetime, retry_at: datetime | None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Update, inspect, select, update
+from sqlalchemy import Connection, Engine, Update, event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from storage import tables
@@ -78,8 +78,6 @@ def _forget(session: Session, *_: Any) -> None:
 
 def track(factory: sessionmaker[Session]) -> None:
     """Raise the revisions for every change made in the factory's sessions."""
-    from sqlalchemy import event
-
     event.listen(factory, "after_flush", _after_flush)
     event.listen(factory, "do_orm_execute", _on_execute)
     event.listen(factory, "before_commit", _before_commit)

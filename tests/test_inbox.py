@@ -171,3 +171,15 @@ def test_an_event_answered_before_its_work_is_done_is_never_lost(
     assert "(grund: ferie)" in confirmation["text"]
     tick(c, senders)
     assert len(standin.messages("DU_SOFIE")) == 1
+
+
+def test_the_text_of_a_done_event_is_not_kept(container: Container, clock: FakeClock) -> None:
+    from sqlalchemy import select
+
+    from storage import tables
+
+    inbox.receive(container.uow(), key="EvP", kind="test", payload={"n": "syg"}, now=clock())
+    inbox.process_due(container.uow, _handlers([]), now=clock())
+    with container.engine.connect() as conn:
+        row = conn.execute(select(tables.inbox.c.payload, tables.inbox.c.done_at)).one()
+    assert row.payload == "" and row.done_at is not None

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 T = TypeVar("T")
-MAX_ENTRIES = 2048
+MAX_ENTRIES = 512  # a bruttoliste page is up to ~30 KB: at most ~15 MB in all
 
 
 class AnswerCache:
