@@ -214,15 +214,20 @@ def standin_fixture() -> Iterator[SlackStandIn]:
         yield slack
 
 
-@pytest.fixture(name="bot")
-def bot_fixture(sample: Container, standin: SlackStandIn) -> Iterator[SlackAppServer]:
-    """The app over HTTP on the sample committee; channel and two users linked."""
+def prepare(sample: Container, standin: SlackStandIn) -> None:
+    """The sample committee bound to CHANNEL, the secretary and a member linked to Slack."""
     with sample.uow() as uow:
         committee = find_committee(uow, None)
     assert committee.id is not None
     bind_channel(sample.uow(), committee.id, CHANNEL)
     link(sample, standin, SECRETARY)
     link(sample, standin, MEMBER)
+
+
+@pytest.fixture(name="bot")
+def bot_fixture(sample: Container, standin: SlackStandIn) -> Iterator[SlackAppServer]:
+    """The app over HTTP on the sample committee; channel and two users linked."""
+    prepare(sample, standin)
     server = SlackAppServer(sample, standin)
     yield server
     server.stop()

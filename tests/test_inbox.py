@@ -15,13 +15,12 @@ import pytest
 from bot import inbox
 from bot.domain import AttendanceStatus
 from bot.outbox import SLACK, Sender
-from bot.usecases.committees import bind_channel, find_committee
 from handlers.bootstrap import Container
 from handlers.clock import tick
 from handlers.slack.sender import SlackSender, make_client
 from handlers.slack.serve import build_wsgi, make_dev_server
 from tests.conftest import FakeClock
-from tests.slack_http import BOT_TOKEN, CHANNEL, MEMBER, SECRETARY, SIGNING_SECRET, link, sign
+from tests.slack_http import BOT_TOKEN, MEMBER, SIGNING_SECRET, prepare, sign
 from tests.slack_standin import SlackStandIn
 
 
@@ -91,12 +90,7 @@ def test_a_failing_handler_is_retried_with_backoff_then_given_up(
 @pytest.fixture(name="bare_bot")
 def bare_bot_fixture(sample: Container, standin: SlackStandIn) -> Iterator[tuple[str, Container]]:
     """The app with no background worker: as if the process died right after answering."""
-    with sample.uow() as uow:
-        committee = find_committee(uow, None)
-    assert committee.id is not None
-    bind_channel(sample.uow(), committee.id, CHANNEL)
-    link(sample, standin, SECRETARY)
-    link(sample, standin, MEMBER)
+    prepare(sample, standin)
     settings = replace(
         sample.settings,
         slack_bot_token=BOT_TOKEN,
