@@ -1,5 +1,7 @@
 """Profile one request kind in-process (no HTTP): `python -m bench.profile bruttoliste
-[--topics N] [--meetings N] [--count N]`; prints a pyinstrument tree (dev extra)."""
+[--topics N] [--meetings N] [--count N] [--no-cache]`; prints a pyinstrument tree (dev
+extra). Regrets are profiled up to the answer; the work after it runs in
+handlers.slack.regrets.process_message."""
 
 from __future__ import annotations
 
@@ -48,6 +50,9 @@ def main() -> None:
     p.add_argument("--count", type=int, default=200)
     p.add_argument("--url", default="")
     p.add_argument("--interval", type=float, default=0.001)
+    p.add_argument(
+        "--no-cache", action="store_true", help="compute every answer (KLU_ANSWER_CACHE=0)"
+    )
     args = p.parse_args()
     now = seed.utcnow()
     url = args.url or f"sqlite:///{tempfile.mkdtemp(prefix='klu-prof-')}/klu.db"
@@ -62,6 +67,7 @@ def main() -> None:
         slack_bot_token=TOKEN,
         slack_signing_secret=SECRET,
         slack_api_url=standin.base_url,
+        answer_cache=not args.no_cache,
     )
     app = build_wsgi(bootstrap(settings, migrate=False))
     make = {
