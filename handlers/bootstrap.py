@@ -35,6 +35,10 @@ class Container:
         """The data revisions (roster, content) as last committed, for cached answers."""
         return revisions.read(self.engine)
 
+    def revision_reader(self) -> Callable[[], tuple[int, int]]:
+        """`revision` for a request path: a connection of its own per thread, one round trip."""
+        return revisions.RevisionReader(self.engine)
+
     def healthy(self) -> bool:
         """True when the database answers."""
         try:

@@ -131,3 +131,19 @@ def test_the_cache_keys_on_revisions_and_forgets_the_oldest() -> None:
         with pytest.raises(ValueError, match="no"):
             cache.get("x", fails)
     assert calls.count("x") == 2  # errors are not remembered
+
+
+def test_the_request_path_reader_sees_every_commit_and_survives_a_broken_connection(
+    container: Container,
+) -> None:
+    from storage.revisions import RevisionReader
+
+    reader = RevisionReader(container.engine)
+    start = reader()
+    assert start == container.revision()
+    with container.uow() as uow:
+        uow.people.add(Person(name="Ny", email="ny2@example.dk"))
+        uow.commit()
+    assert reader() == (start[0] + 1, start[1] + 1)  # autocommit: no old snapshot kept
+    reader._local.conn.close()  # the database went away under it (a restart)
+    assert reader() == (start[0] + 1, start[1] + 1)

@@ -63,7 +63,7 @@ def create_app(
         token_verification_enabled=False,
     )
     interactive = make_client(client.token or "", client.base_url, timeout=INTERACTIVE_TIMEOUT)
-    answers = AnswerCache(container.revision) if settings.answer_cache else NoCache()
+    answers = AnswerCache(container.revision_reader()) if settings.answer_cache else NoCache()
     deps = SlackDeps(container, client, interactive, background or NoBackground(), answers)
     install_record_factory()
     app.use(_request_id)
