@@ -4,7 +4,9 @@ A cached answer (handlers/slack/answers.py) remembers the revisions it was compu
 is used only while they are unchanged, so no cache is ever stale. Every change made through
 a session counts: ORM flushes and Core INSERT/UPDATE/DELETE run with Session.execute. The
 counters are raised once, at commit, after the last flush: the revisions row is then the
-last lock a transaction takes (PostgreSQL), so it cannot take part in a deadlock.
+last lock a transaction takes (PostgreSQL), so it cannot take part in a deadlock. Each kind
+is kept in REVISION_SLOTS rows; a transaction raises its thread's row, a reader adds them
+up (in one statement, so the sum grows with every commit and only then).
 
 Kinds: "roster" (committees, people, memberships: who may do what) and "content"
 (everything users see, the roster included). The outbox, the inbox and Slack's event ids
@@ -19,7 +21,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Update, event, inspect, select, update
+from sqlalchemy import Connection, Engine, Update, bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from storage import tables
@@ -28,7 +30,8 @@ ROSTER, CONTENT = "roster", "content"
 ROSTER_TABLES = frozenset({"committees", "people", "memberships"})
 BOOKKEEPING = frozenset({"deliveries", "inbox", "processed_events", "revisions"})
 _TOUCHED = "klu_touched_revisions"
-_READ = select(tables.revisions.c.name, tables.revisions.c.value)
+_R = tables.revisions.c
+_READ = select(_R.name, func.sum(_R.value)).group_by(_R.name)
 
 
 def kinds_of(table_name: str) -> frozenset[str]:
@@ -88,8 +91,17 @@ def track(factory: sessionmaker[Session]) -> None:
 
 
 def _bump(kinds: frozenset[str]) -> Update:
-    c = tables.revisions.c
-    return update(tables.revisions).where(c.name.in_(sorted(kinds))).values(value=c.value + 1)
+    names = _R.name.in_(sorted(kinds))
+    return (
+        update(tables.revisions)
+        .where(names, _R.slot == bindparam("writer_slot"))
+        .values(value=_R.value + 1)
+    )
+
+
+def _slot() -> int:
+    """The row this thread raises: writers of different threads and processes mostly differ."""
+    return hash((os.getpid(), threading.get_ident())) % tables.REVISION_SLOTS
 
 
 # Built once: a commit should not pay for building the statement.
@@ -104,7 +116,7 @@ def raise_revisions(conn: Connection, kinds: Iterable[str]) -> None:
     without a session, such as a restore)."""
     wanted = frozenset(kinds)
     stmt = _BUMPS.get(wanted)
-    conn.execute(stmt if stmt is not None else _bump(wanted))
+    conn.execute(stmt if stmt is not None else _bump(wanted), {"writer_slot": _slot()})
 
 
 def read(engine: Engine) -> tuple[int, int]:
@@ -120,7 +132,7 @@ class RevisionReader:
     ROLLBACK). Each read sees what is committed at that moment. A broken connection (the
     database restarted) is replaced and the read tried once more."""
 
-    SQL = "SELECT name, value FROM revisions"
+    SQL = "SELECT name, SUM(value) FROM revisions GROUP BY name"
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

@@ -295,10 +295,14 @@ inbox = Table(
 )
 
 # One counter per kind of data, raised in the same transaction as every change to it
-# (storage/revisions.py), so a cached answer knows whether it is still current.
+# (storage/revisions.py), so a cached answer knows whether it is still current. Each kind
+# is split over REVISION_SLOTS rows (a writer raises one, readers add them up), so writers
+# at the same moment do not all wait for one row's lock (PostgreSQL).
+REVISION_SLOTS = 16
 revisions = Table(
     "revisions",
     metadata,
     Column("name", String(20), primary_key=True),
+    Column("slot", Integer, primary_key=True),
     Column("value", Integer, nullable=False),
 )

@@ -14,6 +14,7 @@ revision = "0008_inbox_revisions"
 down_revision = "0007_delivery_claims"
 branch_labels = None
 depends_on = None
+SLOTS = 16  # storage.tables.REVISION_SLOTS when this was written
 
 
 def upgrade() -> None:
@@ -36,10 +37,16 @@ def upgrade() -> None:
     revisions = op.create_table(
         "revisions",
         sa.Column("name", sa.String(length=20), nullable=False),
+        sa.Column("slot", sa.Integer(), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("name", name=op.f("pk_revisions")),
+        sa.PrimaryKeyConstraint("name", "slot", name=op.f("pk_revisions")),
     )
-    op.bulk_insert(revisions, [{"name": "roster", "value": 1}, {"name": "content", "value": 1}])
+    rows = [
+        {"name": name, "slot": slot, "value": 0}
+        for name in ("roster", "content")
+        for slot in range(SLOTS)
+    ]
+    op.bulk_insert(revisions, rows)
 
 
 def downgrade() -> None:
