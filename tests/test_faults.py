@@ -202,23 +202,26 @@ def test_a_connection_killed_in_the_middle_of_a_request_writes_nothing_and_answe
         target=lambda: answers.append(bot.command("emne Midt i afbrydelsen", member))
     )
     request.start()
-    waiting: list[int] = []
-    deadline = time.monotonic() + 10
-    with admin.connect() as conn:
-        while not waiting and time.monotonic() < deadline:
-            waiting = list(
-                conn.execute(
-                    text(
-                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-                    )
-                ).scalars()
-            )
-            time.sleep(0.02)
-        assert waiting, "the request never reached the database"
-        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": waiting[0]})
-    holder.rollback()
-    holder.close()
+    try:
+        waiting: list[int] = []
+        deadline = time.monotonic() + 10
+        with admin.connect() as conn:
+            while not waiting and time.monotonic() < deadline:
+                waiting = list(
+                    conn.execute(
+                        text(
+                            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                        )
+                    ).scalars()
+                )
+                conn.rollback()  # pg_stat_activity is a snapshot per transaction: look anew
+                time.sleep(0.02)
+            assert waiting, "the request never reached the database"
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": waiting[0]})
+    finally:  # a failure here must not leave the table locked for the tests after it
+        holder.rollback()
+        holder.close()
     request.join(10)
     admin.dispose()
     [answer] = answers
