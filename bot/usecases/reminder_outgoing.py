@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -109,8 +110,20 @@ def _agenda(
     subject = texts.REMINDER_AGENDA_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
+    yield from _to_each(people, text=text, subject=subject, mail_text=mail, blocks=blocks)
+
+
+def _to_each(
+    people: Iterable[Person],
+    *,
+    text: str,
+    subject: str,
+    mail_text: str,
+    blocks: Sequence[Mapping[str, Any]] | None = None,
+) -> Iterator[Outgoing]:
+    """The same message to each person, by their own route (a DM, else an e-mail)."""
     for person in people:
-        route = direct(person, text=text, subject=subject, mail_text=mail, blocks=blocks)
+        route = direct(person, text=text, subject=subject, mail_text=mail_text, blocks=blocks)
         if route is not None:
             yield Outgoing(str(person.id), route)
 
@@ -129,23 +142,24 @@ def _day_before(
     ask_mail = texts.REMINDER_ASK_MAIL.format(contact=contact(committee))
     member_list = members(uow, committee, _today(now, tz))
     member_ids = {p.id for p in member_list}
-    for person in _without_regrets(uow, meeting, member_list, skip):
-        text = day_before_text(meeting, tz, slack_escape) + "\n" + texts.REMINDER_DAY_BEFORE_ASK
-        mail = day_before_text(meeting, tz, no_escape) + "\n\n" + ask_mail
-        route = direct(person, text=text, subject=subject, mail_text=mail)
-        if route is not None:
-            yield Outgoing(str(person.id), route)
+    yield from _to_each(
+        _without_regrets(uow, meeting, member_list, skip),
+        text=day_before_text(meeting, tz, slack_escape) + "\n" + texts.REMINDER_DAY_BEFORE_ASK,
+        subject=subject,
+        mail_text=day_before_text(meeting, tz, no_escape) + "\n\n" + ask_mail,
+    )
     assert meeting.id is not None
     absent = regrets(uow, meeting.id)
-    for guest in guests(uow, meeting):
+    for guest in guests(uow, meeting):  # a guest's reminder names only their own item
         person = guest.person
         if person.id in member_ids or person.id in absent or str(person.id) in skip:
             continue
-        text = guest_text(meeting, guest, tz, slack_escape) + "\n" + texts.REMINDER_GUEST_ASK
-        mail = guest_text(meeting, guest, tz, no_escape) + "\n\n" + ask_mail
-        route = direct(person, text=text, subject=subject, mail_text=mail)
-        if route is not None:
-            yield Outgoing(str(person.id), route)
+        yield from _to_each(
+            [person],
+            text=guest_text(meeting, guest, tz, slack_escape) + "\n" + texts.REMINDER_GUEST_ASK,
+            subject=subject,
+            mail_text=guest_text(meeting, guest, tz, no_escape) + "\n\n" + ask_mail,
+        )
 
 
 def _minutes(
