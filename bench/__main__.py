@@ -24,11 +24,11 @@ from bench.servers import BARE_APP, KLU_APP, ROOT, Gunicorn, StandIn
 
 FULL: dict[str, Any] = {
     "budget": 400, "clients": [1, 8, 32], "small": (100, 10), "large": (100_000, 1000),
-    "scale_n": 200, "fanout": 5000, "invites": 1000,
+    "scale_n": 200, "scale_rounds": 3, "fanout": 5000, "invites": 1000,
 }  # fmt: skip
 QUICK: dict[str, Any] = {
     "budget": 16, "clients": [1, 4], "small": (20, 4), "large": (200, 20),
-    "scale_n": 8, "fanout": 40, "invites": 10,
+    "scale_n": 8, "scale_rounds": 1, "fanout": 40, "invites": 10,
 }  # fmt: skip
 
 
@@ -115,7 +115,9 @@ def http_section(dbs: dict[str, str], cfg: dict[str, Any], out: dict[str, Any]) 
 
 
 def scale_section(dbs: dict[str, str], cfg: dict[str, Any], out: dict[str, Any]) -> None:
-    """The same requests, one client, on a small and a large database."""
+    """The same requests, one client, on a small and a large database side by side; in
+    rounds that alternate between the two (small, large, large, small …), each figure the
+    median round's, so a drift in the machine's load does not land on one size only."""
     cells: list[dict[str, Any]] = []
     memory: dict[str, float] = {}
     seconds: dict[str, float] = {}
@@ -123,25 +125,46 @@ def scale_section(dbs: dict[str, str], cfg: dict[str, Any], out: dict[str, Any])
     try:
         env = {"SLACK_API_URL": standin.base_url}
         for db, url in dbs.items():
-            for size, (topics, meetings) in (("small", cfg["small"]), ("large", cfg["large"])):
+            sizes = {"small": cfg["small"], "large": cfg["large"]}
+            urls = {"small": url, "large": seed.sibling(url, "large")}
+            for size, (topics, meetings) in sizes.items():
                 t0 = time.perf_counter()
-                _seeded(url, topics, meetings)
+                _seeded(urls[size], topics, meetings)
                 seconds[f"{db} {size}"] = time.perf_counter() - t0
-                for cache in ("on", "off"):  # off: every answer computed (the cold cost)
-                    got, mem = _serve(
-                        KLU_APP, {**env, "DATABASE_URL": url, "KLU_ANSWER_CACHE": cache},
-                        f"{size}", db, http_bench.klu_scenarios(), [1], cfg["scale_n"],
-                        backlog_of(url),
-                    )  # fmt: skip
-                    for cell in got:
-                        cell.update(size=size, topics=topics, meetings=meetings, cache=cache)
-                    cells += got
-                    memory[f"KLU-bot ({db}, {size}, answers kept {cache})"] = mem
+            for cache in ("on", "off"):  # off: every answer computed (the cold cost)
+                runs: dict[str, list[list[dict[str, Any]]]] = {"small": [], "large": []}
+                for n in range(cfg["scale_rounds"]):
+                    for size in ("small", "large") if n % 2 == 0 else ("large", "small"):
+                        got, mem = _serve(
+                            KLU_APP,
+                            {**env, "DATABASE_URL": urls[size], "KLU_ANSWER_CACHE": cache},
+                            size, db, http_bench.klu_scenarios(), [1], cfg["scale_n"],
+                            backlog_of(urls[size]),
+                        )  # fmt: skip
+                        runs[size].append(got)
+                        label = f"KLU-bot ({db}, {size}, answers kept {cache})"
+                        memory[label] = max(memory.get(label, 0.0), mem)
+                for size, (topics, meetings) in sizes.items():
+                    for cell in _median_cells(runs[size]):
+                        cell.update(
+                            size=size, topics=topics, meetings=meetings, cache=cache,
+                            rounds=len(runs[size]),
+                        )  # fmt: skip
+                        cells.append(cell)
     finally:
         standin.finish()
     out["scale"] = cells
     out["scale_memory_mb"] = memory
     out["seed_seconds"] = seconds
+
+
+def _median_cells(rounds: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per request, the cell of the round with the median p50."""
+    chosen = []
+    for same in zip(*rounds, strict=True):
+        ordered = sorted(same, key=lambda cell: float(cell["p50"]))
+        chosen.append(dict(ordered[len(ordered) // 2]))
+    return chosen
 
 
 def _child(module: str, url: str, count: int) -> dict[str, Any]:

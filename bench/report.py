@@ -131,7 +131,9 @@ def _scale(out: dict[str, Any]) -> list[str]:
         lines.append(
             f"Small: {sm['topics']:,} topics and {sm['meetings']:,} meetings; large: "
             f"{lg['topics']:,} topics and {lg['meetings']:,} meetings (half the topics on the "
-            "bruttoliste, half the meetings still to come, four agenda items each). "
+            "bruttoliste, half the meetings still to come, four agenda items each), in two "
+            f"databases side by side, measured in {lg.get('rounds', 1)} rounds that alternate "
+            "between them; each row is the round with the median p50. "
             "*answers kept*: on is the server as deployed; off (KLU_ANSWER_CACHE=0) computes "
             "every answer, which is what a question asked for the first time after a change "
             "costs. The target is judged on off."

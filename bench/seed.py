@@ -56,6 +56,28 @@ def reset(url: str) -> None:
     engine.dispose()
 
 
+def sibling(url: str, name: str) -> str:
+    """A second database beside the one at the URL (a file beside it; a database on the
+    same PostgreSQL server, created when missing), e.g. for the large data set."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return f"sqlite:///{path.with_name(f'{path.stem}-{name}{path.suffix}')}"
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = f"{parsed.database}_{name}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+        ).first()
+        if found is None:
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+    engine.dispose()
+    return parsed.set(database=database).render_as_string(hide_password=False)
+
+
 def committee_db(url: str, now: datetime) -> Container:
     """Migrate an empty database and add the committee, roster, channel and two linked users."""
     reset(url)
