@@ -6,20 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Insert, bindparam, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.domain import InboxItem
 from storage import tables
+from storage.db import insert_or_skip
 
 c = tables.inbox.c
 
 
 def _add_statement(dialect: str) -> Insert:
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return (
-        insert(tables.inbox)
+        insert_or_skip(tables.inbox, dialect, "key")
         .values(
             key=bindparam("key"),
             kind=bindparam("kind"),
@@ -29,7 +27,6 @@ def _add_statement(dialect: str) -> Insert:
             attempts=0,
             last_error="",
         )
-        .on_conflict_do_nothing(index_elements=["key"])
         .returning(c.id)
     )
 

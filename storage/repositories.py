@@ -7,8 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,6 +28,7 @@ from bot.domain import (
     TopicStatus,
 )
 from storage import tables
+from storage.db import insert_or_skip
 
 
 def _meeting_load() -> tuple[Any, ...]:
@@ -397,12 +396,11 @@ class OutboxRepo(_Repo):
             return set()
         self.session.flush()
         dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         t = tables.deliveries
         added: set[str] = set()
         for lo in range(0, len(deliveries), 500):
             rows = [_delivery_row(d) for d in deliveries[lo : lo + 500]]
-            stmt = insert(t).values(rows).on_conflict_do_nothing(index_elements=["key"])
+            stmt = insert_or_skip(t, dialect, "key").values(rows)
             added.update(self.session.execute(stmt.returning(t.c.key)).scalars())
         return added
 
@@ -499,13 +497,10 @@ class EventLogRepo(_Repo):
     def first_time(self, event_id: str, at: datetime) -> bool:
         """INSERT .. ON CONFLICT DO NOTHING: an existing id means Slack sent it before."""
         t = tables.processed_events
-        insert = (
-            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
+        dialect = self.session.get_bind().dialect.name
         stmt = (
-            insert(t)
+            insert_or_skip(t, dialect, "event_id")
             .values(event_id=event_id, received_at=at, handled=True)
-            .on_conflict_do_nothing(index_elements=["event_id"])
             .returning(t.c.event_id)
         )
         return self.session.execute(stmt).first() is not None
