@@ -557,6 +557,22 @@ DEMO_STEP_MEETING = "4. Sekretæren opretter næste møde"
 DEMO_STEP_AGENDA = "5. Sekretæren bygger dagsordenen (og et medlem prøver også)"
 DEMO_STEP_LISTS = "6. Et medlem ser bruttolisten og næste møde"
 DEMO_STEP_DELIVERIES = "7. Beskeder og DM'er, som Slack modtog fra KLU-bot"
+DEMO_STEP_CALLING = (
+    "8. Sekretæren indkalder til mødet: medlemmerne får en kalenderinvitation i Slack, "
+    "og Henrik Lund, der kun bruger e-mail, får den som e-mail"
+)
+DEMO_STEP_AGENDA_REMINDER = "9. Dagsordenen sendes ud to uger før mødet ({when})"
+DEMO_STEP_REGRETS = "10. Et medlem melder afbud ved at svare på beskeden"
+DEMO_STEP_MINUTES = (
+    "11. Efter mødet: sekretæren skriver referat og fremmøde, godkender og sender referatet"
+)
+DEMO_REPLIES = "\n▶ {name} svarer i sin DM med KLU-bot: »{text}«"
+DEMO_FILE = "\n📎 Fil i Slack: {name} ({size} byte)"
+DEMO_MAIL_TO = "\n✉ E-mail til {to}:"
+DEMO_MAIL_FROM = "Fra: {sender}"
+DEMO_MAIL_SUBJECT = "Emne: {subject}"
+DEMO_MAIL_CALENDAR = "Kalenderinvitation ({name}):"
+DEMO_MAIL_ATTACHMENT = "Vedhæftet: {name} ({kind})"
 DEMO_TYPES = "\n▶ {name} skriver: {command}"
 DEMO_SEES = "  {name} ser (kun synligt for {name}):"
 DEMO_MODAL = "  {name} ser en formular:"

@@ -17,7 +17,7 @@ import unicodedata
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "demo-signing-secret"
 TOKEN = "xoxb-demo"
 CHANNEL = "C0KLU"
+MAIL_FROM = "klu@fjordby.dk"
+EMAIL_ONLY = "henrik.lund@plo-fjordby.dk"  # a GP with e-mail only, not in Slack
 Out = Callable[[str], None]
 
 
@@ -62,21 +64,40 @@ def user_id_for(name: str) -> str:
     return "U_" + "".join(ch for ch in first.upper() if ch.isalnum())
 
 
-class SignedClient:
-    """Posts to /slack/events exactly as Slack does: form bodies signed with the secret."""
+class DemoClock:
+    """The real clock, moved ahead when the story jumps to a later day."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, zone: str = DEFAULT_TIMEZONE) -> None:
+        self.zone = ZoneInfo(zone)
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return system_clock() + self.offset
+
+    def jump(self, when: datetime) -> None:
+        """From now on the clock reads `when` (and runs on from there)."""
+        self.offset = when - system_clock()
+
+
+class SignedClient:
+    """Posts to /slack/events exactly as Slack does: bodies signed with the secret."""
+
+    def __init__(self, url: str, team: str = "T0KLU", app: str = "A0KLU") -> None:
         self.url = url
+        self.team, self.app = team, app
         self.seq = 0
 
     def post(self, fields: dict[str, str]) -> dict[str, Any]:
         """POST a signed form; the JSON answer ({} when empty)."""
-        body = urlencode(fields).encode()
+        return self.send(urlencode(fields).encode(), "application/x-www-form-urlencoded")
+
+    def send(self, body: bytes, content_type: str) -> dict[str, Any]:
+        """POST a signed body; the JSON answer ({} when empty)."""
         ts = str(int(time.time()))
         base = b"v0:" + ts.encode() + b":" + body
         signature = "v0=" + hmac.new(SECRET.encode(), base, hashlib.sha256).hexdigest()
         headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": signature,
         }
@@ -96,31 +117,53 @@ class SignedClient:
                 "user_id": user,
                 "channel_id": channel,
                 "channel_name": "klu",
-                "team_id": "T0KLU",
+                "team_id": self.team,
+                "api_app_id": self.app,
                 "trigger_id": f"trigger.{self.seq}",
                 "response_url": f"{self.url}/response/{self.seq}",
             }
         )
 
-    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-        """Submit a modal: strings for text fields, ('option', v) for selects."""
-        state: dict[str, Any] = {}
-        for block, value in values.items():
-            if isinstance(value, tuple):
-                state[block] = {
-                    "value": {"type": "static_select", "selected_option": {"value": value[1]}}
-                }
-            elif isinstance(value, list):
-                state[block] = {"value": {"type": "multi_users_select", "selected_users": value}}
-            else:
-                state[block] = {"value": {"type": "plain_text_input", "value": value}}
+    def interaction(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """An interaction payload (button, modal) from this workspace."""
+        self.seq += 1
+        base = {"team": {"id": self.team}, "api_app_id": self.app, "trigger_id": f"t.{self.seq}"}
+        return self.post({"payload": json.dumps({**base, **payload})})
+
+    def submit(self, user: str, view: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """Submit a modal with its state values (block id -> element state)."""
         payload = {
             "type": "view_submission",
-            "team": {"id": "T0KLU"},
             "user": {"id": user},
             "view": {**view, "id": f"V{self.seq}", "state": {"values": state}},
         }
-        return self.post({"payload": json.dumps(payload)})
+        return self.interaction(payload)
+
+    def click(self, user: str, action_id: str, value: str) -> dict[str, Any]:
+        """Press a button in a message only this user sees."""
+        action = {"action_id": action_id, "block_id": "b", "type": "button", "value": value}
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user},
+            "container": {"type": "message", "channel_id": CHANNEL, "is_ephemeral": True},
+            "channel": {"id": CHANNEL},
+            "response_url": f"{self.url}/response/{self.seq}",
+            "actions": [action],
+        }
+        return self.interaction(payload)
+
+    def event(self, event: dict[str, Any]) -> dict[str, Any]:
+        """An Events API callback (a message someone wrote)."""
+        self.seq += 1
+        body = {
+            "team_id": self.team,
+            "api_app_id": self.app,
+            "type": "event_callback",
+            "event_id": f"Ev{self.seq:06d}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        return self.send(json.dumps(body).encode(), "application/json")
 
 
 def next_meeting_text(now_local_date: Any) -> str:
@@ -154,23 +197,34 @@ def run_demo(out: Out = print) -> int:
     SlackStandIn = standin_class()
     examples = examples_dir()
     roster = parse_roster_csv((examples / "roster.csv").read_bytes())
-    with tempfile.TemporaryDirectory(prefix="klu-demo-") as tmp, SlackStandIn() as slack:
+    from handlers.demo_mail import smtp_server
+
+    with (
+        tempfile.TemporaryDirectory(prefix="klu-demo-") as tmp,
+        SlackStandIn() as slack,
+        smtp_server() as (smtp_url, mail),
+    ):
         names = {user_id_for(row.name): row.name for row in roster}
         for row in roster:
-            slack.add_user(user_id_for(row.name), row.email, row.name)
+            if row.email != EMAIL_ONLY:
+                slack.add_user(user_id_for(row.name), row.email, row.name)
         slack.add_channel(CHANNEL, "klu")
         settings = Settings(
             database_url=f"sqlite:///{Path(tmp) / 'demo.db'}",
             slack_bot_token=TOKEN,
             slack_signing_secret=SECRET,
             slack_api_url=slack.base_url,
+            smtp_url=smtp_url,
+            mail_from=MAIL_FROM,
         )
-        container = bootstrap(settings, clock=system_clock)
+        clock = DemoClock()
+        container = bootstrap(settings, clock=clock)
         try:
             with running_app(container) as url:
-                today = system_clock().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+                today = clock().astimezone(clock.zone).date()
                 when = next_meeting_text(today)
-                play(container, slack, SignedClient(url), examples, when, names, out)
+                client = SignedClient(url, slack.team_id, slack.app_id)
+                play(container, slack, client, examples, when, names, out, clock, mail)
         finally:
             container.engine.dispose()
     out(texts.DEMO_DONE)

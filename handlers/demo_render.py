@@ -12,6 +12,7 @@ _USER = re.compile(r"<@([A-Z0-9_]+)>")
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 _CODE = re.compile(r"`([^`\n]+)`")
+_QUOTE = re.compile(r"^>", re.MULTILINE)
 WIDTH = 96
 
 
@@ -23,6 +24,7 @@ def mrkdwn_to_text(text: str, names: Mapping[str, str] | None = None) -> str:
     text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
     text = _CODE.sub(r"\1", text)
+    text = _QUOTE.sub("  ", text)
     text = text.replace(":warning:", "(!)").replace(":white_check_mark:", "✓")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 

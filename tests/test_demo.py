@@ -33,5 +33,24 @@ def test_demo_shows_topics_agenda_and_time_plan_and_cleans_up(tmp_path: Path) ->
     assert "15:30–15:50  2.b Procedure for lægeerklæringer" in out
     assert "Gæster: Ida Nørgaard" in out
     assert "DM til Line Dahl" in out
+    # the rest of the meeting's life: calling, agenda reminder, a regret by reply, the minutes
+    calling = out.split("8. Sekretæren indkalder", 1)[1]
+    assert "Fil i Slack: invitation.ics" in calling
+    assert "E-mail til Henrik Lund <henrik.lund@plo-fjordby.dk>" in calling
+    assert "METHOD:REQUEST" in calling
+    reminder = out.split("9. Dagsordenen sendes ud to uger før mødet", 1)[1]
+    assert "Dagsorden: Møde i Kommunalt Lægeligt Udvalg" in reminder.split("10. ", 1)[0]
+    regrets = out.split("10. Et medlem melder afbud", 1)[1].split("11. ", 1)[0]
+    assert "dit afbud til" in regrets and "på kursus" in regrets
+    minutes = out.split("11. Efter mødet", 1)[1]
+    assert "BESLUTNINGSREFERAT" in minutes
+    assert "Afbud: Sofie Brandt" in minutes
+    assert "Du meldte afbud" in minutes
+    assert "referat-" in minutes and ".pdf" in minutes
+    # what people read, not what the code calls things
+    assert "short_name=" not in out and "name=" not in out
+    assert "│ >" not in out
+    for raw in ("*", "&amp;", "&lt;", "<@U"):
+        assert raw not in out.replace("* ", ""), raw
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
