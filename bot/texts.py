@@ -6,13 +6,75 @@ A second language would be one more module of the same shape.
 
 from __future__ import annotations
 
+import string
+from typing import Any
+
+
+class _Agreeing(string.Formatter):
+    """str.format plus three format specs that keep Danish grammatical:
+
+    - ``{n:emne|emner}`` on a number: "1 emne", "3 emner" (number agreement);
+    - ``{field:~lang|langt}`` on a noun (definite form): the common-gender or the neuter word
+      that agrees with it, without the noun itself ("Noten er for lang", "Navnet er for langt");
+    - ``{title:mødet}`` on a meeting title: the title as it reads inside a sentence
+      ("til mødet i Kommunalt Lægeligt Udvalg", not "til Møde i Kommunalt Lægeligt Udvalg");
+    - ``{contact:()}``: " (value)", or nothing when the value is empty.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("~") and "|" in format_spec:
+            common, neuter = format_spec[1:].split("|", 1)
+            return neuter if is_neuter(str(value)) else common
+        if "|" in format_spec and isinstance(value, int) and not isinstance(value, bool):
+            one, many = format_spec.split("|", 1)
+            return f"{value} {one if value == 1 else many}"
+        if format_spec == "mødet":
+            return meeting_in_sentence(str(value))
+        if format_spec == "()":
+            return f" ({value})" if str(value).strip() else ""
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _Agreeing()
+
+
+class Agree(str):
+    """A template whose ``format`` understands the agreement specs of :class:`_Agreeing`."""
+
+    __slots__ = ()
+
+    def format(self, *args: Any, **kwargs: Any) -> str:
+        return _FORMATTER.vformat(str(self), args, kwargs)
+
+
+def is_neuter(noun: str) -> bool:
+    """True for a definite neuter noun phrase ("Mødestedet", "Udvalgets navn")."""
+    head = noun.strip().split(" ")[-1].casefold() if noun.strip() else ""
+    return head in _NEUTER_HEADS or head.endswith(_NEUTER_ENDINGS)
+
+
+def meeting_in_sentence(title: str) -> str:
+    """'Møde i KLU' -> 'mødet i KLU'; any other title -> 'mødet »title«'."""
+    words = title.strip().split(" ", 1)
+    if words and words[0].casefold() in ("møde", "mødet") and len(words) == 2:
+        rest = words[1]
+        return "mødet " + (rest if rest.casefold().startswith("i ") else "i " + rest)
+    return f"mødet »{title.strip()}«" if title.strip() else "mødet"
+
+
+_NEUTER_HEADS = frozenset({"navn", "kortnavn", "nummer", "sted"})
+_NEUTER_ENDINGS = ("stedet", "nummeret", "navnet", "emnet", "punktet", "udvalget", "mødet")
+
 # --- generic -------------------------------------------------------------------------------
 UNEXPECTED_ERROR = "Beklager, noget gik galt. Prøv igen om lidt, eller kontakt sekretariatet."
 
 # --- core use cases (bot/usecases) -------------------------------------------------------------
 TEXT_EMPTY = "{field} mangler."
 TOPIC_TEXT_EMPTY = "Emnets tekst mangler. Skriv en tekst, fx: /klu emne Samarbejde om hjemmebesøg."
-TEXT_TOO_LONG = "{field} er for lang ({length} tegn). Den må højst være {limit} tegn."
+TEXT_TOO_LONG = Agree(
+    "{field} er for {field:~lang|langt} ({length} tegn). "
+    "{field:~Den|Det} må højst være {limit} tegn."
+)
 FIELD_TOPIC = "Emnets tekst"
 FIELD_NOTE = "Noten"
 FIELD_DESCRIPTION = "Beskrivelsen"
@@ -35,8 +97,8 @@ UNKNOWN_PERSON = (
     "Personen »{ref}« findes ikke i medlemslisten. Tjek stavningen eller e-mailadressen."
 )
 AMBIGUOUS_PERSON = "Der er flere personer, der hedder »{ref}«. Angiv e-mailadressen i stedet."
-NOT_ON_ROSTER = (
-    "Du står ikke på medlemslisten for {committee}. Bed sekretariatet ({contact}) om at "
+NOT_ON_ROSTER = Agree(
+    "Du står ikke på medlemslisten for {committee}. Bed sekretariatet{contact:()} om at "
     "tilføje dig med din e-mailadresse, så kobler KLU-bot dig automatisk."
 )
 UNKNOWN_MEETING = "Mødet »{ref}« findes ikke."
@@ -56,7 +118,7 @@ TOPIC_ON_AGENDA = (
     "så bliver emnet åbent igen og kan trækkes tilbage."
 )
 ONLY_SECRETARY = "Det er kun sekretariatet, der kan {action}."
-MEETING_IN_PAST = "Mødet er allerede holdt; vælg et kommende møde."
+MEETING_IN_PAST = "Mødet er allerede afholdt; vælg et kommende møde."
 MEETING_OVERLAPS = (
     "Der er allerede et møde {when} (nr. {id}). Vælg et andet tidspunkt, eller ret det "
     "eksisterende møde."
@@ -83,8 +145,9 @@ MEETING_FILE_ERROR_IN = "Fejl i {where}: {message}"
 FIELD_GUEST_DETAIL = "Gæstens oplysning"
 FIELD_CASE_NO = "Sagsnummeret"
 FIELD_DOC_NO = "Dokumentnummeret"
-ROSTER_IMPORTED = (
-    "Medlemslisten er indlæst: {created} nye, {updated} opdaterede, {unchanged} uændrede."
+ROSTER_IMPORTED = Agree(
+    "Medlemslisten er indlæst: {created:ny|nye}, {updated:opdateret|opdaterede}, "
+    "{unchanged:uændret|uændrede}."
 )
 
 SECTION_TITLES = {
@@ -199,7 +262,9 @@ TOPIC_IMPORT_HEADERS = (
 )
 TOPIC_IMPORT_LINE = "Linje {line}: {error}"
 TOPIC_IMPORT_FAILED = "Bruttolisten blev ikke indlæst; ingen emner er gemt. Ret disse linjer:"
-CLI_TOPICS_IMPORTED = "Bruttolisten er indlæst: {added} nye emner, {skipped} fandtes allerede."
+CLI_TOPICS_IMPORTED = Agree(
+    "Bruttolisten er indlæst: {added:nyt emne|nye emner}, {skipped} fandtes allerede."
+)
 CLI_TOPIC_ADDED = "Emnet er sat på bruttolisten som #{id}."
 CLI_TOPIC_NOTED = "Noten er gemt på emne #{id}."
 CLI_TOPIC_WITHDRAWN = "Emne #{id} er trukket tilbage."
@@ -320,7 +385,7 @@ ROSTER_COLUMN_LABELS = {
     "phone": "»telefon«",
 }
 ROSTER_ROW_ERROR = "Linje {line}: {problems}."
-ROSTER_FIELD_TOO_LONG = "{column} er for lang ({length} tegn; højst {limit})"
+ROSTER_FIELD_TOO_LONG = "værdien i {column} er for lang ({length} tegn; højst {limit})"
 ROSTER_EMPTY_NAME = "navnet mangler"
 ROSTER_MISSING_EMAIL = "e-mailadressen mangler"
 ROSTER_INVALID_EMAIL = "»{email}« er ikke en gyldig e-mailadresse"
@@ -335,11 +400,11 @@ ROSTER_UNKNOWN_ROLE = (
     "eller gæst)"
 )
 ROSTER_ERRORS_ONE = "Filen blev ikke indlæst, fordi 1 linje har fejl. Ingen personer er gemt."
-ROSTER_ERRORS_MANY = (
-    "Filen blev ikke indlæst, fordi {count} linjer har fejl. Ingen personer er gemt."
+ROSTER_ERRORS_MANY = Agree(
+    "Filen blev ikke indlæst, fordi {count:linje|linjer} har fejl. Ingen personer er gemt."
 )
 ROSTER_ERRORS_FIX = "Ret fejlene i filen, og prøv igen:"
-ROSTER_ERRORS_MORE = "… og {count} linjer mere med fejl."
+ROSTER_ERRORS_MORE = Agree("… og {count:linje|linjer} mere med fejl.")
 
 # --- reminders and regrets (bot/usecases/reminders.py, attendance.py, bot/reminder_messages.py) --
 REMINDER_UNKNOWN_KIND = "Påmindelsen »{kind}« findes ikke. Vælg en af: {kinds}."
@@ -367,7 +432,9 @@ REMINDER_TOPICS = (
 REMINDER_TOPICS_OPEN = "Åbne emner på bruttolisten:"
 REMINDER_TOPICS_LINE = "• #{id} {text} ({proposer})"
 REMINDER_TOPICS_NONE = "Bruttolisten har ingen åbne emner lige nu."
-REMINDER_TOPICS_MORE = "… og {count} emner mere. Skriv `/klu bruttoliste` for hele listen."
+REMINDER_TOPICS_MORE = Agree(
+    "… og {count:emne|emner} mere. Skriv `/klu bruttoliste` for hele listen."
+)
 REMINDER_AGENDA_TITLE = "Dagsorden: {title}"
 REMINDER_WHEN = "Tid: {when}"
 REMINDER_PLACE = "Sted: {place}"
@@ -383,35 +450,41 @@ REMINDER_AGENDA_SUBJECT = "Dagsorden: {title} {date}"
 REMINDER_BUTTON_ATTEND = "Jeg kommer"
 REMINDER_BUTTON_REGRETS = "Meld afbud"
 REMINDER_BUTTON_MINUTES = "Skriv referat"
-REMINDER_DAY_BEFORE = "Påmindelse: {title} holdes {when}. Sted: {place}."
+REMINDER_DAY_BEFORE = "Påmindelse: {title} afholdes {when}. Sted: {place}."
 REMINDER_DAY_BEFORE_ASK = "Kan du alligevel ikke komme, så svar »afbud« her i tråden."
 REMINDER_DAY_BEFORE_SUBJECT = "Påmindelse: {title} {date}"
-REMINDER_GUEST = "Påmindelse: Du deltager i {title} {date} under {slots}. Sted: {place}."
+REMINDER_GUEST = Agree(
+    "Påmindelse: Du deltager i {title:mødet} {date} under {slots}. Sted: {place}."
+)
 REMINDER_GUEST_SLOT = "punkt {number} »{title}« kl. {start}–{end}"
 REMINDER_GUEST_JOIN = " og "
 REMINDER_GUEST_ASK = "Kan du ikke komme, så svar »afbud« her i tråden."
-REMINDER_MINUTES = "Referatet for {title} {date} mangler stadig en beslutning på {count} punkt(er):"
+REMINDER_MINUTES = Agree(
+    "Referatet af {title:mødet} {date} mangler stadig en beslutning på {count:punkt|punkter}:"
+)
 REMINDER_MINUTES_LINE = "• {number} {title}"
 REMINDER_MINUTES_END = "Skriv beslutningerne ind, så referatet kan sendes ud."
 REMINDER_MINUTES_SUBJECT = "Referat mangler beslutninger: {title} {date}"
-REGRETS_CONFIRMED = (
-    "Tak, dit afbud til {title} {when} er registreret{reason}. "
+REGRETS_CONFIRMED = Agree(
+    "Tak, dit afbud til {title:mødet} {when} er registreret{reason}. "
     "Skriv »jeg kommer alligevel«, hvis du når at komme."
 )
 REGRETS_REASON = " (grund: {reason})"
-ATTEND_CONFIRMED = "Tak, du er noteret som deltager i {title} {when}."
-UNDO_CONFIRMED = "Dit afbud er trukket tilbage. Du er noteret som deltager i {title} {when}."
+ATTEND_CONFIRMED = Agree("Tak, du er noteret som deltager i {title:mødet} {when}.")
+UNDO_CONFIRMED = Agree(
+    "Dit afbud er trukket tilbage. Du er noteret som deltager i {title:mødet} {when}."
+)
 REGRETS_HINT = (
     "Det forstod jeg ikke. Skriv »afbud« (gerne med en grund, fx »afbud, er på kursus«) "
     "eller »jeg kommer alligevel«."
 )
 REGRETS_NO_MEETING = "Der er ikke noget kommende møde, du er inviteret til."
-REGRETS_NOT_INVITED = "Du er ikke inviteret til {title} {when}."
-REGRETS_MEETING_OVER = "{title} {when} er allerede holdt."
+REGRETS_NOT_INVITED = Agree("Du er ikke inviteret til {title:mødet} {when}.")
+REGRETS_MEETING_OVER = "{title} {when} er allerede afholdt."
 REGRETS_MEETING_CANCELLED = "{title} {when} er aflyst, så du behøver ikke melde afbud."
 REGRETS_CONFIRM_SUBJECT = "Afbud: {title} {date}"
-SECRETARY_REGRETS = "Afbud til {title} {date}: {name}{reason}."
-SECRETARY_ATTEND_AGAIN = "{name} kommer alligevel til {title} {date}."
+SECRETARY_REGRETS = Agree("Afbud til {title:mødet} {date}: {name}{reason}.")
+SECRETARY_ATTEND_AGAIN = Agree("{name} kommer alligevel til {title:mødet} {date}.")
 SECRETARY_REGRETS_LIST = "Afbud indtil nu ({count}):"
 SECRETARY_REGRETS_LINE = "• {name}{reason}"
 SECRETARY_REGRETS_NONE = "Ingen afbud indtil nu."
@@ -422,8 +495,8 @@ SLACK_USAGE_REGRETS = "afbud [grund]"
 SLACK_HELP_REGRETS = "meld afbud til dit næste møde, fx /klu afbud er på kursus"
 SLACK_USAGE_ATTEND = "kommer"
 SLACK_HELP_ATTEND = "du kommer alligevel (dit afbud trækkes tilbage)"
-CLI_REGRETS_REGISTERED = "Afbud er registreret for {name} til {title} {when}{reason}."
-CLI_ATTEND_REGISTERED = "{name} er noteret som deltager i {title} {when}."
+CLI_REGRETS_REGISTERED = Agree("Afbud er registreret for {name} til {title:mødet} {when}{reason}.")
+CLI_ATTEND_REGISTERED = Agree("{name} er noteret som deltager i {title:mødet} {when}.")
 REMINDER_SCHEDULE_HEADER = "Næste møde, {when}:"
 REMINDER_SCHEDULE_LINE = "  {name}: {at} ({state})"
 REMINDER_STATES = {
@@ -437,13 +510,13 @@ REMINDER_STATES = {
 # --- calendar invitations (bot/calendar) --------------------------------------------------------
 CALENDAR_WEEKDAYS = TIME_WEEKDAY_NAMES  # one spelling of the days and months
 CALENDAR_MONTHS = TIME_MONTH_NAMES
-CALENDAR_WHEN = "{weekday} den {day}. {month} {year} kl. {start}–{end}"
+CALENDAR_WHEN = "{weekday} {day}. {month} {year} kl. {start}–{end}"
 CALENDAR_SUBJECT_REQUEST = "Invitation: {summary}, {when}"
 CALENDAR_SUBJECT_UPDATE = "Ændret: {summary}, {when}"
 CALENDAR_SUBJECT_CANCEL = "Aflyst: {summary}, {when}"
-CALENDAR_BODY_REQUEST = (
+CALENDAR_BODY_REQUEST = Agree(
     "Kære {name}\n\n"
-    "Du er inviteret til {summary} {when}.\n"
+    "Du er inviteret til {summary:mødet} {when}.\n"
     "Sted: {location}\n\n"
     "{description}\n\n"
     "Invitationen er vedhæftet som kalenderfil. Du kan svare direkte fra din kalender.\n\n"
@@ -470,7 +543,7 @@ CALENDAR_BODY_CANCEL = (
 
 # --- Slack: the secretary's commands and modals (handlers/slack/secretary.py) ------------------
 SEC_SUBMIT = "Gem"
-SEC_CANCEL = "Annullér"
+SEC_CANCEL = "Annuller"
 SEC_CLOSE = "Luk"
 SEC_SETUP_TITLE = "Opsæt udvalget"
 SEC_MEETING_TITLE = "Nyt møde"
@@ -580,7 +653,7 @@ DEMO_FILLS = "  {name} udfylder og trykker {button}: {values}"
 DEMO_FIELD_ERRORS = "Formularen bliver stående og viser fejl ved felterne:"
 DEMO_FIELD_ERROR = "{label}: {message}"
 DEMO_TERMINAL = "\n$ {command}"
-DEMO_LINKED = "{count} personer er koblet til deres Slack-bruger via e-mailadressen."
+DEMO_LINKED = Agree("{count:person|personer} er koblet til deres Slack-bruger via e-mailadressen.")
 DEMO_DM_TO = "\n✉ DM til {name}:"
 DEMO_IN_CHANNEL = "\n# Besked i kanalen {channel}:"
 DEMO_NO_MESSAGES = "(Ingen beskeder eller DM'er endnu; alt ovenfor var svar kun til afsenderen.)"
@@ -592,7 +665,7 @@ DEMO_NO_EXAMPLES = (
 
 # --- minutes and decision summaries (bot/usecases/minutes*.py, bot/minutes_*.py) -------------
 MINUTES_NOT_HELD = (
-    "Mødet er ikke holdt endnu ({when}). Referatet kan skrives, når mødet er begyndt."
+    "Mødet er ikke afholdt endnu ({when}). Referatet kan skrives, når mødet er begyndt."
 )
 MINUTES_CANCELLED = "Mødet er aflyst, så der skrives ikke referat."
 MINUTES_UNKNOWN_OUTCOME = (
@@ -636,7 +709,11 @@ MINUTES_APPROVED = (
 MINUTES_APPROVED_DMS = " og til {count} med afbud"
 MINUTES_ALREADY_APPROVED = "Referatet for mødet {date} var allerede godkendt; intet er sendt igen."
 MINUTES_CARRIED = "Udskudte punkter er sat på mødet {date}: {titles}."
-MINUTES_NO_CHANNEL = " (udvalget har ingen Slack-kanal, så intet er sendt dertil)"
+MINUTES_APPROVED_NO_CHANNEL = (
+    "Referatet for mødet {date} er godkendt. Udvalget har ingen Slack-kanal, så "
+    "beslutningsreferatet er ikke lagt i en kanal."
+)
+MINUTES_APPROVED_NO_CHANNEL_DMS = " Det sendes til {count} med afbud."
 MINUTES_EXPORTED = "Referatet er gemt i {path}."
 MINUTES_BAD_FORMAT = "Formatet »{value}« kendes ikke. Brug md, html eller pdf."
 MINUTES_CHANGED_NOTE = "Rettet {when} af {who}: {fields}."
@@ -689,7 +766,7 @@ DOC_CHANGES = "Rettelser efter godkendelse"
 DOC_CHANGE_LINE = "{when}: {who} rettede {field} under punkt {number}"
 DOC_PAGE = "Side {page}"
 # Slack: /klu referat, the modal, search
-MINUTES_SLACK_HEADER = "Referat for {title}, {date}"
+MINUTES_SLACK_HEADER = Agree("Referat af {title:mødet} {date}")
 MINUTES_SLACK_WRITE = "Skriv referat"
 MINUTES_SLACK_EDIT = "Ret referat"
 MINUTES_SLACK_APPROVE = "Godkend og send referat"
@@ -715,12 +792,12 @@ SEARCH_NONE = "Ingen tidligere beslutninger eller emner matcher »{query}«."
 SEARCH_HEADER = "Resultater for »{query}« (nyeste først):"
 SEARCH_ITEM_HIT = "• {date}, punkt {number} {title}: {text}"
 SEARCH_TOPIC_HIT = "• Emne #{id} ({status}, foreslået {date}): {text}"
-SEARCH_MORE = "… og {count} flere."
+SEARCH_MORE = "… og {count} til."
 ACTION_REMINDER = (
     "Påmindelse: du er tovholder på »{task}« fra mødet {date} i {committee}. Fristen er {due}."
 )
 ACTION_REMINDER_SUBJECT = "Påmindelse: {task} (frist {due})"
-MINUTES_NO_HELD_MEETING = "Der er ikke holdt noget møde endnu, som der kan skrives referat til."
+MINUTES_NO_HELD_MEETING = "Der er ikke afholdt noget møde endnu, som der kan skrives referat til."
 MINUTES_SLACK_NO_OUTCOME = "Intet udfald"
 MINUTES_SLACK_NEXT_LABEL = "Næste møde (under Eventuelt)"
 MINUTES_SLACK_USAGE_REFERAT = "/klu referat [mødenr.] · /klu referat send [mødenr.]"
@@ -752,8 +829,8 @@ INVITE_AGENDA_HEADER = "Dagsorden og tidsplan:"
 INVITE_AGENDA_LINE = "{number} {title} (kl. {start}–{end})"
 INVITE_PRESENTER = "    Præsenteres af {presenter}."
 INVITE_GUESTS_LINE = "    Gæst: {names}."
-INVITE_GUEST_INTRO = (
-    "Du er inviteret som gæst til {title} {when}. Af hensyn til mødets afvikling deltager "
+INVITE_GUEST_INTRO = Agree(
+    "Du er inviteret som gæst til {title:mødet} {when}. Af hensyn til mødets afvikling deltager "
     "gæster ved de punkter, der vedrører dem, efter denne tidsplan:"
 )
 INVITE_GUEST_ITEM = "Punkt {number}: {title}, kl. {start}–{end}."
@@ -776,9 +853,9 @@ INVITE_DM_FILE_NOTE = "Kalenderfilen følger herunder: åbn den for at lægge m�
 INVITE_BUTTON_REGRETS = "Meld afbud"
 INVITE_BUTTON_SEND = "Send indkaldelse"
 INVITE_FILE_TITLE = "Kalenderinvitation: {title}"
-INVITE_SENT = (
-    "Møde {id}: {requests} invitationer, {updates} opdateringer og {cancels} aflysninger "
-    "lagt i kø ({slack} i Slack, {email} på e-mail)."
+INVITE_SENT = Agree(
+    "Møde {id}: {requests:invitation|invitationer}, {updates:opdatering|opdateringer} og "
+    "{cancels:aflysning|aflysninger} lagt i kø ({slack} i Slack, {email} på e-mail)."
 )
 INVITE_NOTHING = "Møde {id}: alle har allerede den seneste kalenderinvitation; intet nyt sendt."
 INVITE_NO_SMTP = (
@@ -810,11 +887,10 @@ INVITE_HELP = (
 )
 
 # --- Slack app (handlers/slack: commands, bruttoliste, App Home) -------------------------------
-SLACK_CONTACT_FALLBACK = "sekretariatet"
-SLACK_NOT_LINKED = (
+SLACK_NOT_LINKED = Agree(
     "Jeg kender dig ikke endnu. Står du på medlemslisten med den e-mailadresse, du bruger i "
     "Slack, kobler jeg dig automatisk om et øjeblik, så prøv igen om lidt. Ellers bed "
-    "sekretariatet ({contact}) om at tilføje dig."
+    "sekretariatet{contact:()} om at tilføje dig."
 )
 SLACK_WHICH_COMMITTEE = (
     "Du er medlem af flere udvalg. Skriv kommandoen i udvalgets kanal, så jeg ved, "
@@ -848,8 +924,10 @@ SLACK_MODAL_NOTE_HINT = "Fx »afstemmes med Tina Marie«"
 SLACK_MODAL_FAILED = "Formularen kunne ikke åbnes. Skriv i stedet: /klu emne <tekst>."
 SLACK_BOARD_HEADER = "Bruttoliste for {committee}"
 SLACK_BOARD_EMPTY = "Bruttolisten er tom. Foreslå et emne med /klu emne <tekst>."
-SLACK_BOARD_PAGE = "Side {page} af {pages} · {count} emner"
-SLACK_BOARD_PAGE_CAPPED = "Side {page} af {pages} · over {count} emner (de ældste vises)"
+SLACK_BOARD_PAGE = Agree("Side {page} af {pages} · {count:emne|emner}")
+SLACK_BOARD_PAGE_CAPPED = Agree(
+    "Side {page} af {pages} · over {count:emne|emner} (de ældste vises)"
+)
 SLACK_BOARD_TOPIC = "*#{id}* {text}\nForeslået af {proposer} {date}{origin} · _{status}_"
 SLACK_BOARD_ORIGIN = " ({origin})"
 SLACK_BOARD_NOTE = "\nNote: {note}"
@@ -877,8 +955,12 @@ SLACK_HOME_MY_TOPICS = "Dine emner"
 SLACK_HOME_NO_TOPICS = "Du har ikke foreslået nogen emner endnu. Skriv /klu emne <tekst>."
 SLACK_HOME_MY_TOPIC = "*#{id}* {text} · _{status}_ · {date}"
 SLACK_HOME_BOARD = "Bruttolisten"
-SLACK_HOME_BOARD_MORE = "… og {count} emner mere. Skriv /klu bruttoliste for hele listen."
-SLACK_HOME_BOARD_MORE_CAPPED = "… og over {count} emner mere. Skriv /klu bruttoliste for listen."
+SLACK_HOME_BOARD_MORE = Agree(
+    "… og {count:emne|emner} mere. Skriv /klu bruttoliste for hele listen."
+)
+SLACK_HOME_BOARD_MORE_CAPPED = Agree(
+    "… og over {count:emne|emner} mere. Skriv /klu bruttoliste for listen."
+)
 SLACK_HOME_ABSENCES = "Dine afbud"
 SLACK_HOME_NO_ABSENCES = "Du har ikke meldt afbud til kommende møder."
 SLACK_HOME_ABSENCE = "{when}: {title}{reason}"
@@ -926,8 +1008,8 @@ IMPORT_COMMITTEE_EXISTS = (
     "Udvalget {short} findes allerede i databasen. Indlæsning kræver en tom database "
     "(opret en ny og kør »klu-bot db upgrade«). Intet er ændret."
 )
-IMPORT_PERSON_EXISTS = (
-    "{count} person(er) fra filen findes allerede i databasen ({emails}). Indlæsning kræver "
+IMPORT_PERSON_EXISTS = Agree(
+    "{count:person|personer} fra filen findes allerede i databasen ({emails}). Indlæsning kræver "
     "en tom database. Intet er ændret."
 )
 IMPORT_NOT_EMPTY = (

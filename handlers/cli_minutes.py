@@ -18,7 +18,7 @@ from bot.minutes_model import followup_line
 from bot.timeparse import format_date
 from bot.usecases import committees
 from bot.usecases.actions import complete_action, open_actions
-from bot.usecases.approve import approve_minutes
+from bot.usecases.approve import approve_minutes, approved_text
 from bot.usecases.minutes import (
     ItemMinutes,
     minutes_meeting,
@@ -115,11 +115,7 @@ def cmd_minutes_approve(args: argparse.Namespace, c: Container) -> str:
     date = format_date(result.meeting.starts_at.astimezone(tz).date())
     if result.already:
         return texts.MINUTES_ALREADY_APPROVED.format(date=date)
-    sent = result.regrets_sent
-    dms = texts.MINUTES_APPROVED_DMS.format(count=sent) if sent else ""
-    lines = [texts.MINUTES_APPROVED.format(date=date, dms=dms)]
-    if not result.posted:
-        lines[0] += texts.MINUTES_NO_CHANNEL
+    lines = [approved_text(date, result.regrets_sent, posted=result.posted)]
     for item, target in result.carried:
         day = format_date(target.starts_at.astimezone(tz).date())
         lines.append(texts.MINUTES_CARRIED.format(date=day, titles=item.title))

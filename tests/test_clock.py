@@ -22,7 +22,7 @@ from tests.slack_standin import SlackStandIn
 
 CHANNEL = "C_KLU"
 TOPICS = "Næste møde i Kommunalt Lægeligt Udvalg"
-MINUTES = "Referatet for Møde i Kommunalt Lægeligt Udvalg 29. oktober 2026"
+MINUTES = "Referatet af mødet i Kommunalt Lægeligt Udvalg 29. oktober 2026"
 
 
 def _slack_ids(c: Container, slack: SlackStandIn) -> dict[str, str]:
@@ -129,7 +129,7 @@ def test_a_whole_cycle_across_the_dst_change(
         ("10-08 09:00", "kanal", f"{TOPICS} er torsdag 29. oktober 2026 kl. 15"),
         ("10-22 09:00", "dm", "Dagsorden"),  # summer time: 07:00 UTC
         ("10-28 09:00", "dm", "Påmindelse"),  # winter time: 08:00 UTC
-        ("10-30 09:00", "dm", f"{MINUTES} mangler stadig en beslutning på 2 punkt(er)"),
+        ("10-30 09:00", "dm", f"{MINUTES} mangler stadig en beslutning på 2 punkter"),
     }  # fmt: skip
     per_channel: dict[str, int] = {}
     for _, channel, _ in log:
@@ -343,4 +343,4 @@ def test_the_secretary_records_regrets_from_the_cli(
     assert "Der er ikke planlagt noget kommende møde." in capsys.readouterr().err
     late = ["--now", "2026-06-19T10:00", "attendance", "attend", "Mads Kjær", "--meeting", "1"]
     assert main(late) == 1
-    assert "er allerede holdt" in capsys.readouterr().err
+    assert "er allerede afholdt" in capsys.readouterr().err

@@ -207,7 +207,7 @@ def test_default_date_and_custom_domain_and_filename() -> None:
 
 def test_invitation_text_request() -> None:
     subject, text = invitation_text(member_request(), "Jens")
-    when = "søndag den 29. marts 2026 kl. 15.00–17.00"
+    when = "søndag 29. marts 2026 kl. 15:00–17:00"
     assert subject == f"Invitation: Møde i Kommunalt Lægeligt Udvalg, {when}"
     assert text.startswith("Kære Jens\n")
     assert when in text

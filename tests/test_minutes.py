@@ -108,7 +108,7 @@ def held_fixture(sample: Container, clock: FakeClock) -> Container:
 
 
 def test_minutes_cannot_be_written_before_the_meeting(sample: Container) -> None:
-    with pytest.raises(ConflictError, match="ikke holdt endnu"):
+    with pytest.raises(ConflictError, match="ikke afholdt endnu"):
         record_item(
             sample.uow(),
             _committee(sample),

@@ -78,7 +78,7 @@ def test_meeting_cycle_from_agenda_to_approved_minutes(
     bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock
 ) -> None:
     early = bot.command("referat 1", CAMILLA).json()
-    assert "ikke holdt endnu" in early["text"]
+    assert "ikke afholdt endnu" in early["text"]
     assert "sekretariatet" in bot.command("referat 1", SOFIE).json()["text"]
 
     clock.set_local("2026-06-18T17:15")

@@ -129,11 +129,11 @@ def test_reply_in_the_reminder_thread_registers_regrets_once(
     assert _deliver(bot, body) == 200
     confirm = _wait_messages(standin, SOFIE_DM, 2)[-1]
     assert confirm["thread_ts"] == reminded
-    assert "dit afbud til Møde i Kommunalt Lægeligt Udvalg" in confirm["text"]
+    assert "dit afbud til mødet i Kommunalt Lægeligt Udvalg" in confirm["text"]
     assert "(grund: er på kursus)" in confirm["text"]
     notice = _wait_messages(standin, CAMILLA_DM, 2)[-1]
     assert (
-        "Afbud til Møde i Kommunalt Lægeligt Udvalg 18. juni 2026: Sofie Brandt" in notice["text"]
+        "Afbud til mødet i Kommunalt Lægeligt Udvalg 18. juni 2026: Sofie Brandt" in notice["text"]
     )
     assert "• Sofie Brandt, Lægehuset Havnegade – er på kursus" in notice["text"]
     assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (

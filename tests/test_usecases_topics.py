@@ -267,7 +267,7 @@ def test_schedule_refuses_past_and_cancelled_meetings(sample: Container, clock: 
     topic = _propose(sample, "Emne", mads)
     assert topic.id is not None and meeting.id is not None
     clock.set_local("2026-06-18T17:30")
-    with pytest.raises(ConflictError, match="allerede holdt"):
+    with pytest.raises(ConflictError, match="allerede afholdt"):
         topics.schedule_topic(
             sample.uow(), committee, topic.id, meeting.id, actor=None, now=clock()
         )

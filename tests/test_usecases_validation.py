@@ -29,7 +29,7 @@ def test_empty_text_is_refused_in_danish(value: str | None) -> None:
 def test_the_limit_is_inclusive() -> None:
     assert len(clean_text("x" * MAX_TEXT, "Emnet")) == 2000
     with pytest.raises(
-        InputError, match=r"^Emnet er for lang \(2001 tegn\)\. Den må højst være 2000"
+        InputError, match=r"^Emnet er for langt \(2001 tegn\)\. Det må højst være 2000"
     ):
         clean_text("x" * 2001, "Emnet")
     assert clean_text("  " + "x" * 2000 + "  ", "Emnet") == "x" * 2000

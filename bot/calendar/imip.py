@@ -189,7 +189,7 @@ def build_imip_message(
 
 
 def _clock(moment: datetime) -> str:
-    return f"{moment.hour:02d}.{moment.minute:02d}"
+    return texts.TIME_FORMAT_CLOCK.format(hour=moment.hour, minute=moment.minute)
 
 
 def invitation_text(event: CalendarEvent, recipient_name: str) -> tuple[str, str]:

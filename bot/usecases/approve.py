@@ -135,3 +135,12 @@ def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime) -> int:
         ):
             count += 1
     return count
+
+
+def approved_text(date: str, regrets_sent: int, *, posted: bool) -> str:
+    """What the secretary is told after approving: where the summary went, truthfully."""
+    if posted:
+        dms = texts.MINUTES_APPROVED_DMS.format(count=regrets_sent) if regrets_sent else ""
+        return texts.MINUTES_APPROVED.format(date=date, dms=dms)
+    dms = texts.MINUTES_APPROVED_NO_CHANNEL_DMS.format(count=regrets_sent) if regrets_sent else ""
+    return texts.MINUTES_APPROVED_NO_CHANNEL.format(date=date) + dms

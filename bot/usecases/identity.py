@@ -32,11 +32,12 @@ class Caller:
 
 
 def contact_of(committee: Committee | None) -> str:
-    """How to reach the secretariat, for hints ('Camilla Juul, camilla@…')."""
+    """How to reach the secretariat, for hints ('Camilla Juul, camilla@…'); empty when
+    nothing is on file (the texts then just say "sekretariatet")."""
     if committee is None:
-        return texts.SLACK_CONTACT_FALLBACK
+        return ""
     parts = [p for p in (committee.secretariat_name, committee.secretariat_email) if p]
-    return ", ".join(parts) or texts.SLACK_CONTACT_FALLBACK
+    return ", ".join(parts)
 
 
 def _committees_of(uow: UnitOfWork, person: Person, today: date) -> list[Committee]:

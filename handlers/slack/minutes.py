@@ -16,7 +16,7 @@ from bot.errors import InputError, KluError, NotFoundError
 from bot.minutes_input import parse_action
 from bot.timeparse import format_date
 from bot.timeplan import item_number
-from bot.usecases.approve import approve_minutes
+from bot.usecases.approve import approve_minutes, approved_text
 from bot.usecases.identity import Caller
 from bot.usecases.meetings import get_meeting
 from bot.usecases.minutes import (
@@ -69,12 +69,7 @@ def approve_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
     date = format_date(result.meeting.starts_at.astimezone(tz).date())
     if result.already:
         return b.message(texts.MINUTES_ALREADY_APPROVED.format(date=date))
-    dms = (
-        texts.MINUTES_APPROVED_DMS.format(count=result.regrets_sent) if result.regrets_sent else ""
-    )
-    text = texts.MINUTES_APPROVED.format(date=date, dms=dms)
-    if not result.posted:
-        text += texts.MINUTES_NO_CHANNEL
+    text = approved_text(date, result.regrets_sent, posted=result.posted)
     carried: dict[int, list[str]] = {}
     starts = {}
     for item, target in result.carried:
