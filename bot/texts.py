@@ -248,6 +248,10 @@ CLI_ARGPARSE_PHRASES = {
     "could match": "kan betyde",
     "argument ": "",
 }
+CLI_HELP_USAGE = "brug: "
+CLI_HELP_POSITIONALS = "argumenter"
+CLI_HELP_OPTIONALS = "valgmuligheder"
+CLI_HELP_HELP = "vis denne hjælp og afslut"
 CLI_CANNOT_READ = "Filen »{path}« kan ikke læses."
 CLI_DB_UPGRADED = "Databasen er opdateret til nyeste skema."
 CLI_COMMITTEE_SAVED = "Udvalget {name} ({short}) er gemt."

@@ -12,8 +12,26 @@ from handlers.cli_backup import add_commands as add_backup_commands
 from handlers.cli_minutes import add_commands as add_minutes_commands
 
 
+class DanishHelpFormatter(argparse.HelpFormatter):
+    """argparse's help with Danish headings ("brug:" instead of "usage:")."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(
+            usage, actions, groups, texts.CLI_HELP_USAGE if prefix is None else prefix
+        )
+
+
 class KluArgumentParser(argparse.ArgumentParser):
-    """Usage errors as one Danish line on stderr (exit 2), not argparse's English usage block."""
+    """Danish help throughout, and usage errors as one Danish line on stderr (exit 2), not
+    argparse's English usage block. Sub-parsers are of this class too (argparse's default)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", DanishHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = texts.CLI_HELP_POSITIONALS
+        self._optionals.title = texts.CLI_HELP_OPTIONALS
+        self.add_argument("-h", "--help", action="help", help=texts.CLI_HELP_HELP)
 
     def error(self, message: str) -> NoReturn:
         for english, danish in texts.CLI_ARGPARSE_PHRASES.items():
