@@ -25,14 +25,21 @@ class _Agreeing(string.Formatter):
         if format_spec.startswith("~") and "|" in format_spec:
             common, neuter = format_spec[1:].split("|", 1)
             return neuter if is_neuter(str(value)) else common
-        if "|" in format_spec and isinstance(value, int) and not isinstance(value, bool):
+        if "|" in format_spec and _is_count(value):
             one, many = format_spec.split("|", 1)
-            return f"{value} {one if value == 1 else many}"
+            return f"{value} {one if str(value) == '1' else many}"
         if format_spec == "mødet":
             return meeting_in_sentence(str(value))
         if format_spec == "()":
             return f" ({value})" if str(value).strip() else ""
         return str(super().format_field(value, format_spec))
+
+
+def _is_count(value: Any) -> bool:
+    """A number, or a number already written out ("1.000")."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and value.replace(".", "").isdigit()
 
 
 _FORMATTER = _Agreeing()

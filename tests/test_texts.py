@@ -142,6 +142,7 @@ def test_catalogue_is_read() -> None:
 def test_agreement_formatter() -> None:
     assert texts.Agree("{n:nyt emne|nye emner}").format(n=1) == "1 nyt emne"
     assert texts.Agree("{n:nyt emne|nye emner}").format(n=3) == "3 nye emner"
+    assert texts.Agree("{n:emne|emner}").format(n="1.000") == "1.000 emner"
     too_long = texts.Agree("{f} er for {f:~lang|langt}. {f:~Den|Det} må højst ...")
     assert too_long.format(f="Mødestedet") == "Mødestedet er for langt. Det må højst ..."
     assert too_long.format(f="Noten") == "Noten er for lang. Den må højst ..."
