@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, if missing: PostgreSQL (second test pass),
-# libical (independent calendar validator), poppler-utils (PDF text check).
+# libical (independent calendar validator), poppler-utils (PDF text check), Node.js with
+# Mozilla's ical.js (a second independent calendar reader, into .cache/icaljs).
 set -euo pipefail
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 pkg-config --exists libical 2>/dev/null || need+=(libical-dev pkg-config)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
-[ ${#need[@]} -eq 0 ] && exit 0
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+icaljs() {
+  [ -d .cache/icaljs/node_modules/ical.js ] && return 0
+  mkdir -p .cache/icaljs
+  npm install --prefix .cache/icaljs --silent --no-audit --no-fund --no-save ical.js@2 >/dev/null \
+    || echo "system-deps: could not install ical.js with npm" >&2
+}
+if [ ${#need[@]} -eq 0 ]; then icaljs; exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
     echo "system-deps: missing ${need[*]} and not root; install them with apt-get" >&2; exit 0; fi
@@ -15,3 +23,4 @@ else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+icaljs
