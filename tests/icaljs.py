@@ -40,7 +40,7 @@ def instants(data: bytes) -> list[tuple[str, datetime, datetime]]:
     assert done.returncode == 0, done.stderr.decode()
     found = []
     for line in done.stdout.decode().splitlines():
-        uid, start, end, _ = (line.split("\t") + [""])[:4]
+        uid, start, end = line.split("\t")[:3]
         found.append(
             (uid, datetime.fromtimestamp(int(start), UTC), datetime.fromtimestamp(int(end), UTC))
         )
