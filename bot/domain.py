@@ -91,6 +91,7 @@ class Committee:
     secretariat_name: str = ""
     secretariat_email: str = ""
     secretariat_phone: str = ""
+    secretariat_participates: bool = False
     id: int | None = None
 
 

@@ -50,7 +50,7 @@ def decision(item: DocItem) -> str:
 def _people(doc: MinutesDoc) -> list[Block]:
     blocks = [Block("h2", texts.DOC_PARTICIPANTS)]
     for side, names in doc.participants:
-        blocks.append(Block("p", f"{side}: {', '.join(names)}"))
+        blocks += [Block("h3", side), Block("ul", items=tuple(names))]
     if doc.guests:
         blocks.append(Block("h3", texts.DOC_GUESTS))
         blocks.append(Block("ul", items=tuple(doc.guests)))

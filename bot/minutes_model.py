@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -20,9 +21,11 @@ from bot.domain import (
     Meeting,
     MinutesChange,
     Person,
+    Role,
 )
 from bot.timeparse import format_date, format_span
 from bot.timeplan import item_number, ordered_items
+from bot.usecases.people import SECRETARIAT_ROLES, RosterEntry
 
 
 @dataclass
@@ -32,7 +35,7 @@ class MinutesRecord:
     committee: Committee
     meeting: Meeting
     people: Mapping[int, Person]
-    members: Sequence[Person]
+    roster: Sequence[RosterEntry]
     attendance: Sequence[Attendance]
     actions: Sequence[ActionItem]
     followups: Sequence[tuple[ActionItem, Meeting]] = ()
@@ -96,40 +99,131 @@ class MinutesDoc:
 
 
 def label(person: Person) -> str:
-    """'Name (Organisation)' as the minutes write it."""
-    return f"{person.name} ({person.organisation})" if person.organisation else person.name
+    """'Name, Title, Organisation' as the municipal minutes write it (empty parts left out)."""
+    parts = (person.name, person.title, person.organisation)
+    return ", ".join(p.strip() for p in parts if p and p.strip())
 
 
-def participants(record: MinutesRecord) -> list[Person]:
-    """Who came: those recorded as attending, else the members without regrets or no-show."""
-    came = record.with_status(AttendanceStatus.ATTENDING)
-    guest_ids = {g.person_id for i in record.meeting.items for g in i.guests}
-    if came:
-        return [p for p in came if p.id not in guest_ids]
-    away = {AttendanceStatus.REGRETS, AttendanceStatus.NO_SHOW}
-    return [p for p in record.members if p.id is not None and record.status_of(p.id) not in away]
+@dataclass(frozen=True)
+class Guest:
+    """A guest of the meeting with the numbers of the items they were invited to."""
+
+    person: Person
+    items: tuple[str, ...]
 
 
-def by_side(people: Sequence[Person]) -> list[tuple[str, list[str]]]:
-    """Participants grouped by side, in the order sides first appear."""
-    sides: dict[str, list[str]] = {}
-    for person in people:
-        sides.setdefault(person.side or texts.AGENDA_NO_SIDE, []).append(label(person))
-    return list(sides.items())
+@dataclass(frozen=True)
+class Attendees:
+    """Who the minutes list where: the one rule for the summary, the documents and the form."""
+
+    sides: list[tuple[str, list[Person]]]
+    guests: list[Guest]
+    secretariat: list[Person]
+    regrets: list[Person]
+    no_shows: list[Person]
+    guest_items: dict[int, tuple[str, ...]]
+
+    @property
+    def participants(self) -> list[Person]:
+        """Every participant, side by side."""
+        return [p for _, people in self.sides for p in people]
+
+    def line(self, person: Person) -> str:
+        """A person as the minutes write them; a guest with their items."""
+        items = self.guest_items.get(person.id or 0)
+        if not items:
+            return label(person)
+        return texts.DOC_GUEST_AWAY_LINE.format(name=label(person), items=", ".join(items))
+
+    def guest_line(self, guest: Guest) -> str:
+        """'Name, Title, Organisation, deltog under punkt 2.c' (or without items)."""
+        if not guest.items:
+            return label(guest.person)
+        return texts.DOC_GUEST_LINE.format(name=label(guest.person), items=", ".join(guest.items))
 
 
-def guest_labels(record: MinutesRecord) -> list[str]:
-    """'Name (Org), deltager under punkt 2.c' for guests who did not send regrets or stay away."""
-    seen: dict[int, list[str]] = {}
-    for item in ordered_items(record.meeting):
-        for guest in item.guests:
-            seen.setdefault(guest.person_id, []).append(item_number(record.meeting, item))
-    away = {AttendanceStatus.REGRETS, AttendanceStatus.NO_SHOW}
-    return [
-        texts.AGENDA_GUEST_LINE.format(name=label(record.people[pid]), items=", ".join(nums))
-        for pid, nums in seen.items()
-        if pid in record.people and record.status_of(pid) not in away
-    ]
+_ROLE_ORDER = {Role.CHAIR: 0, Role.VICE_CHAIR: 1}
+
+
+def meeting_day(meeting: Meeting, committee: Committee) -> date:
+    """The meeting's date where the committee sits: the roster that counts is that day's."""
+    return meeting.starts_at.astimezone(ZoneInfo(committee.timezone)).date()
+
+
+def attendees(
+    meeting: Meeting,
+    roster: Sequence[RosterEntry],
+    people: Mapping[int, Person],
+    statuses: Mapping[int, AttendanceStatus],
+    *,
+    secretariat_participates: bool = False,
+) -> Attendees:
+    """Deltagere, Gæster, Sekretariat, Afbud and Ej mødt of one meeting.
+
+    The roster is the committee's on the meeting's date. Every member who neither sent regrets
+    nor was marked ej mødt took part, whether or not anyone marked them as attending; the
+    meeting's item guests likewise came unless they sent regrets or did not show. The
+    secretariat is listed apart unless the committee counts it among the participants. Anyone
+    else recorded as attending (a substitute, say) takes part under their side.
+    """
+    guest_items: dict[int, list[str]] = {}
+    for item in ordered_items(meeting):
+        for g in item.guests:
+            numbers = guest_items.setdefault(g.person_id, [])
+            if item_number(meeting, item) not in numbers:
+                numbers.append(item_number(meeting, item))
+    roles: dict[int, Role] = {e.person.id: e.role for e in roster if e.person.id is not None}
+    ordered = sorted(
+        (e for e in roster if e.person.id is not None),
+        key=lambda e: (e.person.side or "", _ROLE_ORDER.get(e.role, 2), e.person.name),
+    )
+    members = [e.person for e in ordered if e.role != Role.GUEST]
+    guests = [people[i] for i in guest_items if i in people and roles.get(i) in (None, Role.GUEST)]
+    guest_ids = {p.id for p in guests}
+    listed = {p.id for p in members} | guest_ids
+    others = [people[i] for i in statuses if i in people and i not in listed]
+
+    sides: dict[str, list[Person]] = {}
+    secretariat: list[Person] = []
+    came: list[Guest] = []
+    regrets: list[Person] = []
+    no_shows: list[Person] = []
+    for person in [*members, *guests, *others]:
+        pid = person.id or 0
+        role, status = roles.get(pid), statuses.get(pid)
+        if status == AttendanceStatus.REGRETS:
+            regrets.append(person)
+        elif status == AttendanceStatus.NO_SHOW:
+            no_shows.append(person)
+        elif pid in guest_ids:
+            came.append(Guest(person, tuple(guest_items[pid])))
+        elif pid not in listed and status != AttendanceStatus.ATTENDING:
+            continue  # invited once, but neither on the roster nor a guest of the agenda now
+        elif role == Role.GUEST:
+            came.append(Guest(person, ()))
+        elif role in SECRETARIAT_ROLES and not secretariat_participates:
+            secretariat.append(person)
+        else:
+            sides.setdefault(person.side or texts.AGENDA_NO_SIDE, []).append(person)
+    return Attendees(
+        sides=list(sides.items()),
+        guests=came,
+        secretariat=secretariat,
+        regrets=regrets,
+        no_shows=no_shows,
+        guest_items={k: tuple(v) for k, v in guest_items.items() if k in guest_ids},
+    )
+
+
+def record_attendees(record: MinutesRecord) -> Attendees:
+    """The meeting's attendees as the minutes list them."""
+    return attendees(
+        record.meeting,
+        record.roster,
+        record.people,
+        {a.person_id: a.status for a in record.attendance},
+        secretariat_participates=record.committee.secretariat_participates,
+    )
 
 
 def outcome_text(item: AgendaItem) -> str:
@@ -147,7 +241,6 @@ def action_text(action: ActionItem) -> tuple[str, str, str]:
 def build_doc(record: MinutesRecord) -> MinutesDoc:
     """The minutes as labelled parts, ready for any renderer."""
     m, c = record.meeting, record.committee
-    contact = ", ".join(x for x in (c.secretariat_phone, c.secretariat_email) if x)
     items = []
     for item in ordered_items(m):
         actions = [a for a in record.actions if a.item_id == item.id]
@@ -171,6 +264,7 @@ def build_doc(record: MinutesRecord) -> MinutesDoc:
                 actions=["{}: {}{}".format(*action_text(a)) for a in actions],
             )
         )
+    who = record_attendees(record)
     return MinutesDoc(
         title=m.title,
         unit=c.organiser_unit,
@@ -179,21 +273,36 @@ def build_doc(record: MinutesRecord) -> MinutesDoc:
         case_line=texts.DOC_CASE.format(case_no=m.case_no, doc_no=m.doc_no)
         if m.case_no or m.doc_no
         else "",
-        secretariat=texts.DOC_SECRETARIAT.format(
-            name=c.secretariat_name, contact=f" ({contact})" if contact else ""
-        )
-        if c.secretariat_name
-        else "",
-        participants=by_side(participants(record)),
-        guests=guest_labels(record),
-        regrets=[label(p) for p in record.with_status(AttendanceStatus.REGRETS)],
-        no_shows=[label(p) for p in record.with_status(AttendanceStatus.NO_SHOW)],
+        secretariat=secretariat_line(record, who),
+        participants=[(side, [label(p) for p in people]) for side, people in who.sides],
+        guests=[who.guest_line(g) for g in who.guests],
+        regrets=[who.line(p) for p in who.regrets],
+        no_shows=[who.line(p) for p in who.no_shows],
         contents=[(i.number, i.title, i.section) for i in items],
         items=items,
         followups=[followup_line(a, src, record.tz) for a, src in record.followups],
         next_meeting=m.next_meeting_note,
         changes=[_change(ch, record) for ch in record.changes],
     )
+
+
+def secretariat_name(record: MinutesRecord, who: Attendees) -> str:
+    """The secretariat as the minutes name it: its people who were there, or its name."""
+    return "; ".join(label(p) for p in who.secretariat) or record.committee.secretariat_name
+
+
+def secretariat_line(record: MinutesRecord, who: Attendees) -> str:
+    """'Sekretariat: Name, Title, Organisation (phone, e-mail)' for the document's header.
+
+    The secretaries on the roster who were there, as the minutes write people; else the
+    committee's secretariat name. Empty when neither is known.
+    """
+    c = record.committee
+    contact = ", ".join(x for x in (c.secretariat_phone, c.secretariat_email) if x)
+    name = secretariat_name(record, who)
+    if not name:
+        return ""
+    return texts.DOC_SECRETARIAT.format(name=name, contact=f" ({contact})" if contact else "")
 
 
 def followup_line(action: ActionItem, source: Meeting, tz: ZoneInfo) -> str:

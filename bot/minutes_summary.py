@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot import texts
-from bot.domain import AttendanceStatus
 from bot.minutes_model import (
     MinutesRecord,
     action_text,
-    by_side,
-    guest_labels,
     label,
     outcome_text,
-    participants,
+    record_attendees,
+    secretariat_name,
 )
 from bot.mrkdwn import escape
 from bot.timeparse import format_date, format_span
@@ -35,19 +33,7 @@ def summary_parts(record: MinutesRecord) -> tuple[str, list[str]]:
     if m.place:
         head.append(texts.SUMMARY_PLACE.format(place=escape(m.place)))
     parts = ["\n".join(head)]
-    people = [texts.SUMMARY_PARTICIPANTS]
-    for side, names in by_side(participants(record)):
-        people.append(texts.SUMMARY_SIDE.format(side=escape(side), names=escape(", ".join(names))))
-    guests = guest_labels(record)
-    if guests:
-        people.append(texts.SUMMARY_GUESTS.format(names=escape("; ".join(guests))))
-    regrets = [label(p) for p in record.with_status(AttendanceStatus.REGRETS)]
-    if regrets:
-        people.append(texts.SUMMARY_REGRETS.format(names=escape(", ".join(regrets))))
-    no_shows = [label(p) for p in record.with_status(AttendanceStatus.NO_SHOW)]
-    if no_shows:
-        people.append(texts.SUMMARY_NO_SHOW.format(names=escape(", ".join(no_shows))))
-    parts.append("\n".join(people))
+    parts.append(_clip("\n".join(_people(record))))
     parts.append(texts.SUMMARY_DECISIONS)
     for item in ordered_items(m):
         decision = item.beslutning or outcome_text(item) or texts.SUMMARY_NO_DECISION
@@ -69,6 +55,29 @@ def summary_parts(record: MinutesRecord) -> tuple[str, list[str]]:
         last = record.changes[-1].at.astimezone(record.tz).date()
         parts.append(texts.SUMMARY_CORRECTED.format(when=format_date(last)))
     return title, parts
+
+
+def _people(record: MinutesRecord) -> list[str]:
+    """Deltagere by side, Gæster, Sekretariat, Afbud and Ej mødt, one person per line."""
+    who = record_attendees(record)
+    lines = [texts.SUMMARY_PARTICIPANTS]
+    for side, people in who.sides:
+        lines.append(texts.SUMMARY_SIDE.format(side=escape(side)))
+        lines += [texts.SUMMARY_PERSON.format(name=escape(label(p))) for p in people]
+    if not who.sides:
+        lines.append(texts.SUMMARY_NONE)
+    if who.guests:
+        lines.append(texts.SUMMARY_GUESTS)
+        lines += [texts.SUMMARY_PERSON.format(name=escape(who.guest_line(g))) for g in who.guests]
+    secretariat = secretariat_name(record, who)
+    if secretariat and not record.committee.secretariat_participates:
+        lines.append(texts.SUMMARY_SECRETARIAT.format(name=escape(secretariat)))
+    for heading, people in ((texts.SUMMARY_REGRETS, who.regrets),
+                            (texts.SUMMARY_NO_SHOW, who.no_shows)):  # fmt: skip
+        if people:
+            lines.append(heading)
+            lines += [texts.SUMMARY_PERSON.format(name=escape(who.line(p))) for p in people]
+    return lines
 
 
 def _clip(text: str) -> str:

@@ -84,6 +84,9 @@ def cmd_committee_setup(args: argparse.Namespace, c: Container) -> str:
         secretariat_email=args.secretariat_email,
         secretariat_phone=args.secretariat_phone,
         slack_channel_id=args.channel,
+        secretariat_participates=None
+        if args.secretariat_participates is None
+        else args.secretariat_participates == "ja",
     )
     committee = committees.setup_committee(c.uow(), settings)
     return texts.CLI_COMMITTEE_SAVED.format(name=committee.name, short=committee.short_name)

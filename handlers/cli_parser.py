@@ -72,6 +72,12 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     setup.add_argument("--secretariat-email", default="")
     setup.add_argument("--secretariat-phone", default="")
     setup.add_argument("--channel", default=None, help="Slack-kanalens id")
+    setup.add_argument(
+        "--secretariat-participates",
+        choices=("ja", "nej"),
+        default=None,
+        help=texts.CLI_HELP_SECRETARIAT_PARTICIPATES,
+    )
 
     mem = top.add_parser("members", help="medlemslisten").add_subparsers(metavar="HANDLING")
     imp = leaf(mem, "import", "cmd_members_import", "indlæs medlemsliste fra CSV (fra Excel)")

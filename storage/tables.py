@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from bot.domain import (
@@ -51,6 +52,7 @@ committees = Table(
     Column("secretariat_name", String(200), nullable=False),
     Column("secretariat_email", String(254), nullable=False),
     Column("secretariat_phone", String(50), nullable=False),
+    Column("secretariat_participates", Boolean, nullable=False, server_default=false()),
 )
 
 people = Table(

@@ -176,8 +176,9 @@ def test_approving_posts_one_summary_with_every_decision_regrets_and_actions(
         "Næste møde afholdes 17. september",
     ):
         assert expected in text, expected
-    regrets_part = text.split("*Afbud:*")[1].split("\n")[0]
-    assert "Sofie Brandt" in regrets_part and "Lars" not in regrets_part
+    regrets_part = text.split("*Afbud*\n")[1].split("*Ej mødt*")[0]
+    assert "Sofie Brandt" in regrets_part and "Maria Skov" in regrets_part
+    assert "Lars" not in regrets_part
     blocks = payload["blocks"]
     assert blocks[0]["type"] == "header" and len(blocks) <= 50
 
@@ -333,3 +334,96 @@ def test_search_finds_decisions_and_topics_newest_first(held: Container) -> None
     text = hits_text(hits, "digital", committee)
     assert text.splitlines()[2].startswith("• 18. juni 2026, punkt 2.c")
     assert "Emne #1 (åben, foreslået 19. april 2026)" in text
+
+
+def test_attendees_count_each_person_once_and_keep_substitutes() -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain import AgendaItem, AttendanceStatus, ItemGuest, Meeting, Person, Role
+    from bot.minutes_model import attendees
+    from bot.usecases.people import RosterEntry
+
+    def person(pid: int, name: str, side: str = "PLO-K") -> Person:
+        return Person(name=name, side=side, id=pid)
+
+    chair, member = person(1, "Åse"), person(2, "Bo")
+    secretary, standing = person(3, "Sekretær", "Kommune"), person(4, "Fast gæst", "")
+    visitor, substitute = person(5, "Gæst"), person(6, "Vikar")
+    roster = [
+        RosterEntry(member, Role.MEMBER),
+        RosterEntry(chair, Role.CHAIR),
+        RosterEntry(secretary, Role.SECRETARY),
+        RosterEntry(standing, Role.GUEST),
+    ]
+    at = datetime(2026, 6, 18, 13, tzinfo=UTC)
+    item = AgendaItem(section=2, position=1, title="Punkt",
+                      guests=[ItemGuest(2), ItemGuest(5)], id=10)  # fmt: skip
+    meeting = Meeting(committee_id=1, title="Møde", starts_at=at, ends_at=at, items=[item])
+    people = {p.id or 0: p for p in (chair, member, secretary, standing, visitor, substitute)}
+    statuses = {6: AttendanceStatus.ATTENDING, 4: AttendanceStatus.INVITED}
+    who = attendees(meeting, roster, people, statuses)
+    assert [(side, [p.name for p in ps]) for side, ps in who.sides] == [
+        ("PLO-K", ["Åse", "Bo", "Vikar"])  # the chair first; a member who is an item guest once
+    ]
+    assert [(g.person.name, g.items) for g in who.guests] == [("Gæst", ("2.a",))]
+    assert [p.name for p in who.secretariat] == ["Sekretær"]
+    assert who.regrets == [] and who.no_shows == []
+    both = attendees(meeting, roster, people, {4: AttendanceStatus.ATTENDING,
+                     5: AttendanceStatus.NO_SHOW}, secretariat_participates=True)  # fmt: skip
+    assert [(side, [p.name for p in ps]) for side, ps in both.sides] == [
+        ("Kommune", ["Sekretær"]),
+        ("PLO-K", ["Åse", "Bo"]),
+    ]
+    assert [(g.person.name, g.items) for g in both.guests] == [("Fast gæst", ())]
+    assert [both.line(p) for p in both.no_shows] == ["Gæst (gæst under punkt 2.a)"]
+
+
+def test_the_email_summary_to_a_member_with_regrets_lists_every_participant(
+    held: Container,
+) -> None:
+    from bot.regrets import Intent
+    from bot.usecases.attendance import answer_reply
+
+    henrik = _person(held, "henrik.lund@plo-fjordby.dk")
+    answer_reply(
+        held.uow(),
+        request_id="btn:1",
+        person=henrik,
+        intent=Intent.ATTEND,
+        meeting_id=MEETING,
+        via="slack-knap",
+        now=held.clock() - timedelta(days=2),
+        reply_to=None,
+    )  # fmt: skip  (»Jeg kommer« before the meeting)
+    record_sample(held)  # Sofie and Maria sent regrets, Lars did not show
+    approve_minutes(held.uow(), _committee(held), MEETING, actor=None, now=held.clock())
+    maria = _person(held, "maria.skov@fjordby.dk")
+    with held.uow() as uow:
+        mail = uow.outbox.get(f"minutes-summary-dm:{MEETING}:{maria.id}")
+        assert mail is not None and mail.channel == outbox.EMAIL
+        text = outbox.payload_of(mail)["text"]
+    people = text[text.index("Deltagere") : text.index("Beslutninger")].strip()
+    assert people.splitlines() == [
+        "Deltagere",
+        "Fjordby Kommune",
+        "• Karen Munk Østergaard, Direktør, Sundhed og Omsorg, Fjordby Kommune",
+        "• Anne Vestergaard, Praksiskonsulent, Fjordby Kommune",
+        "• Birgitte Krogh, Chef for Ældre og Handicap, Fjordby Kommune",
+        "• Jonas Friis, Chef for Sundhedsfremme, Fjordby Kommune",
+        "• Rasmus Winther, Sygeplejefaglig leder, Fjordby Kommune",
+        "• Thomas Bach, Chef for Børn og Familie, Fjordby Kommune",
+        "PLO-K",
+        "• Henrik Lund, Praktiserende læge, formand PLO-K, Lægerne i Nørreby",
+        "• Line Dahl, Praktiserende læge, Lægeklinikken Søndergade",
+        "• Mads Kjær, Praktiserende læge, Lægerne i Vestby",
+        "• Peter Holm, Praktiserende læge, Lægerne i Østerå",
+        "Gæster",
+        "• Ida Nørgaard, Leder af PPR, PPR Fjordby, deltog under punkt 2.c",
+        "• Ole Thomsen, Centerchef, Center for Mental Sundhed, deltog under punkt 2.d",
+        "Sekretariat: Camilla Juul, Konsulent, Sundhed og Omsorg, Fjordby Kommune",
+        "Afbud",
+        "• Maria Skov, Chef for Beskæftigelse, Fjordby Kommune",  # in roster order, by side
+        "• Sofie Brandt, Praktiserende læge, næstformand PLO-K, Lægehuset Havnegade",
+        "Ej mødt",
+        "• Lars Mikkelsen, Praktiserende læge, Lægerne i Midtby",
+    ]

@@ -77,7 +77,7 @@ def test_document_in_every_format_carries_every_section_and_decision(held: Conta
             assert expected in text, expected
         assert "Kommissorium (udkast)" in text
         assert "Næste møde afholdes 17. september kl. 15-17" in text
-        assert "Ida Nørgaard (PPR Fjordby), deltager under punkt 2.c" in text
+        assert "Ida Nørgaard, Leder af PPR, PPR Fjordby, deltog under punkt 2.c" in text
     assert '<a href="https://fjordby.dk/klu/kommissorium.pdf">' in page
     assert "\n- 2.a Drøftelse af kommissorium" not in md  # nested under its section
     assert "    - 2.a Drøftelse af kommissorium" in md
@@ -202,3 +202,87 @@ def test_cli_records_imports_approves_and_exports(
     assert "ingen åben handling" in capsys.readouterr().err
     assert main([*late, "meeting", "show", "2"]) == 0
     assert "Opfølgning" not in capsys.readouterr().out
+
+
+MUNICIPAL = [
+    "- Karen Munk Østergaard, Direktør, Sundhed og Omsorg, Fjordby Kommune",
+    "- Anne Vestergaard, Praksiskonsulent, Fjordby Kommune",
+    "- Birgitte Krogh, Chef for Ældre og Handicap, Fjordby Kommune",
+    "- Jonas Friis, Chef for Sundhedsfremme, Fjordby Kommune",
+    "- Maria Skov, Chef for Beskæftigelse, Fjordby Kommune",
+    "- Rasmus Winther, Sygeplejefaglig leder, Fjordby Kommune",
+    "- Thomas Bach, Chef for Børn og Familie, Fjordby Kommune",
+]
+CAMILLA = "- Camilla Juul, Konsulent, Sundhed og Omsorg, Fjordby Kommune"
+PEOPLE_AFTER_SIDES = """### PLO-K
+
+- Henrik Lund, Praktiserende læge, formand PLO-K, Lægerne i Nørreby
+- Line Dahl, Praktiserende læge, Lægeklinikken Søndergade
+- Mads Kjær, Praktiserende læge, Lægerne i Vestby
+- Peter Holm, Praktiserende læge, Lægerne i Østerå
+
+### Gæster
+
+- Ida Nørgaard, Leder af PPR, PPR Fjordby, deltog under punkt 2.c
+- Ole Thomsen, Centerchef, Center for Mental Sundhed, deltog under punkt 2.d
+
+## Afbud
+
+- Sofie Brandt, Praktiserende læge, næstformand PLO-K, Lægehuset Havnegade
+
+## Ej mødt
+
+- Lars Mikkelsen, Praktiserende læge, Lægerne i Midtby
+
+## Indholdsfortegnelse"""
+
+
+def test_cli_minutes_list_every_member_who_came_and_the_secretariat_apart(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    root = Path(__file__).resolve().parent.parent / "examples"
+    early, late = ["--now", "2026-05-01T10:00"], ["--now", "2026-06-18T17:30"]
+    setup = ["committee", "setup", "--name", "KLU", "--short-name", "KLU",
+             "--secretariat-name", "Camilla Juul", "--secretariat-email",
+             "camilla.juul@fjordby.dk", "--secretariat-phone", "+45 99 31 00 42"]  # fmt: skip
+    assert main([*early, *setup]) == 0
+    assert main([*early, "members", "import", str(root / "roster.csv")]) == 0
+    assert main([*early, "meeting", "load", str(root / "meeting.yaml")]) == 0
+    assert main([*early, "attendance", "attend", "Henrik Lund"]) == 0  # as »Jeg kommer« does
+    assert main([*early, "attendance", "regrets", "Sofie Brandt"]) == 0
+    assert main([*late, "minutes", "attendance", "1", "--no-show", "Lars Mikkelsen"]) == 0
+    target = tmp_path / "referat.md"
+
+    def people() -> str:
+        assert main([*late, "minutes", "export", "1", "--format", "md", "-o", str(target)]) == 0
+        md = "\n".join(line.rstrip() for line in target.read_text(encoding="utf-8").splitlines())
+        return md[md.index("Sekretariat:") : md.index("## Indholdsfortegnelse") + 22]
+
+    assert people() == "\n\n".join(
+        [
+            "Sekretariat: Camilla Juul, Konsulent, Sundhed og Omsorg, Fjordby Kommune "
+            "(+45 99 31 00 42, camilla.juul@fjordby.dk)",
+            "## Deltagere",
+            "### Fjordby Kommune",
+            "\n".join(MUNICIPAL),
+            PEOPLE_AFTER_SIDES,
+        ]
+    )
+
+    # the committee may count its secretariat among the participants
+    assert main([*early, *setup, "--secretariat-participates", "ja"]) == 0
+    with_secretariat = [*MUNICIPAL[:3], CAMILLA, *MUNICIPAL[3:]]
+    assert people() == "\n\n".join(
+        [
+            "Sekretariat: Camilla Juul (+45 99 31 00 42, camilla.juul@fjordby.dk)",
+            "## Deltagere",
+            "### Fjordby Kommune",
+            "\n".join(with_secretariat),
+            PEOPLE_AFTER_SIDES,
+        ]
+    )
+    assert main([*early, *setup]) == 0  # not given: the setting stays
+    assert CAMILLA in people()
+    assert main([*early, *setup, "--secretariat-participates", "nej"]) == 0
+    assert CAMILLA not in people()

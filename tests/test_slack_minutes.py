@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 
 from pypdf import PdfReader
 
 from bot.domain import MeetingStatus
+from bot.reminder_messages import ATTEND_ACTION
 from bot.timeplan import find_item
 from bot.usecases.committees import find_committee
 from bot.usecases.meetings import get_meeting
@@ -20,6 +22,7 @@ from tests.slack_http import (  # noqa: F401
     SECRETARY,
     SlackAppServer,
     bot_fixture,
+    link,
     standin_fixture,
 )
 from tests.slack_standin import SlackStandIn
@@ -125,7 +128,7 @@ def test_meeting_cycle_from_agenda_to_approved_minutes(
     assert "Der var opbakning til kommissoriet" in summary
     assert "Punktet udskydes til kommende møde" in summary
     assert "Thomas Bach: Sende kommissoriet til høring (frist 1. september 2026)" in summary
-    assert "*Afbud:* Sofie Brandt" in summary
+    assert "*Afbud*\n• Sofie Brandt, Praktiserende læge" in summary
     assert "Næste møde afholdes 17. september" in summary
     dm = [c for c in post if c.args.get("channel") != CHANNEL]
     assert dm and "Du meldte afbud" in dm[0].args["text"]
@@ -260,3 +263,150 @@ def test_attendance_modal_records_regrets_and_no_shows(
     payload["view"] = {**view, "id": "V3", "state": {"values": twice}}
     refused = bot.interaction(payload).json()
     assert refused["response_action"] == "errors" and "Maria Skov" in refused["errors"]["regrets"]
+
+
+HENRIK = ("U_HENRIK", "henrik.lund@plo-fjordby.dk", "Henrik Lund")
+# The 14-person sample: 13 members and the secretary. Henrik pressed »Jeg kommer«, Sofie sent
+# regrets, Lars and the guest Ole did not show; everyone else came, marked or not.
+PEOPLE_SECTION = """*Deltagere*
+_Fjordby Kommune_
+• Karen Munk Østergaard, Direktør, Sundhed og Omsorg, Fjordby Kommune
+• Anne Vestergaard, Praksiskonsulent, Fjordby Kommune
+• Birgitte Krogh, Chef for Ældre og Handicap, Fjordby Kommune
+• Jonas Friis, Chef for Sundhedsfremme, Fjordby Kommune
+• Maria Skov, Chef for Beskæftigelse, Fjordby Kommune
+• Rasmus Winther, Sygeplejefaglig leder, Fjordby Kommune
+• Thomas Bach, Chef for Børn og Familie, Fjordby Kommune
+_PLO-K_
+• Henrik Lund, Praktiserende læge, formand PLO-K, Lægerne i Nørreby
+• Line Dahl, Praktiserende læge, Lægeklinikken Søndergade
+• Mads Kjær, Praktiserende læge, Lægerne i Vestby
+• Peter Holm, Praktiserende læge, Lægerne i Østerå
+_Gæster_
+• Ida Nørgaard, Leder af PPR, PPR Fjordby, deltog under punkt 2.c
+*Sekretariat:* Camilla Juul, Konsulent, Sundhed og Omsorg, Fjordby Kommune
+*Afbud*
+• Sofie Brandt, Praktiserende læge, næstformand PLO-K, Lægehuset Havnegade
+*Ej mødt*
+• Lars Mikkelsen, Praktiserende læge, Lægerne i Midtby
+• Ole Thomsen, Centerchef, Center for Mental Sundhed (gæst under punkt 2.d)"""
+
+
+def _attendance_form(bot: SlackAppServer, standin: SlackStandIn) -> dict[str, Any]:
+    listing = bot.command("referat 1", CAMILLA).json()
+    value = next(
+        e["value"]
+        for blk in listing["blocks"]
+        if blk["type"] == "actions"
+        for e in blk["elements"]
+        if e["action_id"] == views.ATTENDANCE_ACTION
+    )
+    bot.block_action(CAMILLA, views.ATTENDANCE_ACTION, value=value)
+    view: dict[str, Any] = standin.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == views.ATTENDANCE_VIEW
+    return view
+
+
+def _summaries(standin: SlackStandIn) -> list[Any]:
+    """The decision summary as posted to the channel and sent by DM."""
+    return [c for c in standin.calls_to("chat.postMessage")
+            if "Beslutningsreferat" in str(c.args.get("text"))]  # fmt: skip
+
+
+def _notes(view: dict[str, Any]) -> list[str]:
+    contexts = [blk for blk in view["blocks"] if blk["type"] == "context"]
+    return [e["text"] for blk in contexts for e in blk["elements"]]
+
+
+def test_one_jeg_kommer_does_not_empty_the_minutes_and_every_list_is_exact(
+    bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock
+) -> None:
+    link(bot.container, standin, HENRIK)
+    clock.set_local("2026-06-15T10:00")
+    clicked, _ = bot.block_action(HENRIK[0], ATTEND_ACTION, value="1")  # »Jeg kommer«
+    assert clicked.status == 200
+    assert "er registreret" in bot.command("afbud på kursus", SOFIE).json()["text"]
+    with bot.container.uow() as uow:
+        marked = {uow.people.get(a.person_id).name: a.status.value  # type: ignore[union-attr]
+                  for a in uow.attendance.for_meeting(1)}  # fmt: skip
+    assert marked == {"Henrik Lund": "deltager", "Sofie Brandt": "afbud"}
+
+    clock.set_local("2026-06-18T17:15")
+    view = _attendance_form(bot, standin)
+    assert _notes(view) == [
+        "Alle medlemmer og gæster, der ikke står under Afbud eller Ej mødt, kom til mødet — "
+        "også dem, der ikke er valgt under Mødt. Afbud fra påmindelserne står allerede her. "
+        "Sekretariatet nævnes for sig og ikke som deltager.",
+        "Referatet viser nu: deltagere 12 · gæster 2 · afbud 1 · ej mødt 0.",
+    ]
+    inputs = {blk["block_id"]: blk["element"] for blk in view["blocks"] if blk["type"] == "input"}
+    names = {o["text"]["text"]: o["value"] for o in inputs["came"]["options"]}
+    assert [o["text"]["text"] for o in inputs["came"]["initial_options"]] == ["Henrik Lund"]
+
+    def chosen(*people: str) -> dict[str, Any]:
+        options = [{"value": names[p], "text": {"type": "plain_text", "text": p}} for p in people]
+        return {"value": {"type": "multi_static_select", "selected_options": options}}
+
+    state = {
+        "came": chosen("Henrik Lund"),
+        "regrets": chosen("Sofie Brandt"),
+        "no_show": chosen("Lars Mikkelsen", "Ole Thomsen"),
+    }
+    submitted = bot.interaction(
+        {
+            "type": "view_submission",
+            "user": {"id": CAMILLA},
+            "view": {**view, "id": "V9", "state": {"values": state}},
+        }
+    )
+    assert submitted.status == 200 and submitted.json() == {}
+    again = _attendance_form(bot, standin)
+    assert _notes(again)[1] == "Referatet viser nu: deltagere 11 · gæster 1 · afbud 1 · ej mødt 2."
+
+    sent = bot.command("referat send 1", CAMILLA).json()
+    assert "1 med afbud" in sent["text"]
+    deadline = time.monotonic() + 5
+    while len(summaries := _summaries(standin)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [channel_post] = [c for c in summaries if c.args.get("channel") == CHANNEL]
+    [dm] = [c for c in summaries if c.args.get("channel") != CHANNEL]
+    assert "Du meldte afbud" in dm.args["text"]
+    assert f"\n\n{PEOPLE_SECTION}\n\n*Beslutninger*" in channel_post.args["text"]
+    assert f"\n\n{PEOPLE_SECTION}\n\n*Beslutninger*" in dm.args["text"]
+    sections = [b["text"]["text"] for b in channel_post.args["blocks"] if b["type"] == "section"]
+    assert PEOPLE_SECTION in sections
+
+    standin.wait_for("files.completeUploadExternal")
+    upload = next(u for u in standin.uploads if u.channel_id == CHANNEL)
+    pages = PdfReader(io.BytesIO(upload.content)).pages
+    text = "\n".join(p.extract_text() for p in pages)
+    lines = [line.strip() for line in text.splitlines() if line.strip() not in ("", "\x7f", "•")]
+    start, end = lines.index("Deltagere"), lines.index("Indholdsfortegnelse")
+    assert lines[start:end] == [
+        "Deltagere",
+        "Fjordby Kommune",
+        "Karen Munk Østergaard, Direktør, Sundhed og Omsorg, Fjordby Kommune",
+        "Anne Vestergaard, Praksiskonsulent, Fjordby Kommune",
+        "Birgitte Krogh, Chef for Ældre og Handicap, Fjordby Kommune",
+        "Jonas Friis, Chef for Sundhedsfremme, Fjordby Kommune",
+        "Maria Skov, Chef for Beskæftigelse, Fjordby Kommune",
+        "Rasmus Winther, Sygeplejefaglig leder, Fjordby Kommune",
+        "Thomas Bach, Chef for Børn og Familie, Fjordby Kommune",
+        "PLO-K",
+        "Henrik Lund, Praktiserende læge, formand PLO-K, Lægerne i Nørreby",
+        "Line Dahl, Praktiserende læge, Lægeklinikken Søndergade",
+        "Mads Kjær, Praktiserende læge, Lægerne i Vestby",
+        "Peter Holm, Praktiserende læge, Lægerne i Østerå",
+        "Gæster",
+        "Ida Nørgaard, Leder af PPR, PPR Fjordby, deltog under punkt 2.c",
+        "Afbud",
+        "Sofie Brandt, Praktiserende læge, næstformand PLO-K, Lægehuset Havnegade",
+        "Ej mødt",
+        "Lars Mikkelsen, Praktiserende læge, Lægerne i Midtby",
+        "Ole Thomsen, Centerchef, Center for Mental Sundhed (gæst under punkt 2.d)",
+    ]
+    header = " ".join(text[: text.index("Deltagere")].split())  # the secretariat, apart
+    assert header.endswith(
+        "Sekretariat: Camilla Juul, Konsulent, Sundhed og Omsorg, Fjordby Kommune "
+        "(+45 99 31 00 42, camilla.juul@fjordby.dk)"
+    )

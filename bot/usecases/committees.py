@@ -28,6 +28,7 @@ class CommitteeSettings:
     secretariat_email: str = ""
     secretariat_phone: str = ""
     slack_channel_id: str | None = None
+    secretariat_participates: bool | None = None
 
 
 def zone(committee: Committee) -> ZoneInfo:
@@ -62,6 +63,7 @@ def _validated(settings: CommitteeSettings) -> CommitteeSettings:
         secretariat_email=email,
         secretariat_phone=optional_text(settings.secretariat_phone, texts.FIELD_PHONE, limit=50),
         slack_channel_id=settings.slack_channel_id or None,
+        secretariat_participates=settings.secretariat_participates,
     )
 
 
@@ -74,7 +76,7 @@ def setup_committee(uow: UnitOfWork, settings: CommitteeSettings) -> Committee:
             committee = Committee(name=clean.name, short_name=clean.short_name)
             uow.committees.add(committee)
         for key, value in vars(clean).items():
-            if key == "slack_channel_id" and value is None:
+            if key in ("slack_channel_id", "secretariat_participates") and value is None:
                 continue
             setattr(committee, key, value)
         if clean.slack_channel_id:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain import ActionItem, ActionStatus, Committee, Meeting, Role
-from bot.minutes_model import MinutesRecord
+from bot.domain import ActionItem, ActionStatus, Committee, Meeting
+from bot.minutes_model import MinutesRecord, meeting_day
 from bot.ports import UnitOfWork
 from bot.usecases.people import roster
 
@@ -12,13 +12,12 @@ def load_record(uow: UnitOfWork, committee: Committee, meeting: Meeting) -> Minu
     """The meeting's minutes (inside an open unit of work)."""
     assert meeting.id is not None and committee.id is not None
     everyone = {p.id: p for p in uow.people.list() if p.id is not None}
-    day = meeting.starts_at.date()
-    members = [e.person for e in roster(uow, committee, day) if e.role != Role.GUEST]
+    day = meeting_day(meeting, committee)
     return MinutesRecord(
         committee=committee,
         meeting=meeting,
         people=everyone,
-        members=members,
+        roster=roster(uow, committee, day),
         attendance=list(uow.attendance.for_meeting(meeting.id)),
         actions=list(uow.actions.for_meeting(meeting.id)),
         followups=open_followups(uow, committee, meeting),

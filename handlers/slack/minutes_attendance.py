@@ -6,6 +6,7 @@ from typing import Any
 
 from bot import texts
 from bot.errors import KluError, NotFoundError
+from bot.minutes_model import attendees, meeting_day
 from bot.usecases.minutes import minutes_meeting, recordable
 from bot.usecases.minutes_attendance import set_attendance
 from bot.usecases.people import roster
@@ -23,7 +24,8 @@ def on_attendance_button(deps: SlackDeps, body: dict[str, Any]) -> None:
         meeting = minutes_meeting(uow, caller.committee, action_value(body) or None, c.clock())
         recordable(meeting, caller.committee, c.clock())
         assert meeting.id is not None
-        people = [e.person for e in roster(uow, caller.committee, meeting.starts_at.date())]
+        entries = roster(uow, caller.committee, meeting_day(meeting, caller.committee))
+        people = [e.person for e in entries]
         known = {p.id for p in people}
         for guest in (g for i in meeting.items for g in i.guests if g.person_id not in known):
             person = uow.people.get(guest.person_id)
@@ -31,7 +33,27 @@ def on_attendance_button(deps: SlackDeps, body: dict[str, Any]) -> None:
                 people.append(person)
                 known.add(person.id)
         statuses = {a.person_id: a.status for a in uow.attendance.for_meeting(meeting.id)}
-    open_modal(deps, body, views.attendance_modal(meeting, people, statuses))
+        everyone = {p.id: p for p in people if p.id is not None}
+        everyone |= {pid: p for pid in statuses if (p := uow.people.get(pid)) is not None}
+        who = attendees(
+            meeting,
+            entries,
+            everyone,
+            statuses,
+            secretariat_participates=caller.committee.secretariat_participates,
+        )
+    hint = (
+        texts.MINUTES_SLACK_ATTENDANCE_HINT_PARTICIPATES
+        if caller.committee.secretariat_participates
+        else texts.MINUTES_SLACK_ATTENDANCE_HINT
+    )
+    now = texts.MINUTES_SLACK_ATTENDANCE_NOW.format(
+        participants=len(who.participants),
+        guests=len(who.guests),
+        regrets=len(who.regrets),
+        no_shows=len(who.no_shows),
+    )
+    open_modal(deps, body, views.attendance_modal(meeting, people, statuses, [hint, now]))
 
 
 def on_attendance_submit(deps: SlackDeps, body: dict[str, Any]) -> dict[str, Any] | None:

@@ -165,11 +165,17 @@ def submitted(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def attendance_modal(
-    meeting: Meeting, people: Sequence[Person], statuses: dict[int, AttendanceStatus]
+    meeting: Meeting,
+    people: Sequence[Person],
+    statuses: dict[int, AttendanceStatus],
+    notes: Sequence[str] = (texts.MINUTES_SLACK_ATTENDANCE_HINT,),
 ) -> dict[str, Any]:
-    """Who came, sent regrets or did not show: three multi-selects over members and guests."""
+    """Who came, sent regrets or did not show: three multi-selects over members and guests.
+
+    The notes (the rule, and what the minutes show now) lead the form.
+    """
     options = {p.id: b.option(p.name, f"#{p.id}") for p in people[:100] if p.id is not None}
-    blocks: list[b.Block] = [b.context(texts.MINUTES_SLACK_ATTENDANCE_HINT)]
+    blocks: list[b.Block] = [b.context(note) for note in notes]
     for block_id, status, label in ATTENDANCE_BLOCKS:
         element: dict[str, Any] = {
             "type": "multi_static_select",
