@@ -97,17 +97,49 @@ def _sections() -> list[tuple[str, str]]:
     return [(f"{n}. {title}", str(n)) for n, title in texts.SECTION_TITLES.items()]
 
 
-def setup_modal(committee: Committee | None, channel_id: str, name: str = "") -> View:
-    """Name, short name, default place and hours; binds the channel on submit."""
+def setup_modal(
+    committee: Committee | None,
+    channel_id: str,
+    name: str = "",
+    secretariat: tuple[str, str] = ("", ""),
+) -> View:
+    """Everything calling a meeting needs: name, short name, organising unit, secretariat
+    (name, e-mail, phone), default place and hours; pre-filled from the committee when it
+    exists (a new one starts with the caller as secretariat). Binds the channel on submit."""
     c = committee
+    sec_name, sec_email = (
+        (c.secretariat_name, c.secretariat_email) if c is not None else secretariat
+    )
+
+    def text(block_id: str, label: str, initial: str, **kw: Any) -> Block:
+        return _text_input(block_id, label, initial=initial, **kw)
+
     blocks = [
-        _text_input("name", texts.SEC_LABEL_NAME, initial=c.name if c else name),
-        _text_input("short_name", texts.SEC_LABEL_SHORT, initial=c.short_name if c else ""),
-        _text_input(
-            "place", texts.SEC_LABEL_PLACE, initial=c.default_place if c else "", optional=True
+        text("name", texts.SEC_LABEL_NAME, c.name if c else name),
+        text("short_name", texts.SEC_LABEL_SHORT, c.short_name if c else ""),
+        text(
+            "unit",
+            texts.SEC_LABEL_UNIT,
+            c.organiser_unit if c else "",
+            optional=True,
+            placeholder=texts.SEC_PLACEHOLDER_UNIT,
         ),
-        _text_input("start", texts.SEC_LABEL_START, initial=c.default_start if c else "15:00"),
-        _text_input("end", texts.SEC_LABEL_END, initial=c.default_end if c else "17:00"),
+        text(
+            "secretariat_name",
+            texts.SEC_LABEL_SECRETARIAT_NAME,
+            sec_name,
+            hint=texts.SEC_HINT_SECRETARIAT,
+        ),
+        text("secretariat_email", texts.SEC_LABEL_SECRETARIAT_EMAIL, sec_email),
+        text(
+            "secretariat_phone",
+            texts.SEC_LABEL_SECRETARIAT_PHONE,
+            c.secretariat_phone if c else "",
+            optional=True,
+        ),
+        text("place", texts.SEC_LABEL_PLACE, c.default_place if c else "", optional=True),
+        text("start", texts.SEC_LABEL_START, c.default_start if c else "15:00"),
+        text("end", texts.SEC_LABEL_END, c.default_end if c else "17:00"),
     ]
     return _modal(SETUP_VIEW, texts.SEC_SETUP_TITLE, blocks, {"channel": channel_id})
 
