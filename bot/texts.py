@@ -158,6 +158,7 @@ AGENDA_PRESENTER = "    {presenter} præsenterer punktet"
 AGENDA_GUESTS = "    Gæster: {guests}"
 AGENDA_INDSTILLING = "    Indstilling: {text}"
 AGENDA_ATTACHMENTS = "    Bilag: {attachments}"
+ATTACHMENT_BAD_LINK = "»{url}« er ikke et link til et bilag. Et link begynder med https://."
 AGENDA_NO_ATTACHMENTS = "Ingen"
 AGENDA_OVERRUN = "Advarsel: tidsplanen går {minutes} min. over mødets sluttid ({end})."
 AGENDA_NO_ITEMS = "(Dagsordenen er tom.)"
@@ -529,6 +530,10 @@ SEC_BAD_ATTACHMENT_LINK = (
     "fx »Notat | https://fjordby.dk/notat.pdf«."
 )
 SEC_BAD_ATTACHMENT_NAME = "Linje {line}: bilaget mangler et navn før »|«."
+SEC_PLACEHOLDER_ATTACHMENTS = "Notat om akutteamet | https://fjordby.dk/notat.pdf"
+SEC_SAGSBESKRIVELSE_TOO_LONG = (
+    "Sagsbeskrivelsen er for lang til at rette her og bevares, som den er."
+)
 SEC_LABEL_POSITION = "Plads i afsnittet"
 SEC_HINT_POSITION = "Et tal, fx 1 for først i afsnittet. Tomt: sidst."
 SEC_ITEM_HEADING = "Punkt {number}: {title}"

@@ -165,7 +165,7 @@ def slack_guests(deps: SlackDeps, user_ids: list[str], form: Form) -> list[Guest
 
 
 def item_menu(deps: SlackDeps, body: dict[str, Any]) -> None:
-    """Flyt/Fjern from an item's menu: open the matching form."""
+    """Ret/Flyt/Fjern from an item's menu: open the matching form."""
     action = (body.get("actions") or [{}])[0]
     kind, _, ref = str((action.get("selected_option") or {}).get("value") or "").partition(":")
     meeting_id, _, item_id = ref.partition(":")
@@ -176,8 +176,13 @@ def item_menu(deps: SlackDeps, body: dict[str, Any]) -> None:
         meeting, number = items.item_ref(deps.container, int(meeting_id), int(item_id))
         items.secretary_of_meeting(deps.container, meeting, person)
         item = next(i for i in meeting.items if i.id == int(item_id))
-        build = views.move_modal if kind == "move" else views.remove_modal
-        view = build(meeting, item, number)
+        if kind == "edit":
+            with deps.container.uow() as uow:
+                everyone = submit.people_by_id(uow)
+            view = views.item_edit_modal(meeting, item, number, everyone)
+        else:
+            build = views.move_modal if kind == "move" else views.remove_modal
+            view = build(meeting, item, number)
     except KluError as exc:
         view = views.done_view(texts.SEC_DONE_TITLE, exc.message, [])
     _open(deps, body, view)
@@ -223,6 +228,12 @@ def register(app: App, deps: SlackDeps) -> None:
         form = Form(body["view"])
         guests = slack_guests(deps, form.users("guests_slack"), form)
         ack(items.submit_item(c, person(body), form, guests))
+
+    @app.view(views.ITEM_EDIT_VIEW)
+    def on_item_edit(ack: Ack, body: dict[str, Any]) -> None:
+        form = Form(body["view"])
+        guests = slack_guests(deps, form.users("guests_slack"), form)
+        ack(items.submit_item_edit(c, person(body), form, guests))
 
     @app.view(views.MOVE_VIEW)
     def on_move(ack: Ack, body: dict[str, Any]) -> None:
