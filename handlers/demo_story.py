@@ -150,6 +150,9 @@ def play(
         {
             "name": "Kommunalt Lægeligt Udvalg",
             "short_name": "KLU",
+            "unit": "Fjordby Kommune, Sundhed og Omsorg",
+            "secretariat_name": "Camilla Juul",
+            "secretariat_email": "camilla.juul@fjordby.dk",
             "place": "Rådhusgade 4, 2. sal, mødelokale 1",
             "start": "15:00",
             "end": "17:00",
