@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.config import load_settings
 from bot.domain import Role
 from bot.minutes_doc import to_markdown
 from bot.usecases.committees import find_committee, settings_of, setup_committee
@@ -354,3 +355,9 @@ def test_slack_sends_the_secretary_to_opsaet_not_to_the_command_line(
     assert "/klu opsæt" in text and "klu-bot" not in text
     with bot.container.uow() as uow:
         assert uow.meetings.get(1).status.value == "kladde"  # type: ignore[union-attr]
+
+
+def test_klu_admins_are_read_as_slack_ids_and_emails() -> None:
+    env = {"KLU_ADMINS": " u012ab3cd, It@Fjordby.dk ;W9 u012ab3cd"}
+    assert load_settings(env).admins == ("U012AB3CD", "it@fjordby.dk", "W9")
+    assert load_settings({}).admins == ()
