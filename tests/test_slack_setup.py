@@ -361,3 +361,39 @@ def test_klu_admins_are_read_as_slack_ids_and_emails() -> None:
     env = {"KLU_ADMINS": " u012ab3cd, It@Fjordby.dk ;W9 u012ab3cd"}
     assert load_settings(env).admins == ("U012AB3CD", "it@fjordby.dk", "W9")
     assert load_settings({}).admins == ()
+
+
+def test_editing_an_item_keeps_its_guests_and_place(
+    bot: SlackAppServer, standin: SlackStandIn
+) -> None:
+    standin.add_user("U_JENS", "jens.ravn@region.dk", "Jens Ravn")
+    before = next(i for i in meeting(bot, 1).items if i.guests)
+    bot.command("punkt", CAMILLA)
+    add = opened_view(standin, views.ITEM_VIEW)
+    typed = _item_state(add, title="Med to gæster", minutes="10", guests_email="Ny Gæst <ny@x.dk>")
+    answer = submit(
+        bot, CAMILLA, add, typed, {"meeting": "1", "section": "2"}, {"guests_slack": ["U_JENS"]}
+    )
+    assert answer["response_action"] == "update", answer
+    for item_id in (
+        before.id,
+        next(i.id for i in meeting(bot, 1).items if i.title == "Med to gæster"),
+    ):
+        old = next(i for i in meeting(bot, 1).items if i.id == item_id)
+        bot.block_action(CAMILLA, views.ITEM_MENU, selected=f"edit:1:{item_id}")
+        edit = opened_view(standin, views.ITEM_EDIT_VIEW)
+        users = next(b for b in edit["blocks"] if b.get("block_id") == "guests_slack")
+        chosen = users["element"].get("initial_users", [])
+        answer = submit(
+            bot,
+            CAMILLA,
+            edit,
+            {**prefilled(edit), "sagsbeskrivelse": "Ny tekst"},
+            users={"guests_slack": chosen},
+        )
+        assert answer["response_action"] == "update", answer
+        new = next(i for i in meeting(bot, 1).items if i.id == item_id)
+        assert new.sagsbeskrivelse == "Ny tekst"
+        assert sorted(g.person_id for g in new.guests) == sorted(g.person_id for g in old.guests)
+        assert (new.section, new.position, new.title) == (old.section, old.position, old.title)
+    assert len(new.guests) == 2

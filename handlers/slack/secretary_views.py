@@ -183,7 +183,7 @@ def _item_fields(item: AgendaItem | None, people: Mapping[int, Person]) -> list[
     in_slack = [p.slack_user_id for p in guests if p.slack_user_id]
     if in_slack:
         users["initial_users"] = in_slack
-    by_mail = ", ".join(f"{p.name} <{p.email}>" for p in guests if p.email and not p.slack_user_id)
+    by_mail = "\n".join(f"{p.name} <{p.email}>" for p in guests if p.email and not p.slack_user_id)
     bilag = (
         "\n".join(f"{a.name} | {a.url}" if a.url else a.name for a in i.attachments) if i else ""
     )
