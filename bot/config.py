@@ -27,6 +27,7 @@ class Settings:
     mail_from: str = ""
     port: int = 3000
     answer_cache: bool = True  # KLU_ANSWER_CACHE=0 turns it off (handlers/slack/answers.py)
+    admins: tuple[str, ...] = ()  # KLU_ADMINS: Slack user ids and e-mails (lower case)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -46,7 +47,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         mail_from=env.get("MAIL_FROM", "").strip(),
         port=int(port_text),
         answer_cache=env.get("KLU_ANSWER_CACHE", "1").strip() not in ("0", "false", "no", "off"),
+        admins=parse_admins(env.get("KLU_ADMINS", "")),
     )
+
+
+def parse_admins(text: str) -> tuple[str, ...]:
+    """KLU_ADMINS: Slack user ids (U…, W…) and e-mails, separated by commas or spaces."""
+    found = []
+    for word in text.replace(";", ",").replace(",", " ").split():
+        found.append(word.lower() if "@" in word else word.upper())
+    return tuple(dict.fromkeys(found))
 
 
 ENV_NAMES = {

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import Committee, Meeting, Person
+from bot.domain import AgendaItem, Committee, Meeting, Person
 from bot.mrkdwn import escape
 from bot.timeparse import format_date, format_span, format_time
 from bot.timeplan import Slot, TimePlan
@@ -58,6 +58,21 @@ def agenda_lines(plan: TimePlan, tz: ZoneInfo, people: Mapping[int, Person]) -> 
         names = [people[g.person_id].name for g in item.guests if g.person_id in people]
         if names:
             lines.append(texts.INVITE_GUESTS_LINE.format(names=", ".join(names)))
+        lines += substance_lines(item)
+    return lines
+
+
+def substance_lines(item: AgendaItem) -> list[str]:
+    """An item's sagsbeskrivelse and bilag (name and link), indented under the item."""
+    lines = []
+    if item.sagsbeskrivelse:
+        lines.append(texts.INVITE_SAGSBESKRIVELSE)
+        lines += [f"      {line}".rstrip() for line in item.sagsbeskrivelse.splitlines()]
+    if item.attachments:
+        lines.append(texts.INVITE_ATTACHMENTS)
+        for a in item.attachments:
+            template = texts.INVITE_ATTACHMENT if a.url else texts.INVITE_ATTACHMENT_NO_LINK
+            lines.append(template.format(name=a.name, url=a.url))
     return lines
 
 
@@ -86,6 +101,7 @@ def guest_description(committee: Committee, meeting: Meeting, slots: Sequence[Sl
         )
         if slot.item.presenter:
             lines.append(texts.INVITE_GUEST_PRESENTER.format(presenter=slot.item.presenter))
+        lines += substance_lines(slot.item)
     lines += ["", texts.INVITE_GUEST_NOTE, meeting.place, "", _contact(committee)]
     return "\n".join(lines)
 

@@ -93,7 +93,7 @@ def _item(item: DocItem) -> list[Block]:
         blocks += [Block("h3", texts.DOC_BESLUTNING), *_paras(decision(item))]
     if item.actions:
         blocks += [Block("h3", texts.DOC_ACTIONS), Block("ul", items=tuple(item.actions))]
-    if full:
+    if full or item.attachments:
         blocks.append(Block("h3", texts.DOC_BILAG))
         if item.attachments:
             blocks.append(Block("links", links=tuple(item.attachments)))

@@ -96,6 +96,10 @@ UNKNOWN_COMMITTEE = "Udvalget »{ref}« findes ikke. Opret det først med »klu-
 NO_COMMITTEE = (
     "Der er ikke oprettet noget udvalg endnu. Opret det først med »klu-bot committee setup«."
 )
+SLACK_NO_COMMITTEE = (
+    "Der er ikke sat noget udvalg op endnu. Sekretariatet sætter det op med /klu opsæt i "
+    "udvalgets kanal."
+)
 MANY_COMMITTEES = "Der er flere udvalg. Angiv hvilket med --committee (fx --committee KLU)."
 UNKNOWN_TIMEZONE = "Tidszonen »{tz}« kendes ikke. Brug fx Europe/Copenhagen."
 BAD_CLOCK_TIME = "»{value}« er ikke et klokkeslæt. Skriv fx 15:00."
@@ -224,6 +228,7 @@ AGENDA_PRESENTER = "    {presenter} præsenterer punktet"
 AGENDA_GUESTS = "    Gæster: {guests}"
 AGENDA_INDSTILLING = "    Indstilling: {text}"
 AGENDA_ATTACHMENTS = "    Bilag: {attachments}"
+ATTACHMENT_BAD_LINK = "»{url}« er ikke et link til et bilag. Et link begynder med https://."
 AGENDA_NO_ATTACHMENTS = "Ingen"
 AGENDA_OVERRUN = "Advarsel: tidsplanen går {minutes} min. over mødets sluttid ({end})."
 AGENDA_NO_ITEMS = "(Dagsordenen er tom.)"
@@ -265,6 +270,9 @@ CLI_COMMITTEE_SAVED = "Udvalget {name} ({short}) er gemt."
 CLI_HELP_SECRETARIAT_PARTICIPATES = (
     "ja: referatet regner sekretariatet med blandt deltagerne; nej (standard): "
     "sekretariatet nævnes for sig"
+)
+CLI_COMMITTEE_NEEDS_NAME = (
+    "Udvalget »{short}« findes ikke endnu. Giv det et navn med --name for at oprette det."
 )
 CLI_MEETING_CREATED = "Møde nr. {id} er oprettet."
 CLI_MEETING_LINE = "#{id}  {when}  {title} [{status}]"
@@ -563,6 +571,7 @@ SEC_CLOSE = "Luk"
 SEC_SETUP_TITLE = "Opsæt udvalget"
 SEC_MEETING_TITLE = "Nyt møde"
 SEC_ITEM_TITLE = "Nyt punkt"
+SEC_ITEM_EDIT_TITLE = "Ret punkt"
 SEC_MOVE_TITLE = "Flyt punkt"
 SEC_REMOVE_TITLE = "Fjern punkt"
 SEC_REMOVE_SUBMIT = "Fjern"
@@ -572,6 +581,14 @@ SEC_LABEL_SHORT = "Kortnavn (fx KLU)"
 SEC_LABEL_PLACE = "Mødested"
 SEC_LABEL_START = "Starttid"
 SEC_LABEL_END = "Sluttid"
+SEC_LABEL_UNIT = "Organiserende enhed"
+SEC_PLACEHOLDER_UNIT = "fx Fjordby Kommune, Sundhed og Omsorg"
+SEC_LABEL_SECRETARIAT_NAME = "Sekretariatets navn"
+SEC_LABEL_SECRETARIAT_EMAIL = "Sekretariatets e-mail"
+SEC_LABEL_SECRETARIAT_PHONE = "Sekretariatets telefon"
+SEC_HINT_SECRETARIAT = (
+    "Står som arrangør af kalenderinvitationerne og som kontakt for afbud og spørgsmål."
+)
 SEC_LABEL_WHEN = "Hvornår"
 SEC_HINT_WHEN = "Skriv fx »17. september 2026 kl. 15-17« eller »17/9 15:00-17:00«."
 SEC_PLACEHOLDER_WHEN = "17. september 2026 kl. 15-17"
@@ -590,10 +607,26 @@ SEC_HINT_GUESTS_EMAIL = (
     "Ida Nørgaard <ida.norgaard@fjordby.dk>."
 )
 SEC_LABEL_INDSTILLING = "Indstilling"
+SEC_LABEL_SAGSBESKRIVELSE = "Sagsbeskrivelse"
+SEC_LABEL_ATTACHMENTS = "Bilag"
+SEC_HINT_ATTACHMENTS = (
+    "Ét bilag pr. linje: navn | link, fx »Notat om akutteamet | https://fjordby.dk/notat.pdf«. "
+    "Et bilag uden link (udleveres på mødet) skrives bare med navn."
+)
+SEC_BAD_ATTACHMENT_LINK = (
+    "Linje {line}: »{url}« er ikke et link. Skriv et link, der begynder med https://, "
+    "fx »Notat | https://fjordby.dk/notat.pdf«."
+)
+SEC_BAD_ATTACHMENT_NAME = "Linje {line}: bilaget mangler et navn før »|«."
+SEC_PLACEHOLDER_ATTACHMENTS = "Notat om akutteamet | https://fjordby.dk/notat.pdf"
+SEC_SAGSBESKRIVELSE_TOO_LONG = (
+    "Sagsbeskrivelsen er for lang til at rette her og bevares, som den er."
+)
 SEC_LABEL_POSITION = "Plads i afsnittet"
 SEC_HINT_POSITION = "Et tal, fx 1 for først i afsnittet. Tomt: sidst."
 SEC_ITEM_HEADING = "Punkt {number}: {title}"
 SEC_REMOVE_CONFIRM = "Vil du fjerne punkt {number} »{title}« fra dagsordenen?"
+SEC_MENU_EDIT = "Ret"
 SEC_MENU_MOVE = "Flyt"
 SEC_MENU_REMOVE = "Fjern"
 SEC_ADD_ITEM_BUTTON = "Tilføj punkt"
@@ -601,9 +634,21 @@ SEC_ACTION_SETUP = "opsætte udvalget"
 SEC_ACTION_MEETING = "oprette møder"
 SEC_ACTION_AGENDA = "ændre dagsordenen"
 SEC_SETUP_DONE = "Udvalget {name} ({short}) er sat op, og denne kanal er nu udvalgets kanal."
+SEC_SETUP_FOUNDER = (
+    " Du står nu som udvalgets sekretær. Medlemslisten indlæses af den, der driver KLU-bot."
+)
+SEC_SETUP_ONLY_ADMIN = (
+    "Det er kun installationens administrator og udvalgenes sekretariater, der kan oprette "
+    "et udvalg. Spørg den, der driver KLU-bot."
+)
+SEC_SETUP_NO_EMAIL = (
+    "Jeg kan ikke se din e-mailadresse i Slack, så jeg kan ikke skrive dig på udvalget som "
+    "sekretær. Spørg den, der driver KLU-bot."
+)
 SEC_BOUND = "Denne kanal er nu kanal for {name} ({short})."
 SEC_MEETING_CREATED = "Møde nr. {id} er oprettet: {when}, {place}."
 SEC_ITEM_ADDED = "Punkt {number} »{title}« er tilføjet."
+SEC_ITEM_UPDATED = "Punkt {number} »{title}« er rettet."
 SEC_ITEM_MOVED = "Punktet »{title}« er nu punkt {number}."
 SEC_ITEM_REMOVED = "Punktet »{title}« er fjernet fra dagsordenen."
 SEC_ITEM_GONE = (
@@ -624,13 +669,18 @@ SEC_SETUP_IN_CHANNEL = (
     "udvalgets kanal. Husk at invitere KLU-bot til kanalen først."
 )
 SEC_USAGE_SETUP = "opsæt [kortnavn]"
-SEC_HELP_SETUP = "sekretariatet: sæt udvalget op og gør denne kanal til udvalgets kanal"
+SEC_HELP_SETUP = (
+    "sekretariatet: sæt udvalget op (navn, sekretariat, mødested og -tid) og gør denne kanal "
+    "til udvalgets kanal"
+)
 SEC_USAGE_MEETING = "møde"
 SEC_HELP_MEETING = "sekretariatet: opret et møde (tid, sted, titel, sagsnr.)"
 SEC_USAGE_ITEM = "punkt [mødenr]"
-SEC_HELP_ITEM = "sekretariatet: tilføj et punkt med varighed, oplægsholder og gæster"
+SEC_HELP_ITEM = (
+    "sekretariatet: tilføj et punkt med varighed, oplægsholder, gæster, sagsbeskrivelse og bilag"
+)
 SEC_USAGE_AGENDA = "dagsorden [mødenr]"
-SEC_HELP_AGENDA = "vis dagsorden og tidsplan (sekretariatet kan flytte og fjerne punkter)"
+SEC_HELP_AGENDA = "vis dagsorden og tidsplan (sekretariatet kan rette, flytte og fjerne punkter)"
 
 
 # --- demo (handlers/demo.py, handlers/demo_story.py) -----------------------------------------
@@ -859,6 +909,10 @@ INVITE_AGENDA_HEADER = "Dagsorden og tidsplan:"
 INVITE_AGENDA_LINE = "{number} {title} (kl. {start}–{end})"
 INVITE_PRESENTER = "    Præsenteres af {presenter}."
 INVITE_GUESTS_LINE = "    Gæst: {names}."
+INVITE_SAGSBESKRIVELSE = "    Sagsbeskrivelse:"
+INVITE_ATTACHMENTS = "    Bilag:"
+INVITE_ATTACHMENT = "      {name}: {url}"
+INVITE_ATTACHMENT_NO_LINK = "      {name}"
 INVITE_GUEST_INTRO = Agree(
     "Du er inviteret som gæst til {title:mødet} {when}. Af hensyn til mødets afvikling deltager "
     "gæster ved de punkter, der vedrører dem, efter denne tidsplan:"
@@ -896,8 +950,12 @@ INVITE_NO_SMTP_MISSED = "Disse har ikke Slack og får derfor ingen invitation: {
 INVITE_UNREACHABLE = "Kan ikke nås (hverken Slack-id eller e-mail): {names}."
 INVITE_NO_ORGANIZER = (
     "Udvalget mangler sekretariatets navn og e-mail, som står som arrangør af "
-    "kalenderinvitationerne. Ret det med: klu-bot committee setup --secretariat-name … "
-    "--secretariat-email …"
+    "kalenderinvitationerne. Udfyld dem med /klu opsæt i udvalgets kanal."
+)
+CLI_INVITE_NO_ORGANIZER = (
+    "Udvalget mangler sekretariatets navn og e-mail, som står som arrangør af "
+    "kalenderinvitationerne. Ret det med: klu-bot committee setup --short-name … "
+    "--secretariat-name … --secretariat-email … (eller /klu opsæt i Slack)"
 )
 INVITE_NOT_CALLABLE = "Møde {id} kan ikke indkaldes, fordi det er {status}."
 INVITE_NOT_LIVE = "Møde {id} kan ikke ændres, fordi det er {status}."

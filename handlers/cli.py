@@ -72,21 +72,24 @@ def cmd_db_upgrade(args: argparse.Namespace, c: Container) -> str:
 
 
 def cmd_committee_setup(args: argparse.Namespace, c: Container) -> str:
-    settings = committees.CommitteeSettings(
-        name=args.name,
-        short_name=args.short_name,
-        timezone=args.timezone,
-        organiser_unit=args.unit,
-        default_place=args.place,
-        default_start=args.start,
-        default_end=args.end,
-        secretariat_name=args.secretariat_name,
-        secretariat_email=args.secretariat_email,
-        secretariat_phone=args.secretariat_phone,
-        slack_channel_id=args.channel,
-        secretariat_participates=None
-        if args.secretariat_participates is None
-        else args.secretariat_participates == "ja",
+    settings = committees.changed_settings(
+        c.uow(),
+        args.short_name,
+        {
+            "name": args.name,
+            "timezone": args.timezone,
+            "organiser_unit": args.unit,
+            "default_place": args.place,
+            "default_start": args.start,
+            "default_end": args.end,
+            "secretariat_name": args.secretariat_name,
+            "secretariat_email": args.secretariat_email,
+            "secretariat_phone": args.secretariat_phone,
+            "slack_channel_id": args.channel,
+            "secretariat_participates": None
+            if args.secretariat_participates is None
+            else args.secretariat_participates == "ja",
+        },
     )
     committee = committees.setup_committee(c.uow(), settings)
     return texts.CLI_COMMITTEE_SAVED.format(name=committee.name, short=committee.short_name)

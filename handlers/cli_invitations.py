@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot import texts
+from bot.errors import InputError
 from bot.usecases import agenda, committees, invitations, meetings
 from handlers.bootstrap import Container
 from handlers.delivery import email_enabled, run_dispatch
@@ -25,9 +26,12 @@ def _flush(c: Container) -> None:
 
 def cmd_invitations_send(args: argparse.Namespace, c: Container) -> str:
     meeting_id = _meeting_id(c, args.committee, args.meeting)
-    report = invitations.send_invitations(
-        c.uow(), meeting_id, now=c.clock(), email_enabled=email_enabled(c.settings)
-    )
+    try:
+        report = invitations.send_invitations(
+            c.uow(), meeting_id, now=c.clock(), email_enabled=email_enabled(c.settings)
+        )
+    except invitations.MissingOrganizerError:
+        raise InputError(texts.CLI_INVITE_NO_ORGANIZER) from None
     _flush(c)
     return invitations.report_text(report)
 

@@ -61,17 +61,18 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
 
     com = top.add_parser("committee", help="udvalget").add_subparsers(metavar="HANDLING")
     setup = leaf(com, "setup", "cmd_committee_setup", "opret eller ret udvalget")
-    setup.add_argument("--name", required=True, help="fx 'Kommunalt Lægeligt Udvalg'")
     setup.add_argument("--short-name", required=True, help="fx KLU")
-    setup.add_argument("--timezone", default="Europe/Copenhagen")
-    setup.add_argument("--unit", default="", help="den organiserende enhed")
-    setup.add_argument("--place", default="", help="standard mødested")
-    setup.add_argument("--start", default="15:00", help="standard starttid")
-    setup.add_argument("--end", default="17:00", help="standard sluttid")
-    setup.add_argument("--secretariat-name", default="")
-    setup.add_argument("--secretariat-email", default="")
-    setup.add_argument("--secretariat-phone", default="")
-    setup.add_argument("--channel", default=None, help="Slack-kanalens id")
+    # Every other field: None = not given, the committee keeps what it has (defaults when new).
+    setup.add_argument("--name", help="fx 'Kommunalt Lægeligt Udvalg' (kræves ved oprettelse)")
+    setup.add_argument("--timezone", help="standard Europe/Copenhagen")
+    setup.add_argument("--unit", help="den organiserende enhed")
+    setup.add_argument("--place", help="standard mødested")
+    setup.add_argument("--start", help="standard starttid (15:00 ved oprettelse)")
+    setup.add_argument("--end", help="standard sluttid (17:00 ved oprettelse)")
+    setup.add_argument("--secretariat-name")
+    setup.add_argument("--secretariat-email")
+    setup.add_argument("--secretariat-phone")
+    setup.add_argument("--channel", help="Slack-kanalens id")
     setup.add_argument(
         "--secretariat-participates",
         choices=("ja", "nej"),

@@ -91,7 +91,7 @@ def play_meeting(story: Any, container: Container, clock: Any, mail: MailCatcher
         story.submit(SECRETARY, view, values, options={"outcome": fields.get("outcome", "")})
     story.click(SECRETARY, minutes_views.ATTENDANCE_ACTION, str(meeting.id))
     view = story.modal(SECRETARY, quiet=True)
-    story.submit(SECRETARY, view, {}, multi={"no_show": ["Ole Thomsen"]})
+    story.submit(SECRETARY, view, {}, multi={"no_show": ["Lars Mikkelsen"]})
     story.command(SECRETARY, "referat send 1")
     drain(story, container)
     cursor.show(only=("#", "U_SOFIE"), mail_to=(EMAIL_ONLY,))

@@ -119,6 +119,8 @@ class Story:
         for block, names in (multi or {}).items():
             element = (inputs.get(block) or {}).get("element") or {}
             chosen = [o for o in element.get("options") or [] if o["text"]["text"] in names]
+            if len(chosen) != len(names):
+                raise LookupError(f"not all of {names} are options of {block}")
             kind = "multi_static_select"
             if element.get("type") == "multi_users_select":
                 chosen, kind = [], "multi_users_select"
@@ -244,6 +246,9 @@ def play(
         {
             "name": "Kommunalt Lægeligt Udvalg",
             "short_name": "KLU",
+            "unit": "Fjordby Kommune, Sundhed og Omsorg",
+            "secretariat_name": "Camilla Juul",
+            "secretariat_email": "camilla.juul@fjordby.dk",
             "place": "Rådhusgade 4, 2. sal, mødelokale 1",
             "start": "15:00",
             "end": "17:00",

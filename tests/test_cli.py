@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -248,6 +249,29 @@ def test_topic_add_list_note_schedule_withdraw(klu: Run) -> None:
     assert "#2 [trukket tilbage] Vaccination" in ok(klu, "topic", "list", "--all")
     ok(klu, "agenda", "remove", "3.c")
     assert "#1 [åben] Samarbejde" in ok(klu, "topic", "list")
+
+
+def test_committee_setup_changes_only_the_fields_it_is_given(klu: Run, tmp_path: Path) -> None:
+    def committee() -> dict[str, object]:
+        with sqlite3.connect(tmp_path / "cli.db") as db:
+            db.row_factory = sqlite3.Row
+            return dict(db.execute("SELECT * FROM committees").fetchone())
+
+    ok(klu, "committee", "setup", "--short-name", "KLU", "--start", "14", "--end", "16:30")
+    before = committee()
+    assert (before["default_start"], before["default_end"]) == ("14:00", "16:30")
+    assert before["default_place"] == "Rådhusgade 4, 2. sal, mødelokale 1"
+    out = ok(
+        klu, "committee", "setup", "--short-name", "KLU",
+        "--secretariat-name", "Sekretariatet for KLU", "--secretariat-email", "klu@fjordby.dk",
+    )  # fmt: skip
+    assert out == "Udvalget Kommunalt Lægeligt Udvalg (KLU) er gemt.\n"
+    after = committee()
+    changed = {key for key in after if after[key] != before[key]}
+    assert changed == {"secretariat_name", "secretariat_email"}
+    code, _, err = klu(*NOW, "committee", "setup", "--short-name", "NYT", "--place", "Byrådssalen")
+    assert code != 0 and "Giv det et navn med --name" in err
+    assert committee() == after
 
 
 def test_committee_option_picks_the_committee(klu: Run) -> None:

@@ -44,7 +44,14 @@ def test_demo_shows_topics_agenda_and_time_plan_and_cleans_up(tmp_path: Path) ->
     assert "dit afbud til" in regrets and "på kursus" in regrets
     minutes = out.split("11. Efter mødet", 1)[1]
     assert "BESLUTNINGSREFERAT" in minutes
-    assert "Afbud: Sofie Brandt" in minutes
+    summary = minutes.split("# Besked i kanalen", 1)[1].split("Beslutninger", 1)[0]
+    people = summary.split("Deltagere", 1)[1]
+    came, rest = people.split("Afbud", 1)
+    regrets, no_show = rest.split("Ej mødt", 1)
+    assert "Sofie Brandt" in regrets and "Sofie Brandt" not in came
+    assert "Lars Mikkelsen" in no_show and "Lars Mikkelsen" not in came
+    assert "Karen Munk Østergaard" in came and "Ida Nørgaard, deltog under punkt 2.b" in came
+    assert "Sekretariat: Camilla Juul" in came
     assert "Du meldte afbud" in minutes
     assert "referat-" in minutes and ".pdf" in minutes
     # what people read, not what the code calls things

@@ -34,6 +34,15 @@ def opened_view(standin: SlackStandIn, callback_id: str) -> dict[str, Any]:
     return found[-1]
 
 
+def prefilled(view: dict[str, Any]) -> dict[str, str]:
+    """The text fields as the modal shows them (Slack submits them all, changed or not)."""
+    return {
+        b["block_id"]: b["element"].get("initial_value", "")
+        for b in view["blocks"]
+        if b.get("type") == "input" and b["element"]["type"] == "plain_text_input"
+    }
+
+
 def submit(
     server: SlackAppServer,
     user: str,
@@ -204,6 +213,7 @@ def test_setup_binds_a_new_channel_and_keeps_the_secretariat(
         CAMILLA,
         view,
         {
+            **prefilled(view),
             "name": "Kommunalt Lægeligt Udvalg",
             "short_name": "KLU",
             "place": "Byrådssalen",
@@ -217,6 +227,7 @@ def test_setup_binds_a_new_channel_and_keeps_the_secretariat(
         CAMILLA,
         view,
         {
+            **prefilled(view),
             "name": "Kommunalt Lægeligt Udvalg",
             "short_name": "KLU",
             "place": "Byrådssalen",

@@ -105,6 +105,38 @@ def test_added_item_keeps_its_details(sample: Container) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://fjordby.dk/x",
+        "fjordby.dk/notat.pdf",
+        "https://",
+        "https://x.dk/a b",
+    ],
+)
+def test_a_bilag_link_must_be_http_or_https(sample: Container, url: str) -> None:
+    before = dump(sample.settings.database_url)
+    spec = agenda.NewItem(title="Punkt med bilag", attachments=(("Notat", url),))
+    with pytest.raises(InputError, match="er ikke et link"):
+        agenda.add_item(sample.uow(), _id(sample), spec)
+    assert dump(sample.settings.database_url) == before
+
+
+def test_bilag_lines_from_the_item_form() -> None:
+    text = "Notat | https://fjordby.dk/notat.pdf\n\n  https://fjordby.dk/tal.xlsx \nPjece\nA | B | http://x.dk"
+    assert agenda.parse_attachments(text) == (
+        ("Notat", "https://fjordby.dk/notat.pdf"),
+        ("https://fjordby.dk/tal.xlsx", "https://fjordby.dk/tal.xlsx"),
+        ("Pjece", ""),
+        ("A | B", "http://x.dk"),
+    )
+    with pytest.raises(InputError, match="Linje 2: bilaget mangler et navn"):
+        agenda.parse_attachments("Notat | https://x.dk\n | https://y.dk")
+    with pytest.raises(InputError, match=r"Linje 1: »mailto:a@b\.dk« er ikke et link"):
+        agenda.parse_attachments("Skriv | mailto:a@b.dk")
+
+
 def test_move_within_a_section(sample: Container) -> None:
     mid = _id(sample)
     moved = agenda.move_item(sample.uow(), mid, "2.d", section=None, position=1)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from bot import texts
 from bot.domain import (
@@ -98,10 +100,71 @@ def build_item(uow: UnitOfWork, spec: NewItem) -> AgendaItem:
         if person.id not in seen:
             seen.add(person.id)
             item.guests.append(ItemGuest(person_id=person.id))
-    for name, url in spec.attachments:
-        item.attachments.append(
-            Attachment(name=clean_text(name, texts.FIELD_TITLE, limit=300), url=url.strip())
-        )
+    item.attachments = attachments_of(spec.attachments)
+    return item
+
+
+def is_link(url: str) -> bool:
+    """An http(s) address with a host and no spaces (what a bilag may point at)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(parts.netloc)
+        and url.isprintable()
+        and " " not in url
+    )
+
+
+def attachments_of(pairs: Sequence[tuple[str, str]]) -> list[Attachment]:
+    """Bilag as stored: a name and an http(s) link (or no link: handed out at the meeting)."""
+    found = []
+    for name, url in pairs:
+        url = url.strip()
+        if url and not is_link(url):
+            raise InputError(texts.ATTACHMENT_BAD_LINK.format(url=url))
+        found.append(Attachment(name=clean_text(name, texts.FIELD_TITLE, limit=300), url=url))
+    return found
+
+
+def parse_attachments(text: str) -> tuple[tuple[str, str], ...]:
+    """'Navn | https://link' per line (a bare link is its own name, a bare name has no link);
+    a bad line is named by its number."""
+    found = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        name, bar, url = (part.strip() for part in line.rpartition("|"))
+        if not bar:
+            name, url = (
+                (line, line) if "://" in line or line.lower().startswith("www.") else (line, "")
+            )
+        if not name:
+            raise InputError(texts.SEC_BAD_ATTACHMENT_NAME.format(line=number))
+        if url and not is_link(url):
+            raise InputError(texts.SEC_BAD_ATTACHMENT_LINK.format(line=number, url=url))
+        found.append((name, url))
+    return tuple(found)
+
+
+def update_item_in(
+    uow: UnitOfWork, meeting: Meeting, item: AgendaItem, spec: NewItem, now: datetime | None
+) -> AgendaItem:
+    """Give an item new contents (title, duration, presenter, guests, indstilling,
+    sagsbeskrivelse, bilag); its place on the agenda stays (moving is move_item)."""
+    ensure_editable(meeting)
+    fresh = build_item(uow, spec)
+    for key in ("title", "planned_minutes", "presenter", "indstilling", "sagsbeskrivelse"):
+        setattr(item, key, getattr(fresh, key))
+    wanted = [g.person_id for g in fresh.guests]
+    item.guests[:] = [g for g in item.guests if g.person_id in wanted]
+    held = {g.person_id for g in item.guests}
+    item.guests.extend(ItemGuest(person_id=pid) for pid in wanted if pid not in held)
+    item.attachments[:] = [Attachment(name=a.name, url=a.url) for a in fresh.attachments]
+    note_change(uow, meeting, now)
     return item
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
-from bot.domain import Committee
-from bot.errors import InputError, NotFoundError
+from bot.domain import Committee, Membership, Person, Role
+from bot.errors import InputError, NotFoundError, PermissionDeniedError
 from bot.ports import UnitOfWork
 from bot.roster import is_valid_email
 from bot.validation import clean_text, optional_text, parse_clock
@@ -29,6 +32,42 @@ class CommitteeSettings:
     secretariat_phone: str = ""
     slack_channel_id: str | None = None
     secretariat_participates: bool | None = None
+
+
+@dataclass(frozen=True)
+class Founder:
+    """Who creates a committee from Slack; they are put on its roster as its secretary.
+
+    `first` marks a fresh installation's first committee (no administrator configured): it is
+    created only while no committee exists at all."""
+
+    email: str
+    name: str
+    slack_user_id: str
+    today: date
+    first: bool = False
+
+
+def settings_of(committee: Committee) -> CommitteeSettings:
+    """The committee's current settings, so a change touches only what it names."""
+    names = [f.name for f in fields(CommitteeSettings)]
+    return CommitteeSettings(**{name: getattr(committee, name) for name in names})
+
+
+def changed_settings(
+    uow: UnitOfWork, short_name: str, changes: Mapping[str, Any]
+) -> CommitteeSettings:
+    """The committee's settings with only the given (not None) fields changed; a new committee
+    starts from the defaults and must be given a name."""
+    given = {k: v for k, v in changes.items() if v is not None}
+    with uow:
+        existing = uow.committees.by_short_name(short_name.strip())
+        base = settings_of(existing) if existing is not None else None
+    if base is None:
+        if not given.get("name"):
+            raise InputError(texts.CLI_COMMITTEE_NEEDS_NAME.format(short=short_name))
+        base = CommitteeSettings(name=given["name"], short_name=short_name)
+    return replace(base, **given)
 
 
 def zone(committee: Committee) -> ZoneInfo:
@@ -67,14 +106,22 @@ def _validated(settings: CommitteeSettings) -> CommitteeSettings:
     )
 
 
-def setup_committee(uow: UnitOfWork, settings: CommitteeSettings) -> Committee:
-    """Create the committee, or update it when its short name exists already."""
+def setup_committee(
+    uow: UnitOfWork, settings: CommitteeSettings, *, founder: Founder | None = None
+) -> Committee:
+    """Create the committee, or update it when its short name exists already; a founder of a
+    new committee becomes its secretary in the same transaction."""
     clean = _validated(settings)
     with uow:
         committee = uow.committees.by_short_name(clean.short_name)
         if committee is None:
+            if founder is not None and founder.first and uow.committees.list():
+                raise PermissionDeniedError(texts.SEC_SETUP_ONLY_ADMIN)
             committee = Committee(name=clean.name, short_name=clean.short_name)
             uow.committees.add(committee)
+            if founder is not None:
+                uow.flush()
+                _add_secretary(uow, committee, founder)
         for key, value in vars(clean).items():
             if key in ("slack_channel_id", "secretariat_participates") and value is None:
                 continue
@@ -83,6 +130,23 @@ def setup_committee(uow: UnitOfWork, settings: CommitteeSettings) -> Committee:
             _unbind_channel(uow, clean.slack_channel_id, keep=committee)
         uow.commit()
         return committee
+
+
+def _add_secretary(uow: UnitOfWork, committee: Committee, founder: Founder) -> None:
+    person = uow.people.by_slack_id(founder.slack_user_id)
+    email = founder.email.strip().lower()
+    if person is None and email:
+        person = uow.people.by_email(email)
+    if person is None:
+        if not is_valid_email(email):
+            raise InputError(texts.SEC_SETUP_NO_EMAIL)
+        person = Person(name=clean_text(founder.name or email, texts.FIELD_NAME), email=email)
+        uow.people.add(person)
+    if not person.slack_user_id and uow.people.by_slack_id(founder.slack_user_id) is None:
+        person.slack_user_id = founder.slack_user_id
+    uow.flush()
+    assert committee.id is not None and person.id is not None
+    uow.memberships.add(Membership(committee.id, person.id, Role.SECRETARY, founder.today))
 
 
 def _unbind_channel(uow: UnitOfWork, channel_id: str, keep: Committee) -> None:

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from bot import texts
 from bot.domain import AgendaItem, Person
-from bot.errors import InputError
+from bot.errors import InputError, NotFoundError
 from bot.ports import UnitOfWork
 from bot.roster import is_valid_email
-from bot.usecases.agenda import NewItem, add_item_in
+from bot.usecases.agenda import NewItem, add_item_in, update_item_in
 from bot.usecases.meetings import get_meeting
 
 _ENTRIES = re.compile(r"[,;\n]+")
@@ -88,5 +88,30 @@ def add_item_with_guests(
             if person.email:
                 emails.append(person.email)
         item = add_item_in(uow, meeting, replace(spec, guests=tuple(emails)), now=now)
+        uow.commit()
+        return item
+
+
+def update_item_with_guests(
+    uow: UnitOfWork,
+    meeting_id: int,
+    item_id: int,
+    spec: NewItem,
+    guests: Sequence[GuestRef],
+    *,
+    now: datetime | None = None,
+) -> AgendaItem:
+    """Change an item's contents and guests (new guests may be new people); all or nothing."""
+    with uow:
+        meeting = get_meeting(uow, meeting_id)
+        found = [i for i in meeting.items if i.id == item_id]
+        if not found:
+            raise NotFoundError(texts.SEC_ITEM_GONE)
+        emails: list[str] = list(spec.guests)
+        for ref in guests:
+            person = ensure_guest(uow, ref)
+            if person.email:
+                emails.append(person.email)
+        item = update_item_in(uow, meeting, found[0], replace(spec, guests=tuple(emails)), now)
         uow.commit()
         return item

@@ -89,7 +89,7 @@ def _resolve(
             raise InputError(texts.SLACK_WHICH_COMMITTEE)
         committee = mine[0] if mine else _only_committee(uow)
     if committee is None:
-        raise NotFoundError(texts.NO_COMMITTEE)
+        raise NotFoundError(texts.SLACK_NO_COMMITTEE)
     role = role_of(uow, committee, person, today)
     if role is None or role == Role.GUEST:
         raise PermissionDeniedError(

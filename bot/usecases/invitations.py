@@ -64,9 +64,13 @@ def _sync(
     return report
 
 
+class MissingOrganizerError(InputError):
+    """No secretariat to stand as organiser; the message gives the Slack way (the CLI its own)."""
+
+
 def _require_organizer(committee: Committee) -> None:
     if not committee.secretariat_name.strip() or "@" not in committee.secretariat_email:
-        raise InputError(texts.INVITE_NO_ORGANIZER)
+        raise MissingOrganizerError(texts.INVITE_NO_ORGANIZER)
 
 
 def send_invitations(

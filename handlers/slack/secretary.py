@@ -16,6 +16,7 @@ from bot import texts
 from bot.domain import Committee, Person
 from bot.errors import KluError, NotFoundError, PermissionDeniedError
 from bot.usecases import committees, meetings
+from bot.usecases.committee_rights import SetupCaller, check_setup
 from bot.usecases.guests import GuestRef
 from bot.usecases.identity import Caller
 from handlers.slack import blocks as b
@@ -61,22 +62,53 @@ def _linked_person(deps: SlackDeps, user_id: str) -> Person | None:
     return person
 
 
+def _profile(deps: SlackDeps, user_id: str) -> tuple[str, str]:
+    """The Slack user's e-mail (lower case) and name, from users.info ('' when unknown)."""
+    try:
+        user = deps.interactive.users_info(user=user_id).get("user") or {}
+    except (SlackApiError, OSError):
+        user = {}
+    profile = user.get("profile") or {}
+    email = str(profile.get("email") or "").strip().lower()
+    name = str(profile.get("real_name") or user.get("real_name") or user.get("name") or "")
+    return email, name
+
+
+def setup_caller(deps: SlackDeps, user_id: str, *, lookup: bool) -> tuple[SetupCaller, str]:
+    """Who runs /klu opsæt, and their Slack name. A user not yet linked is looked up in Slack
+    (when `lookup`), so an administrator named by e-mail, or a roster person the background
+    linking has not reached yet, is known at once."""
+    person = _linked_person(deps, user_id)
+    email = name = ""
+    if person is None and lookup:
+        email, name = _profile(deps, user_id)
+        if email:
+            with deps.container.uow() as uow:
+                person = uow.people.by_email(email)
+    return SetupCaller(user_id, person, email), name
+
+
 def setup(request: CommandRequest) -> Reply:
     """`/klu opsæt [kortnavn]`: bind this channel to a committee, or open the setup form."""
     if request.direct:
         return b.message(texts.SEC_SETUP_IN_CHANNEL)
     c, ref = request.deps.container, request.rest.strip()
-    person = _linked_person(request.deps, request.user_id)
     with c.uow() as uow:
         bound = uow.committees.by_channel(request.channel_id)
         named = uow.committees.by_short_name(ref) if ref else None
-        for committee in (bound, named):
-            if committee is not None:
-                submit.must_be_secretary(c, uow, committee, person, texts.SEC_ACTION_SETUP)
+    targets: list[Committee | None] = [x for x in (bound, named) if x is not None]
+    lookup = not targets or bool(c.settings.admins)
+    caller, slack_name = setup_caller(request.deps, request.user_id, lookup=lookup)
+    with c.uow() as uow:
+        for committee in targets or [None]:
+            check_setup(uow, c.settings.admins, caller, committee, c.clock().date())
     if named is not None and named.id is not None:
         saved = committees.bind_channel(c.uow(), named.id, request.channel_id)
         return b.message(texts.SEC_BOUND.format(name=saved.name, short=saved.short_name))
-    return _open(request.deps, request.body, views.setup_modal(bound, request.channel_id, ref))
+    me = caller.person
+    secretariat = (me.name, me.email or "") if me is not None else (slack_name, caller.email)
+    view = views.setup_modal(bound, request.channel_id, ref, secretariat)
+    return _open(request.deps, request.body, view)
 
 
 def new_meeting(request: CommandRequest) -> Reply:
@@ -125,13 +157,7 @@ def slack_guests(deps: SlackDeps, user_ids: list[str], form: Form) -> list[Guest
         if person is not None and person.email:
             refs.append(GuestRef(person.email, person.name, user_id))
             continue
-        try:
-            user = deps.interactive.users_info(user=user_id).get("user") or {}
-        except (SlackApiError, OSError):
-            user = {}
-        profile = user.get("profile") or {}
-        email = str(profile.get("email") or "")
-        name = str(profile.get("real_name") or user.get("real_name") or user.get("name") or "")
+        email, name = _profile(deps, user_id)
         if not email:
             form.fail("guests_slack", texts.GUEST_NO_EMAIL.format(name=name or user_id))
         refs.append(GuestRef(email, name, user_id))
@@ -139,7 +165,7 @@ def slack_guests(deps: SlackDeps, user_ids: list[str], form: Form) -> list[Guest
 
 
 def item_menu(deps: SlackDeps, body: dict[str, Any]) -> None:
-    """Flyt/Fjern from an item's menu: open the matching form."""
+    """Ret/Flyt/Fjern from an item's menu: open the matching form."""
     action = (body.get("actions") or [{}])[0]
     kind, _, ref = str((action.get("selected_option") or {}).get("value") or "").partition(":")
     meeting_id, _, item_id = ref.partition(":")
@@ -150,8 +176,13 @@ def item_menu(deps: SlackDeps, body: dict[str, Any]) -> None:
         meeting, number = items.item_ref(deps.container, int(meeting_id), int(item_id))
         items.secretary_of_meeting(deps.container, meeting, person)
         item = next(i for i in meeting.items if i.id == int(item_id))
-        build = views.move_modal if kind == "move" else views.remove_modal
-        view = build(meeting, item, number)
+        if kind == "edit":
+            with deps.container.uow() as uow:
+                everyone = submit.people_by_id(uow)
+            view = views.item_edit_modal(meeting, item, number, everyone)
+        else:
+            build = views.move_modal if kind == "move" else views.remove_modal
+            view = build(meeting, item, number)
     except KluError as exc:
         view = views.done_view(texts.SEC_DONE_TITLE, exc.message, [])
     _open(deps, body, view)
@@ -184,7 +215,9 @@ def register(app: App, deps: SlackDeps) -> None:
 
     @app.view(views.SETUP_VIEW)
     def on_setup(ack: Ack, body: dict[str, Any]) -> None:
-        ack(submit.submit_setup(c, person(body), Form(body["view"])))
+        user_id = str((body.get("user") or {}).get("id") or "")
+        caller, slack_name = setup_caller(deps, user_id, lookup=True)
+        ack(submit.submit_setup(c, caller, slack_name, Form(body["view"])))
 
     @app.view(views.MEETING_VIEW)
     def on_meeting(ack: Ack, body: dict[str, Any]) -> None:
@@ -195,6 +228,12 @@ def register(app: App, deps: SlackDeps) -> None:
         form = Form(body["view"])
         guests = slack_guests(deps, form.users("guests_slack"), form)
         ack(items.submit_item(c, person(body), form, guests))
+
+    @app.view(views.ITEM_EDIT_VIEW)
+    def on_item_edit(ack: Ack, body: dict[str, Any]) -> None:
+        form = Form(body["view"])
+        guests = slack_guests(deps, form.users("guests_slack"), form)
+        ack(items.submit_item_edit(c, person(body), form, guests))
 
     @app.view(views.MOVE_VIEW)
     def on_move(ack: Ack, body: dict[str, Any]) -> None:

@@ -9,8 +9,21 @@ from bot import texts
 from bot.domain import AgendaItem, Committee, Meeting, Person
 from bot.timeparse import format_span, format_time
 from bot.timeplan import time_plan
-from handlers.slack.blocks import Block, actions, button, context, escape, option, overflow, section
+from handlers.slack.blocks import (
+    Block,
+    actions,
+    button,
+    clip,
+    context,
+    escape,
+    option,
+    overflow,
+    section,
+)
 from handlers.slack.secretary_views import ADD_ITEM_BUTTON, ITEM_MENU
+
+DESCRIPTION_TEXT = 1200  # of an item's sagsbeskrivelse in the agenda message
+SECTION_TEXT = 2900  # Slack's section text holds 3000
 
 
 def agenda_blocks(
@@ -45,6 +58,11 @@ def agenda_blocks(
     return blocks
 
 
+def _link(url: str, name: str) -> str:
+    """A Slack link to a bilag; the name escaped, its »|« (which would end the link) softened."""
+    return f"<{escape(url)}|{escape(name).replace('|', '¦')}>"
+
+
 def _item_block(
     meeting: Meeting,
     item: AgendaItem,
@@ -59,14 +77,23 @@ def _item_block(
     names = [people[g.person_id].name for g in item.guests if g.person_id in people]
     if names:
         lines.append(escape(texts.AGENDA_GUESTS.format(guests=", ".join(names)).strip()))
+    if item.sagsbeskrivelse:
+        text = clip(escape(item.sagsbeskrivelse), DESCRIPTION_TEXT)
+        lines.append(f"_{escape(texts.AGENDA_SAGSBESKRIVELSE.strip())}_\n{text}")
+    if item.attachments:
+        links = [_link(a.url, a.name) if a.url else escape(a.name) for a in item.attachments]
+        lines.append(
+            escape(texts.AGENDA_ATTACHMENTS.format(attachments="").strip()) + " " + ", ".join(links)
+        )
     menu = None
     if editable and item.id is not None:
         ref = f"{meeting.id}:{item.id}"
         menu = overflow(
             ITEM_MENU,
             [
+                option(texts.SEC_MENU_EDIT, f"edit:{ref}"),
                 option(texts.SEC_MENU_MOVE, f"move:{ref}"),
                 option(texts.SEC_MENU_REMOVE, f"remove:{ref}"),
             ],
         )
-    return section("\n".join(lines), menu)
+    return section(clip("\n".join(lines), SECTION_TEXT), menu)

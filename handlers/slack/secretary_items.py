@@ -7,7 +7,12 @@ from bot.domain import Committee, Meeting, Person
 from bot.errors import InputError, KluError, NotFoundError
 from bot.timeplan import item_number
 from bot.usecases import agenda, meetings
-from bot.usecases.guests import GuestRef, add_item_with_guests, parse_guest_emails
+from bot.usecases.guests import (
+    GuestRef,
+    add_item_with_guests,
+    parse_guest_emails,
+    update_item_with_guests,
+)
 from bot.validation import clean_text, optional_text, parse_minutes
 from handlers.bootstrap import Container
 from handlers.slack.secretary_forms import Form
@@ -39,6 +44,30 @@ def _editable_meeting(c: Container, form: Form, person: Person | None) -> Meetin
     return meeting if form.ok else None
 
 
+def _item_spec(form: Form, section: int, keep_description: str = "") -> agenda.NewItem | None:
+    """The item's fields from the form, each checked next to its field (None when wrong)."""
+    form.check("title", lambda: clean_text(form.text("title"), texts.FIELD_TITLE, limit=500))
+    minutes = form.check("minutes", lambda: parse_minutes(form.text("minutes")))
+    form.check("presenter", lambda: optional_text(form.text("presenter"), texts.FIELD_TITLE))
+    form.check(
+        "sagsbeskrivelse",
+        lambda: optional_text(form.text("sagsbeskrivelse"), texts.FIELD_DESCRIPTION, limit=50000),
+    )
+    bilag = form.check("attachments", lambda: agenda.parse_attachments(form.text("attachments")))
+    if not form.ok or minutes is None or bilag is None:
+        return None
+    shown = "sagsbeskrivelse" in form.values  # a too long one is not in the edit form
+    return agenda.NewItem(
+        title=form.text("title"),
+        section=section,
+        minutes=minutes,
+        presenter=form.text("presenter"),
+        indstilling=form.text("indstilling"),
+        sagsbeskrivelse=form.text("sagsbeskrivelse") if shown else keep_description,
+        attachments=bilag,
+    )
+
+
 def submit_item(
     c: Container, person: Person | None, form: Form, slack_guests: list[GuestRef]
 ) -> Ack:
@@ -49,19 +78,10 @@ def submit_item(
     section = form.choice("section")
     if not section.isdigit():
         form.fail("section", texts.SEC_NO_SECTION)
-    form.check("title", lambda: clean_text(form.text("title"), texts.FIELD_TITLE, limit=500))
-    minutes = form.check("minutes", lambda: parse_minutes(form.text("minutes")))
-    form.check("presenter", lambda: optional_text(form.text("presenter"), texts.FIELD_TITLE))
     emails = form.check("guests_email", lambda: parse_guest_emails(form.text("guests_email")))
-    if not form.ok or minutes is None or emails is None:
+    spec = _item_spec(form, int(section) if section.isdigit() else 0)
+    if not form.ok or spec is None or emails is None:
         return form.response()
-    spec = agenda.NewItem(
-        title=form.text("title"),
-        section=int(section),
-        minutes=minutes,
-        presenter=form.text("presenter"),
-        indstilling=form.text("indstilling"),
-    )
     meeting_id = meeting.id
     guests = [*slack_guests, *emails]
     item = form.check(
@@ -73,6 +93,37 @@ def submit_item(
         fresh = meetings.get_meeting(uow, meeting_id)
         number = item_number(fresh, next(i for i in fresh.items if i.id == item.id))
     return result_view(c, meeting.id, texts.SEC_ITEM_ADDED.format(number=number, title=item.title))
+
+
+def submit_item_edit(
+    c: Container, person: Person | None, form: Form, slack_guests: list[GuestRef]
+) -> Ack:
+    """Save an edited item's contents and guests; its place on the agenda stays."""
+    meeting_id, item_id = form.meta_int("meeting"), form.meta_int("item")
+    if meeting_id is None or item_id is None:
+        return message_view(texts.SEC_ITEM_GONE)
+    try:
+        meeting, _ = item_ref(c, meeting_id, item_id)
+        secretary_of_meeting(c, meeting, person)
+        meetings.ensure_editable(meeting)
+    except KluError as exc:
+        return message_view(exc.message)
+    item = next(i for i in meeting.items if i.id == item_id)
+    emails = form.check("guests_email", lambda: parse_guest_emails(form.text("guests_email")))
+    spec = _item_spec(form, item.section, keep_description=item.sagsbeskrivelse)
+    if not form.ok or spec is None or emails is None:
+        return form.response()
+    guests = [*slack_guests, *emails]
+    saved = form.check(
+        "title",
+        lambda: update_item_with_guests(c.uow(), meeting_id, item_id, spec, guests, now=c.clock()),
+    )
+    if saved is None:
+        return form.response()
+    _, number = item_ref(c, meeting_id, item_id)
+    return result_view(
+        c, meeting_id, texts.SEC_ITEM_UPDATED.format(number=number, title=saved.title)
+    )
 
 
 def item_ref(c: Container, meeting_id: int, item_id: int) -> tuple[Meeting, str]:

@@ -11,8 +11,11 @@ from bot import texts
 from bot.domain import Committee, Person
 from bot.errors import NotFoundError
 from bot.ports import UnitOfWork
+from bot.roster import is_valid_email
 from bot.timeparse import format_span, parse_meeting_time
 from bot.usecases import committees, meetings, people
+from bot.usecases.committee_rights import SetupCaller, SetupRight, check_setup
+from bot.usecases.committees import CommitteeSettings, Founder, settings_of
 from bot.usecases.identity import NotLinkedError, contact_of
 from bot.validation import clean_text, optional_text, parse_clock
 from handlers.bootstrap import Container
@@ -48,51 +51,94 @@ def message_view(message: str, title: str = texts.SEC_DONE_TITLE) -> Ack:
     return {"response_action": "update", "view": views.done_view(title, message, [])}
 
 
-def submit_setup(c: Container, person: Person | None, form: Form) -> Ack:
-    """Create or update the committee and bind the channel the command came from."""
-    name = form.check("name", lambda: clean_text(form.text("name"), texts.FIELD_COMMITTEE_NAME))
-    short = form.check(
-        "short_name", lambda: clean_text(form.text("short_name"), texts.FIELD_SHORT_NAME)
-    )
-    place = form.check("place", lambda: optional_text(form.text("place"), texts.FIELD_PLACE))
+def _setup_fields(form: Form) -> dict[str, str] | None:
+    """The setup modal's fields, each checked next to its field; None when any is wrong."""
+    single = {
+        "name": (texts.FIELD_COMMITTEE_NAME, 200, True),
+        "short_name": (texts.FIELD_SHORT_NAME, 50, True),
+        "unit": (texts.FIELD_COMMITTEE_NAME, 200, False),
+        "secretariat_name": (texts.FIELD_NAME, 200, True),
+        "secretariat_phone": (texts.FIELD_PHONE, 50, False),
+        "place": (texts.FIELD_PLACE, 300, False),
+    }
+    values: dict[str, str] = {}
+    for block, (field, limit, required) in single.items():
+        check = clean_text if required else optional_text
+        found = form.check(block, partial(check, form.text(block), field, limit=limit))
+        values[block] = found or ""
+    email = form.text("secretariat_email").strip().lower()
+    if not is_valid_email(email):
+        form.fail(
+            "secretariat_email",
+            texts.COMMITTEE_BAD_EMAIL.format(email=form.text("secretariat_email")),
+        )
+    values["secretariat_email"] = email
     start = form.check("start", lambda: parse_clock(form.text("start")))
     end = form.check("end", lambda: parse_clock(form.text("end")))
     if start is not None and end is not None and end <= start:
         form.fail(
             "end", texts.DEFAULT_HOURS_ORDER.format(start=form.text("start"), end=form.text("end"))
         )
-    if not form.ok or name is None or short is None or start is None or end is None:
+    if not form.ok or start is None or end is None:
+        return None
+    values["start"], values["end"] = start.strftime("%H:%M"), end.strftime("%H:%M")
+    return values
+
+
+def submit_setup(c: Container, caller: SetupCaller, slack_name: str, form: Form) -> Ack:
+    """Create or update the committee and bind the channel the command came from; only an
+    administrator or a secretary may (see bot/usecases/committee_rights.py)."""
+    values = _setup_fields(form)
+    if values is None:
         return form.response()
     channel = str(form.meta.get("channel") or "") or None
+    today = c.clock().date()
     with c.uow() as uow:
-        existing = uow.committees.by_short_name(short)
+        existing = uow.committees.by_short_name(values["short_name"])
         bound = uow.committees.by_channel(channel) if channel else None
-        for committee in {id(x): x for x in (existing, bound) if x is not None}.values():
-            check = partial(must_be_secretary, c, uow, committee, person, texts.SEC_ACTION_SETUP)
-            form.check("short_name", check)
+        targets = {id(x): x for x in (existing, bound) if x is not None}.values()
+        rights = [
+            form.check(
+                "short_name",
+                partial(check_setup, uow, c.settings.admins, caller, committee, today),
+            )
+            for committee in (list[Committee | None](targets) or [None])
+        ]
     if not form.ok:
         return form.response()
-    base = settings_of(existing) if existing else committees.CommitteeSettings(name, short)
+    base = settings_of(existing) if existing else CommitteeSettings(values["name"], "")
     settings = replace(
         base,
-        name=name,
-        short_name=short,
-        default_place=place or "",
-        default_start=start.strftime("%H:%M"),
-        default_end=end.strftime("%H:%M"),
+        name=values["name"],
+        short_name=values["short_name"],
+        organiser_unit=values["unit"],
+        secretariat_name=values["secretariat_name"],
+        secretariat_email=values["secretariat_email"],
+        secretariat_phone=values["secretariat_phone"],
+        default_place=values["place"],
+        default_start=values["start"],
+        default_end=values["end"],
         slack_channel_id=channel,
     )
-    saved = form.check("name", lambda: committees.setup_committee(c.uow(), settings))
+    founder = None
+    if existing is None and SetupRight.ADMIN not in rights:
+        person = caller.person
+        founder = Founder(
+            email=caller.email or (person.email if person and person.email else ""),
+            name=person.name if person else slack_name,
+            slack_user_id=caller.user_id,
+            today=today,
+            first=SetupRight.FIRST in rights,
+        )
+    saved = form.check(
+        "short_name", lambda: committees.setup_committee(c.uow(), settings, founder=founder)
+    )
     if saved is None:
         return form.response()
     done = texts.SEC_SETUP_DONE.format(name=saved.name, short=saved.short_name)
+    if founder is not None and caller.person is None:
+        done += texts.SEC_SETUP_FOUNDER
     return message_view(done, texts.SEC_SETUP_TITLE)
-
-
-def settings_of(committee: Committee) -> committees.CommitteeSettings:
-    """The committee's current settings, so a modal changes only what it shows."""
-    fields = committees.CommitteeSettings.__dataclass_fields__
-    return committees.CommitteeSettings(**{k: getattr(committee, k) for k in fields})
 
 
 def must_be_secretary(
@@ -111,7 +157,7 @@ def form_committee(c: Container, form: Form) -> Committee:
     with c.uow() as uow:
         committee = uow.committees.get(committee_id) if committee_id is not None else None
     if committee is None:
-        raise NotFoundError(texts.NO_COMMITTEE)
+        raise NotFoundError(texts.SLACK_NO_COMMITTEE)
     return committee
 
 
