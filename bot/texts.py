@@ -688,6 +688,7 @@ DEMO_INTRO = (
     "KLU-bot demo: den rigtige app over HTTP mod en lokal Slack-attrap og en midlertidig "
     "SQLite-database. Intet sendes ud af maskinen."
 )
+DEMO_USERS_SELECT = "[▾ vælg personer i Slack]"
 DEMO_STEP_SETUP = "1. Sekretæren sætter udvalget op i kanalen #klu"
 DEMO_STEP_ROSTER = "2. Medlemslisten indlæses, og medlemmerne kobles til Slack via e-mail"
 DEMO_STEP_TOPICS = "3. Medlemmerne foreslår emner til bruttolisten (med kommando eller formular)"

@@ -7,6 +7,8 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot import texts
+
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _USER = re.compile(r"<@([A-Z0-9_]+)>")
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
@@ -47,7 +49,7 @@ def _element(element: Mapping[str, Any], names: Mapping[str, str]) -> str:
         chosen = element.get("initial_option") or {}
         return f"[▾ {_text(chosen.get('text'), names) or '…'}]"
     if kind in ("users_select", "multi_users_select"):
-        return "[▾ vælg personer i Slack]"
+        return texts.DEMO_USERS_SELECT
     if kind == "plain_text_input":
         initial = str(element.get("initial_value") or "")
         hint = _text(element.get("placeholder"), names)
