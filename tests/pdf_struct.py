@@ -29,10 +29,12 @@ class Node:
     @property
     def text(self) -> str:
         """All the text under this element, as one line."""
-        parts = [*self.strings]
-        for child in self.children:
-            parts.append(child.text)
-        return " ".join(" ".join(p for p in parts if p).split())
+        parts = [p for p in [*self.strings, *(c.text for c in self.children)] if p.strip()]
+        out = ""
+        for part in parts:  # a line broken after a dash joins without a space
+            glue = "" if not out or out.endswith(("–", "-")) else " "
+            out += glue + part.strip()
+        return " ".join(out.split())
 
     def find(self, tag: str) -> list[Node]:
         """Every element with this tag under (and including) this one, in reading order."""
@@ -42,11 +44,12 @@ class Node:
         return found
 
 
-def _run(args: list[str], pdf: bytes) -> str:
+def _run(args: list[str], pdf: bytes, after: tuple[str, ...] = ()) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(pdf)
-        return subprocess.run([*args, str(path)], check=True, capture_output=True, text=True).stdout
+        command = [*args, str(path), *after]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
 def structure(pdf: bytes) -> Node:
@@ -109,7 +112,7 @@ def _preorder(node: Node) -> list[Node]:
 
 def page_texts(pdf: bytes) -> list[str]:
     """Each page's text (pdftotext, layout kept), one string per page."""
-    return _run(["pdftotext", "-layout"], pdf).split("\f")[:-1] or [""]
+    return _run(["pdftotext", "-layout"], pdf, ("-",)).split("\f")[:-1] or [""]
 
 
 def info(pdf: bytes) -> dict[str, str]:
