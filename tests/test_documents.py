@@ -125,7 +125,7 @@ def test_the_pdf_is_tagged_pdf_ua_in_danish_with_its_headings_in_order(
     path.write_bytes(pdf)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
-    assert rows and all("yes" == r[-5] for r in rows), fonts  # every font embedded
+    assert rows and all(r[-5] == "yes" for r in rows), fonts  # every font embedded
     assert "æ" in page_texts(pdf)[0] and "ø" in page_texts(pdf)[0]
 
 
