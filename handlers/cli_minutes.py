@@ -109,7 +109,7 @@ def cmd_minutes_approve(args: argparse.Namespace, c: Container) -> str:
     committee = _committee(c, args.committee)
     meeting_id = _meeting_id(c, committee, args.meeting)
     result = approve_minutes(
-        c.uow(), committee, meeting_id, actor=None, now=c.clock(), render_pdf=render_pdf
+        c.uow(), committee, meeting_id, actor=None, now=c.clock(), document=True
     )
     tz = ZoneInfo(committee.timezone)
     date = format_date(result.meeting.starts_at.astimezone(tz).date())

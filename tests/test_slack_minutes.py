@@ -9,6 +9,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from bot.domain import MeetingStatus
+from bot.outbox import payload_of
 from bot.reminder_messages import ATTEND_ACTION
 from bot.timeplan import find_item
 from bot.usecases.committees import find_committee
@@ -122,6 +123,12 @@ def test_meeting_cycle_from_agenda_to_approved_minutes(
 
     sent = bot.command("referat send 1", CAMILLA).json()
     assert "godkendt" in sent["text"] and "1 med afbud" in sent["text"]
+    with bot.container.uow() as uow:  # the PDF is rendered by the outbox, not in the request
+        queued = uow.outbox.get("minutes-document:1")
+        assert queued is not None
+        payload = payload_of(queued)
+    assert payload["document"] == {"kind": "referat", "meeting_id": 1}
+    assert "content_b64" not in payload and "content" not in payload
     post = standin.wait_for("chat.postMessage", 2)
     channel_posts = [c for c in post if c.args.get("channel") == CHANNEL]
     assert len(channel_posts) == 1
