@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -19,12 +19,13 @@ from bot.domain import (
     AttendanceStatus,
     Committee,
     Meeting,
+    MeetingStatus,
     MinutesChange,
     Person,
     Role,
 )
-from bot.timeparse import format_date, format_span
-from bot.timeplan import item_number, ordered_items
+from bot.timeparse import format_date, format_span, format_time
+from bot.timeplan import TimePlan, item_number, ordered_items, time_plan
 from bot.usecases.people import SECRETARIAT_ROLES, RosterEntry
 
 
@@ -59,6 +60,9 @@ class MinutesRecord:
         return [self.people[i] for i in ids if i in self.people]
 
 
+AGENDA, MINUTES = "dagsorden", "referat"
+
+
 @dataclass
 class DocItem:
     """One agenda item in the minutes."""
@@ -75,6 +79,8 @@ class DocItem:
     outcome: str
     attachments: list[tuple[str, str]]
     actions: list[str]
+    outcome_key: str = ""
+    time: str = ""
 
 
 @dataclass
@@ -96,6 +102,15 @@ class MinutesDoc:
     followups: list[str] = field(default_factory=list)
     next_meeting: str = ""
     changes: list[str] = field(default_factory=list)
+    kind: str = MINUTES
+    draft: bool = False
+    meeting_title: str = ""
+    day: str = ""
+
+    @property
+    def is_agenda(self) -> bool:
+        """The dagsorden (before the meeting) rather than the referat."""
+        return self.kind == AGENDA
 
 
 def label(person: Person) -> str:
@@ -239,11 +254,23 @@ def action_text(action: ActionItem) -> tuple[str, str, str]:
 
 
 def build_doc(record: MinutesRecord) -> MinutesDoc:
-    """The minutes as labelled parts, ready for any renderer."""
-    m, c = record.meeting, record.committee
+    """The referat as labelled parts, ready for any renderer (an Udkast until approved)."""
+    return _doc(record, MINUTES)
+
+
+def build_agenda_doc(record: MinutesRecord) -> MinutesDoc:
+    """The dagsorden: the same parts without the outcome (an Udkast until the meeting is called)."""
+    return _doc(record, AGENDA)
+
+
+def _doc(record: MinutesRecord, kind: str) -> MinutesDoc:
+    m, c, tz = record.meeting, record.committee, record.tz
+    agenda = kind == AGENDA
+    slots = {s.item.id: s for s in time_plan(m).slots}
     items = []
     for item in ordered_items(m):
         actions = [a for a in record.actions if a.item_id == item.id]
+        slot = slots.get(item.id)
         items.append(
             DocItem(
                 number=item_number(m, item),
@@ -257,33 +284,64 @@ def build_doc(record: MinutesRecord) -> MinutesDoc:
                 ],
                 indstilling=item.indstilling,
                 sagsbeskrivelse=item.sagsbeskrivelse,
-                referat=item.referat,
-                beslutning=item.beslutning,
-                outcome=outcome_text(item),
+                referat="" if agenda else item.referat,
+                beslutning="" if agenda else item.beslutning,
+                outcome="" if agenda else outcome_text(item),
                 attachments=[(a.name, a.url) for a in item.attachments],
-                actions=["{}: {}{}".format(*action_text(a)) for a in actions],
+                actions=[] if agenda else ["{}: {}{}".format(*action_text(a)) for a in actions],
+                outcome_key="" if agenda or not item.outcome else str(item.outcome),
+                time=_slot_time(slot.start, slot.end, tz) if agenda and slot else "",
             )
         )
     who = record_attendees(record)
+    guests = (
+        [_guest_with_slots(g, time_plan(m), tz) for g in who.guests]
+        if agenda
+        else [who.guest_line(g) for g in who.guests]
+    )
+    if agenda:
+        draft = m.status == MeetingStatus.DRAFT
+    else:
+        draft = m.status != MeetingStatus.MINUTES_APPROVED
     return MinutesDoc(
         title=m.title,
         unit=c.organiser_unit,
-        when=texts.DOC_WHEN.format(when=format_span(m.starts_at, m.ends_at, record.tz)),
-        place=texts.DOC_PLACE.format(place=m.place) if m.place else "",
-        case_line=texts.DOC_CASE.format(case_no=m.case_no, doc_no=m.doc_no)
-        if m.case_no or m.doc_no
-        else "",
+        when=format_span(m.starts_at, m.ends_at, tz),
+        place=m.place,
+        case_line=" / ".join((m.case_no or "–", m.doc_no or "–")) if m.case_no or m.doc_no else "",
         secretariat=secretariat_line(record, who),
         participants=[(side, [label(p) for p in people]) for side, people in who.sides],
-        guests=[who.guest_line(g) for g in who.guests],
+        guests=guests,
         regrets=[who.line(p) for p in who.regrets],
-        no_shows=[who.line(p) for p in who.no_shows],
+        no_shows=[] if agenda else [who.line(p) for p in who.no_shows],
         contents=[(i.number, i.title, i.section) for i in items],
         items=items,
-        followups=[followup_line(a, src, record.tz) for a, src in record.followups],
-        next_meeting=m.next_meeting_note,
-        changes=[_change(ch, record) for ch in record.changes],
+        followups=[followup_line(a, src, tz) for a, src in record.followups],
+        next_meeting="" if agenda else m.next_meeting_note,
+        changes=[] if agenda else [_change(ch, record) for ch in record.changes],
+        kind=kind,
+        draft=draft,
+        meeting_title=m.title,
+        day=format_date(m.starts_at.astimezone(tz).date()),
     )
+
+
+def _slot_time(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    return texts.DOC_ITEM_TIME.format(start=format_time(start, tz), end=format_time(end, tz))
+
+
+def _guest_with_slots(guest: Guest, plan: TimePlan, tz: ZoneInfo) -> str:
+    """'Name, Title, Organisation, punkt 2.c kl. 15:40–16:00' for the dagsorden."""
+    slots = [s for s in plan.slots if any(g.person_id == guest.person.id for g in s.item.guests)]
+    if not slots:
+        return label(guest.person)
+    times = ", ".join(
+        texts.DOC_GUEST_SLOT.format(
+            number=s.number, start=format_time(s.start, tz), end=format_time(s.end, tz)
+        )
+        for s in slots
+    )
+    return f"{label(guest.person)}, {times}"
 
 
 def secretariat_name(record: MinutesRecord, who: Attendees) -> str:
@@ -302,7 +360,7 @@ def secretariat_line(record: MinutesRecord, who: Attendees) -> str:
     name = secretariat_name(record, who)
     if not name:
         return ""
-    return texts.DOC_SECRETARIAT.format(name=name, contact=f" ({contact})" if contact else "")
+    return f"{name} ({contact})" if contact else name
 
 
 def followup_line(action: ActionItem, source: Meeting, tz: ZoneInfo) -> str:

@@ -781,6 +781,7 @@ MINUTES_APPROVED_NO_CHANNEL = (
 )
 MINUTES_APPROVED_NO_CHANNEL_DMS = " Det sendes til {count} med afbud."
 MINUTES_EXPORTED = "Referatet er gemt i {path}."
+DOC_EXPORTED = {"referat": MINUTES_EXPORTED, "dagsorden": "Dagsordenen er gemt i {path}."}
 MINUTES_BAD_FORMAT = "Formatet »{value}« kendes ikke. Brug md, html eller pdf."
 MINUTES_CHANGED_NOTE = "Rettet {when} af {who}: {fields}."
 MINUTES_CARRY_NOTE = "Udskudt fra mødet {date} (punkt {number})."
@@ -811,18 +812,31 @@ SUMMARY_FILE_TITLE = "Referat {title} {date}"
 SUMMARY_NO_DECISION = "(Intet referat)"
 # The minutes document (Markdown, HTML, PDF), laid out like the municipality's minutes
 DOC_REFERAT = "Referat"
+DOC_DAGSORDEN = "Dagsorden"
+DOC_KIND_NAMES = {"referat": DOC_REFERAT, "dagsorden": DOC_DAGSORDEN}
+DOC_PDF_TITLE = "{kind}: {title} {day}"
+DOC_DRAFT = "Udkast"
+DOC_DRAFT_NOTES = {
+    "referat": "Udkast: referatet er ikke godkendt endnu.",
+    "dagsorden": "Udkast: mødet er ikke indkaldt endnu.",
+}
+DOC_HEADER_LABEL = "Mødets oplysninger"
+DOC_LABEL_MEETING = "Møde"
+DOC_LABEL_WHEN = "Tid"
+DOC_LABEL_PLACE = "Sted"
+DOC_LABEL_SECRETARIAT = "Sekretariat"
+DOC_LABEL_CASE = "Sagsnr./Dok.nr."
 DOC_PARTICIPANTS = "Deltagere"
 DOC_GUESTS = "Gæster"
 DOC_REGRETS = "Afbud"
 DOC_NO_SHOW = "Ej mødt"
 DOC_NONE = "Ingen"
-DOC_SECRETARIAT = "Sekretariat: {name}{contact}"
 DOC_GUEST_LINE = "{name}, deltog under punkt {items}"
 DOC_GUEST_AWAY_LINE = "{name} (gæst under punkt {items})"
-DOC_CASE = "Sagsnr./Dok.nr.: {case_no} / {doc_no}"
-DOC_WHEN = "Tid: {when}"
-DOC_PLACE = "Sted: {place}"
+DOC_GUEST_SLOT = "punkt {number} kl. {start}–{end}"
+DOC_ITEM_TIME = "Kl. {start}–{end}"
 DOC_CONTENTS = "Indholdsfortegnelse"
+DOC_PAGE_IN_TOC = "side"
 DOC_PRESENTER = "{presenter} præsenterer punktet."
 DOC_ITEM_GUESTS = "Gæster under punktet: {names}"
 DOC_INDSTILLING = "Indstilling"
@@ -835,7 +849,15 @@ DOC_FOLLOWUP_LINE = "{owner}: {task}{due} (aftalt {date}, punkt {number})"
 DOC_NEXT_MEETING = "Næste møde"
 DOC_CHANGES = "Rettelser efter godkendelse"
 DOC_CHANGE_LINE = "{when}: {who} rettede {field} under punkt {number}"
-DOC_PAGE = "Side {page}"
+DOC_PAGE_OF = "Side {page} af {pages}"
+# Words that show a decision already says what its outcome says (no "Punktet blev drøftet."
+# before "Ændringen blev drøftet og tiltrådt.").
+OUTCOME_STEMS = {
+    "godkendt": ("godkend", "tiltrådt", "tiltræd", "vedtag"),
+    "droeftet": ("drøft",),
+    "taget_til_efterretning": ("efterretning",),
+    "udskudt": ("udskyd", "udskud", "udsat", "udsæt"),
+}
 # Slack: /klu referat, the modal, search
 MINUTES_SLACK_HEADER = Agree("Referat af {title:mødet} {date}")
 MINUTES_SLACK_WRITE = "Skriv referat"
@@ -880,6 +902,10 @@ SEARCH_HELP = "find tidligere beslutninger og emner"
 MINUTES_SLACK_MODAL_ERROR = "Referatet kunne ikke gemmes: {message}"
 MINUTES_CANNOT_WRITE = "Filen »{path}« kan ikke skrives."
 MINUTES_PDF_NEEDS_FILE = "En PDF skal gemmes i en fil: tilføj -o referat.pdf."
+DOC_PDF_NEEDS_FILE = {
+    "referat": MINUTES_PDF_NEEDS_FILE,
+    "dagsorden": "En PDF skal gemmes i en fil: tilføj -o dagsorden.pdf.",
+}
 MINUTES_UNKNOWN_ACTION = "Der er ingen åben handling med nummer {ref}."
 MINUTES_ACTION_DONE = "Handling #{id} er markeret som udført."
 MINUTES_ACTIONS_EMPTY = "Der er ingen åbne handlinger."

@@ -38,6 +38,7 @@ from handlers.cli_invitations import (  # noqa: F401 (the parser finds handlers 
     cmd_meeting_move,
 )
 from handlers.cli_minutes import (  # noqa: F401 (found in globals())
+    cmd_agenda_export,
     cmd_minutes_actions,
     cmd_minutes_approve,
     cmd_minutes_attendance,

@@ -14,7 +14,7 @@ from bot.domain import AttendanceStatus, Committee
 from bot.errors import InputError
 from bot.minutes_doc import to_html, to_markdown
 from bot.minutes_input import parse_action
-from bot.minutes_model import followup_line
+from bot.minutes_model import AGENDA, MINUTES, followup_line
 from bot.timeparse import format_date
 from bot.usecases import committees
 from bot.usecases.actions import complete_action, open_actions
@@ -109,7 +109,7 @@ def cmd_minutes_approve(args: argparse.Namespace, c: Container) -> str:
     committee = _committee(c, args.committee)
     meeting_id = _meeting_id(c, committee, args.meeting)
     result = approve_minutes(
-        c.uow(), committee, meeting_id, actor=None, now=c.clock(), render_pdf=render_pdf
+        c.uow(), committee, meeting_id, actor=None, now=c.clock(), document=True
     )
     tz = ZoneInfo(committee.timezone)
     date = format_date(result.meeting.starts_at.astimezone(tz).date())
@@ -122,22 +122,24 @@ def cmd_minutes_approve(args: argparse.Namespace, c: Container) -> str:
     return "\n".join(lines)
 
 
-def render(c: Container, committee: Committee, meeting_id: int, fmt: str) -> bytes:
-    """The minutes document in one format."""
-    doc = load_doc(c.uow(), committee, meeting_id)
+def render(
+    c: Container, committee: Committee, meeting_id: int, fmt: str, kind: str = MINUTES
+) -> bytes:
+    """The referat (or the dagsorden) in one format."""
+    doc = load_doc(c.uow(), committee, meeting_id, kind=kind)
     if fmt == "pdf":
         return render_pdf(doc)
     return (to_html(doc) if fmt == "html" else to_markdown(doc)).encode("utf-8")
 
 
-def cmd_minutes_export(args: argparse.Namespace, c: Container) -> str:
+def _export(args: argparse.Namespace, c: Container, kind: str) -> str:
     if args.format not in FORMATS:
         raise InputError(texts.MINUTES_BAD_FORMAT.format(value=args.format))
     committee = _committee(c, args.committee)
-    data = render(c, committee, _meeting_id(c, committee, args.meeting), args.format)
+    data = render(c, committee, _meeting_id(c, committee, args.meeting), args.format, kind)
     if not args.output or args.output == "-":
         if args.format == "pdf":
-            raise InputError(texts.MINUTES_PDF_NEEDS_FILE)
+            raise InputError(texts.DOC_PDF_NEEDS_FILE[kind])
         return data.decode("utf-8").rstrip("\n")
     target = Path(args.output)
     tmp = target.with_name(f".{target.name}.tmp")
@@ -147,7 +149,15 @@ def cmd_minutes_export(args: argparse.Namespace, c: Container) -> str:
     except OSError:
         tmp.unlink(missing_ok=True)
         raise InputError(texts.MINUTES_CANNOT_WRITE.format(path=args.output)) from None
-    return texts.MINUTES_EXPORTED.format(path=args.output)
+    return texts.DOC_EXPORTED[kind].format(path=args.output)
+
+
+def cmd_minutes_export(args: argparse.Namespace, c: Container) -> str:
+    return _export(args, c, MINUTES)
+
+
+def cmd_agenda_export(args: argparse.Namespace, c: Container) -> str:
+    return _export(args, c, AGENDA)
 
 
 def cmd_minutes_actions(args: argparse.Namespace, c: Container) -> str:

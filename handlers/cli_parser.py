@@ -128,6 +128,10 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     rm = leaf(ag, "remove", "cmd_agenda_remove", "fjern et punkt")
     rm.add_argument("item")
     rm.add_argument("--meeting", default=None)
+    aexp = leaf(ag, "export", "cmd_agenda_export", "gem dagsordenen som md, html eller pdf")
+    aexp.add_argument("meeting", nargs="?", default=None, help="mødets nummer (standard: næste)")
+    aexp.add_argument("--format", default="md", help="md, html eller pdf")
+    aexp.add_argument("-o", "--output", default=None, help="filnavn (standard: vis md/html)")
 
     tp = top.add_parser("topic", help="bruttolisten").add_subparsers(metavar="HANDLING")
     tadd = leaf(tp, "add", "cmd_topic_add", "foreslå et emne")

@@ -21,6 +21,7 @@ from bot.usecases.action_reminders import plan_action_reminders
 from bot.usecases.reminders import PlanReport, plan_reminders
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
+from handlers.documents import document_source
 
 log = logging.getLogger(__name__)
 PLAN_EVERY = 60.0
@@ -69,7 +70,11 @@ def run(
     dispatch_every: float = DISPATCH_EVERY,
 ) -> None:
     """Tick on every minute boundary, dispatch in between, until `stop` is set."""
-    chosen = dict(senders) if senders is not None else make_senders(container.settings)
+    chosen = (
+        dict(senders)
+        if senders is not None
+        else make_senders(container.settings, document_source(container))
+    )
     next_plan = 0.0
     while not stop.is_set():
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from bot import inbox, outbox
 from bot.config import Settings
@@ -17,6 +18,7 @@ from bot.outbox import DispatchReport, Sender, dispatch_due, failure_notice, pay
 from bot.ports import UnitOfWork
 from bot.usecases.invitations import sync_due
 from handlers.bootstrap import Container
+from handlers.documents import document_source
 from handlers.mail import SmtpSender, SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -28,14 +30,17 @@ def email_enabled(settings: Settings) -> bool:
     return bool(settings.smtp_url and settings.mail_from)
 
 
-def make_senders(settings: Settings) -> dict[str, Sender]:
-    """The senders this process can use: Slack with a bot token, e-mail with SMTP settings."""
+def make_senders(
+    settings: Settings, documents: Callable[[Mapping[str, Any]], bytes] | None = None
+) -> dict[str, Sender]:
+    """The senders this process can use: Slack with a bot token, e-mail with SMTP settings;
+    `documents` renders the PDFs that deliveries name (handlers.documents)."""
     senders: dict[str, Sender] = {}
     if settings.slack_bot_token:
         from handlers.slack.sender import SlackSender, make_client
 
         client = make_client(settings.slack_bot_token, settings.slack_api_url)
-        senders[outbox.SLACK] = SlackSender(client)
+        senders[outbox.SLACK] = SlackSender(client, documents)
     if email_enabled(settings):
         smtp = SmtpSettings.from_url(settings.smtp_url)
         senders[outbox.EMAIL] = SmtpSender(smtp, settings.mail_from)
@@ -103,7 +108,7 @@ def run_dispatch(
     if handlers:
         inbox.process_due(container.uow, handlers, now=now, should_stop=should_stop, pause=pause)
     sync_due(container.uow, now=now, email_enabled=email_enabled(settings))
-    chosen = make_senders(settings) if senders is None else senders
+    chosen = make_senders(settings, document_source(container)) if senders is None else senders
     return dispatch_due(
         container.uow,
         chosen,

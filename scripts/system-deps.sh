@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, if missing: PostgreSQL (second test pass),
 # libical (independent calendar validator), poppler-utils (PDF text check), Node.js with
-# Mozilla's ical.js (a second independent calendar reader, into .cache/icaljs).
+# Mozilla's ical.js (a second independent calendar reader, into .cache/icaljs), and what
+# WeasyPrint needs to print the dagsorden and the referat (Pango, HarfBuzz's subsetter, DejaVu).
 set -euo pipefail
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
@@ -9,6 +10,9 @@ pkg-config --exists libical 2>/dev/null || need+=(libical-dev pkg-config)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 icaljs() {
   [ -d .cache/icaljs/node_modules/ical.js ] && return 0
   mkdir -p .cache/icaljs

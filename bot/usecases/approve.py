@@ -7,17 +7,15 @@ carried forward and dealt-with topics leave the bruttoliste. Approving twice sen
 
 from __future__ import annotations
 
-import base64
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import outbox, texts
 from bot.domain import AgendaItem, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
 from bot.errors import ConflictError
-from bot.minutes_model import MinutesDoc, MinutesRecord, build_doc
+from bot.minutes_model import MINUTES, MinutesRecord
 from bot.minutes_summary import meeting_date, summary_message, summary_text
 from bot.ports import UnitOfWork
 from bot.usecases.carryover import carry_forward
@@ -26,8 +24,6 @@ from bot.usecases.meetings import get_meeting
 from bot.usecases.minutes import mark_held, recordable
 from bot.usecases.minutes_record import load_record
 from bot.usecases.minutes_topics import settle_topics
-
-PdfRenderer = Callable[[MinutesDoc], bytes]
 
 
 @dataclass
@@ -48,9 +44,10 @@ def approve_minutes(
     *,
     actor: Person | None,
     now: datetime,
-    render_pdf: PdfRenderer | None = None,
+    document: bool = False,
 ) -> Approval:
-    """Approve the minutes and send the decision summary (idempotent)."""
+    """Approve the minutes and send the decision summary (idempotent); with `document`, the
+    referat's PDF follows it into the channel (rendered by the outbox when it is sent)."""
     with uow:
         meeting = uow.meetings.lock(meeting_id) or get_meeting(uow, meeting_id)  # one at a time
         recordable(meeting, committee, now)
@@ -62,16 +59,14 @@ def approve_minutes(
         settle_topics(uow, meeting, actor=actor, now=now)
         uow.flush()
         record = load_record(uow, committee, meeting)
-        posted = _post(uow, record, now, render_pdf) if not already else False
+        posted = _post(uow, record, now, document) if not already else False
         sent = _to_regrets(uow, record, now) if not already else 0
         carried = carry_forward(uow, committee)
         uow.commit()
         return Approval(meeting, already, posted, sent, carried)
 
 
-def _post(
-    uow: UnitOfWork, record: MinutesRecord, now: datetime, render_pdf: PdfRenderer | None
-) -> bool:
+def _post(uow: UnitOfWork, record: MinutesRecord, now: datetime, document: bool) -> bool:
     channel = record.committee.slack_channel_id
     meeting_id = record.meeting.id
     assert meeting_id is not None
@@ -86,7 +81,7 @@ def _post(
         payload={"op": "post", "channel": channel, **summary_message(record)},
         now=now,
     )
-    if render_pdf is not None:
+    if document:
         date = meeting_date(record)
         outbox.enqueue(
             uow,
@@ -97,7 +92,7 @@ def _post(
             payload={
                 "op": "upload",
                 "channel": channel,
-                "content_b64": base64.b64encode(render_pdf(build_doc(record))).decode("ascii"),
+                "document": {"kind": MINUTES, "meeting_id": meeting_id},
                 "filename": f"referat-{record.meeting.starts_at.date().isoformat()}.pdf",
                 "title": texts.SUMMARY_FILE_TITLE.format(title=record.meeting.title, date=date),
                 "initial_comment": texts.SUMMARY_FULL_MINUTES,

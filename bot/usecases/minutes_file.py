@@ -9,7 +9,7 @@ from bot import texts
 from bot.domain import Committee, Person
 from bot.errors import NotFoundError
 from bot.minutes_import import decode, infer_outcome, parse_minutes_text
-from bot.minutes_model import MinutesDoc, build_doc
+from bot.minutes_model import AGENDA, MINUTES, MinutesDoc, build_agenda_doc, build_doc
 from bot.ports import UnitOfWork
 from bot.timeplan import find_item, item_number
 from bot.usecases.corrections import Change, after_change
@@ -67,10 +67,13 @@ def import_minutes(
     return report
 
 
-def load_doc(uow: UnitOfWork, committee: Committee, meeting_id: int) -> MinutesDoc:
-    """The meeting's minutes document (also before the meeting: then it is the agenda)."""
+def load_doc(
+    uow: UnitOfWork, committee: Committee, meeting_id: int, kind: str = MINUTES
+) -> MinutesDoc:
+    """The meeting's referat, or with kind=AGENDA its dagsorden."""
     with uow:
         meeting = get_meeting(uow, meeting_id)
         if meeting.committee_id != committee.id:
             raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=meeting_id))
-        return build_doc(load_record(uow, committee, meeting))
+        record = load_record(uow, committee, meeting)
+        return build_agenda_doc(record) if kind == AGENDA else build_doc(record)

@@ -27,7 +27,6 @@ from bot.usecases.minutes import (
     set_next_meeting_note,
 )
 from bot.usecases.search import hits_text, search
-from handlers.pdf import render_pdf
 from handlers.slack import blocks as b
 from handlers.slack import minutes_views as views
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand
@@ -62,7 +61,7 @@ def approve_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
         meeting.id,
         actor=caller.person,
         now=c.clock(),
-        render_pdf=render_pdf,
+        document=True,
     )
     deps.background.notify()
     tz = ZoneInfo(caller.committee.timezone)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.error import URLError
@@ -59,8 +60,11 @@ def make_client(token: str, base_url: str, timeout: int = 10) -> WebClient:
 class SlackSender:
     """bot.outbox.Sender for the 'slack' channel."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(
+        self, client: WebClient, documents: Callable[[Mapping[str, Any]], bytes] | None = None
+    ) -> None:
         self.client = client
+        self.documents = documents
 
     def send(self, delivery: Delivery) -> str:
         payload = payload_of(delivery)
@@ -75,6 +79,9 @@ class SlackSender:
             raise _classify(exc) from exc
         except (URLError, OSError, TimeoutError) as exc:
             raise TemporaryFailure(f"network: {exc}") from exc
+
+    def _content(self, p: dict[str, Any]) -> Any:
+        return _content_of(p, self.documents)
 
     def open_dm(self, user: str) -> str:
         """The DM channel id with a user."""
@@ -139,7 +146,7 @@ class SlackSender:
         if op == "upload":
             # into a channel when given, else a DM; binary files travel base64 in content_b64
             channel = p.get("channel") or self.open_dm(p["user"])
-            content = base64.b64decode(p["content_b64"]) if "content_b64" in p else p["content"]
+            content = self._content(p)
             response = self.client.files_upload_v2(
                 channel=channel,
                 content=content,
@@ -155,6 +162,15 @@ class SlackSender:
             self.client.views_publish(user_id=p["user"], view=p["view"])
             return str(p["user"])
         raise PermanentFailure(f"unknown slack op {op!r}")
+
+
+def _content_of(p: dict[str, Any], documents: Callable[[Mapping[str, Any]], bytes] | None) -> Any:
+    """The file's bytes: a named document rendered now, else what the payload carries."""
+    if "document" in p:
+        if documents is None:
+            raise PermanentFailure("this process cannot render documents")
+        return documents(p["document"])
+    return base64.b64decode(p["content_b64"]) if "content_b64" in p else p["content"]
 
 
 def _respond(url: str, message: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import load_settings, require
 from handlers.bootstrap import Container, bootstrap
+from handlers.documents import document_source
 from handlers.logs import NO_REQUEST, request_context
 from handlers.logs import configure as configure_logs
 from handlers.slack.app import create_app
@@ -46,7 +47,7 @@ def start_worker(container: Container, **options: Any) -> OutboxWorker:
     client = make_client(settings.slack_bot_token, settings.slack_api_url)
     worker = OutboxWorker(
         container,
-        make_senders(settings),
+        make_senders(settings, document_source(container)),
         Linker(container.uow, client),
         inbox=lambda background: inbox_handlers(container, background),
         **options,
