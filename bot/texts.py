@@ -811,6 +811,15 @@ SUMMARY_EMAIL_SUBJECT = "Beslutningsreferat: {title} {date}"
 SUMMARY_FILE_TITLE = "Referat {title} {date}"
 SUMMARY_NO_DECISION = "(Intet referat)"
 # The minutes document (Markdown, HTML, PDF), laid out like the municipality's minutes
+# --- calendar answers by e-mail (bot/usecases/calendar_answers.py) ---------------------------
+CALENDAR_ANSWER_SUBJECT = "Dit svar er registreret: {title}"
+CALENDAR_NOTICE_SUBJECT = "Svar fra en kalender: {title}"
+CALENDAR_COUNTER_NOTICE = Agree("{name} foreslår et andet tidspunkt for {title:mødet}.")
+CALENDAR_STRANGER_NOTICE = Agree(
+    "{name} ({email}) har svaret på invitationen til {title:mødet}, men fik den ikke fra "
+    "KLU-bot — måske er den sendt videre. Svaret er ikke registreret."
+)
+CALENDAR_NOTICE_COMMENT = " Kommentar: »{comment}«"
 DOC_REFERAT = "Referat"
 DOC_DAGSORDEN = "Dagsorden"
 DOC_KIND_NAMES = {"referat": DOC_REFERAT, "dagsorden": DOC_DAGSORDEN}
