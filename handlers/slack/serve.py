@@ -25,6 +25,7 @@ from handlers.documents import document_source
 from handlers.logs import NO_REQUEST, request_context
 from handlers.logs import configure as configure_logs
 from handlers.slack.app import create_app
+from handlers.slack.authenticity import authentic
 from handlers.slack.identity import Linker
 from handlers.slack.regrets import inbox_handlers
 from handlers.slack.sender import make_client
@@ -36,6 +37,7 @@ HEALTH_PATH = "/healthz"
 REQUIRED = ("slack_bot_token", "slack_signing_secret", "database_url")
 MAX_BODY = 1024 * 1024  # Slack's own requests are far smaller
 BAD_REQUEST = ("400 Bad Request", b"bad request\n")
+UNAUTHORIZED = ("401 Unauthorized", b"invalid request\n")
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -75,6 +77,15 @@ def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> Wsgi
         body = _body(environ)
         if isinstance(body, tuple):
             return _plain(start_response, *body)
+        refused = authentic(
+            body,
+            environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+            environ.get("HTTP_X_SLACK_SIGNATURE"),
+            container.settings.slack_signing_secret or "",
+        )
+        if refused is not None:  # before Bolt: nothing unauthenticated is parsed or answered
+            log.warning("request refused: %s", refused)
+            return _plain(start_response, *UNAUTHORIZED)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         started = time.monotonic()
