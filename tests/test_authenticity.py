@@ -45,26 +45,34 @@ def raw_post(bot: SlackAppServer, body: bytes, headers: dict[str, bytes]) -> int
 
 
 def _cases(body: bytes) -> list[tuple[str, dict[str, bytes]]]:
-    now = str(int(time.time()))
+    now = str(int(time.time())).encode()
     good = sign(body, int(now)).encode()
-    return [
-        ("no headers", {}),
-        ("no signature", {"X-Slack-Request-Timestamp": now.encode()}),
-        ("no timestamp", {"X-Slack-Signature": good}),
-        ("timestamp abc", {"X-Slack-Request-Timestamp": b"abc", "X-Slack-Signature": good}),
-        ("5000 digits", {"X-Slack-Request-Timestamp": b"9" * 5000, "X-Slack-Signature": good}),
-        ("negative", {"X-Slack-Request-Timestamp": b"-" + now.encode(), "X-Slack-Signature": good}),
-        ("float", {"X-Slack-Request-Timestamp": now.encode() + b".5", "X-Slack-Signature": good}),
-        ("unicode digits", {"X-Slack-Request-Timestamp": "١٢٣".encode(), "X-Slack-Signature": good}),
-        ("empty timestamp", {"X-Slack-Request-Timestamp": b"", "X-Slack-Signature": good}),
-        ("far future", {"X-Slack-Request-Timestamp": b"99999999999", "X-Slack-Signature": good}),
-        ("v1 signature", {"X-Slack-Request-Timestamp": now.encode(), "X-Slack-Signature": b"v1=" + good[3:]}),
-        ("upper hex", {"X-Slack-Request-Timestamp": now.encode(), "X-Slack-Signature": good.upper()}),
-        ("short signature", {"X-Slack-Request-Timestamp": now.encode(), "X-Slack-Signature": good[:-2]}),
-        ("garbage", {"X-Slack-Request-Timestamp": now.encode(), "X-Slack-Signature": b"\xff\xfe"}),
-        ("other secret", {"X-Slack-Request-Timestamp": now.encode(),
-                          "X-Slack-Signature": sign(body, int(now), "wrong").encode()}),
-    ]  # fmt: skip
+    stamps = {  # (timestamp, signature); None leaves the header out
+        "no headers": (None, None),
+        "no signature": (now, None),
+        "no timestamp": (None, good),
+        "timestamp abc": (b"abc", good),
+        "5000 digits": (b"9" * 5000, good),
+        "negative": (b"-" + now, good),
+        "float": (now + b".5", good),
+        "unicode digits": ("١٢٣".encode(), good),
+        "empty timestamp": (b"", good),
+        "far future": (b"99999999999", good),
+        "v1 signature": (now, b"v1=" + good[3:]),
+        "upper hex": (now, good.upper()),
+        "short signature": (now, good[:-2]),
+        "garbage": (now, b"\xff\xfe"),
+        "other secret": (now, sign(body, int(now), "wrong").encode()),
+    }
+    cases = []
+    for name, (stamp, signature) in stamps.items():
+        headers = {}
+        if stamp is not None:
+            headers["X-Slack-Request-Timestamp"] = stamp
+        if signature is not None:
+            headers["X-Slack-Signature"] = signature
+        cases.append((name, headers))
+    return cases
 
 
 def test_every_request_not_proven_authentic_gets_401_and_does_nothing(
