@@ -22,6 +22,7 @@ class Settings:
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""
+    slack_app_id: str = ""  # SLACK_APP_ID: when set, requests for another app are refused
     slack_api_url: str = DEFAULT_SLACK_API_URL
     smtp_url: str = ""
     mail_from: str = ""
@@ -42,6 +43,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
         slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
         slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
+        slack_app_id=env.get("SLACK_APP_ID", "").strip(),
         slack_api_url=api if api.endswith("/") else api + "/",
         smtp_url=env.get("SMTP_URL", "").strip(),
         mail_from=env.get("MAIL_FROM", "").strip(),

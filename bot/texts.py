@@ -811,6 +811,10 @@ SUMMARY_EMAIL_SUBJECT = "Beslutningsreferat: {title} {date}"
 SUMMARY_FILE_TITLE = "Referat {title} {date}"
 SUMMARY_NO_DECISION = "(Intet referat)"
 # The minutes document (Markdown, HTML, PDF), laid out like the municipality's minutes
+SLACK_OTHER_WORKSPACE = (
+    "Denne KLU-bot er installeret i et andet Slack-arbejdsområde og kan ikke bruges herfra."
+)
+
 # --- calendar answers by e-mail (bot/usecases/calendar_answers.py) ---------------------------
 CALENDAR_ANSWER_SUBJECT = "Dit svar er registreret: {title}"
 CALENDAR_NOTICE_SUBJECT = "Svar fra en kalender: {title}"

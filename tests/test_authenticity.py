@@ -8,24 +8,29 @@ POST to the response_url it names) and logs one WARNING line without a traceback
 from __future__ import annotations
 
 import http.client
+import json
 import logging
 import time
-from urllib.parse import urlparse
+from dataclasses import replace
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
+from handlers.bootstrap import Container
 from tests.dbdump import dump
 from tests.slack_http import (  # noqa: F401
     MEMBER,
     SIGNING_SECRET,
     SlackAppServer,
     bot_fixture,
+    prepare,
     sign,
     standin_fixture,
 )
 from tests.slack_standin import SlackStandIn
 
 SOFIE = MEMBER[0]
+FORM = "application/x-www-form-urlencoded"
 
 
 def raw_post(bot: SlackAppServer, body: bytes, headers: dict[str, bytes]) -> int:
@@ -102,3 +107,46 @@ def test_a_properly_signed_request_still_works(bot: SlackAppServer) -> None:
         "X-Slack-Signature": sign(body, now, SIGNING_SECRET).encode(),
     }
     assert raw_post(bot, body, headers) == 200
+
+
+# --- issue 13 point 2: only the workspace the app is installed in ------------------------------
+
+
+def _signed(bot: SlackAppServer, body: bytes, content_type: str) -> tuple[int, str]:
+    reply = bot.post(body, content_type)
+    return reply.status, reply.text
+
+
+def test_signed_requests_for_another_team_enterprise_or_app_are_refused(
+    sample: Container, standin: SlackStandIn, db_url: str
+) -> None:
+    prepare(sample, standin)
+    settings = replace(sample.settings, slack_app_id=standin.app_id)
+    bot = SlackAppServer(Container(settings, sample.engine, sample.uow, sample.clock), standin)
+    try:
+        before, calls = dump(db_url), len(standin.calls)
+        command = parse_qs(bot.command_body("emne Fremmed emne", SOFIE).decode())
+        for field, value in (("team_id", "T_EVIL"), ("enterprise_id", "E_EVIL"),
+                             ("api_app_id", "A_EVIL")):  # fmt: skip
+            forged = {k: v[0] for k, v in command.items()} | {field: value}
+            status, text = _signed(bot, urlencode(forged).encode(), FORM)
+            assert status == 200 and "andet Slack-arbejdsområde" in text, field
+        event = {
+            "type": "event_callback", "team_id": "T_EVIL", "api_app_id": standin.app_id,
+            "event_id": "Ev_EVIL", "event_time": int(time.time()),
+            "event": {"type": "message", "channel_type": "im", "channel": "DU_SOFIE",
+                      "user": SOFIE, "text": "afbud", "ts": f"{time.time():.6f}"},
+        }  # fmt: skip
+        assert _signed(bot, json.dumps(event).encode(), "application/json") == (200, "")
+        click = {"type": "block_actions", "team": {"id": "T_EVIL"}, "api_app_id": standin.app_id,
+                 "user": {"id": SOFIE}, "actions": [{"action_id": "x", "value": "1"}],
+                 "response_url": f"{standin.base_url}respond/EVIL"}  # fmt: skip
+        body = urlencode({"payload": json.dumps(click)}).encode()
+        assert _signed(bot, body, FORM) == (200, "")
+        time.sleep(0.5)
+        assert dump(db_url) == before
+        assert len(standin.calls) == calls  # nothing sent, no response_url
+        # the installation's own team and app still work
+        assert "bruttoliste" in bot.command("emne Eget emne", SOFIE).json()["text"].lower()
+    finally:
+        bot.stop()

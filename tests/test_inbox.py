@@ -116,8 +116,8 @@ def _post_event(url: str, event_id: str, text: str) -> int:
     body = json.dumps(
         {
             "type": "event_callback",
-            "team_id": "T1",
-            "api_app_id": "A1",
+            "team_id": "T0KLU",  # the stand-in's workspace, as auth.test tells the app
+            "api_app_id": "A0KLU",
             "event_id": event_id,
             "event_time": int(time.time()),
             "event": {

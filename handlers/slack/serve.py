@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import io
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import texts
 from bot.config import load_settings, require
 from handlers.bootstrap import Container, bootstrap
 from handlers.documents import document_source
@@ -27,6 +29,7 @@ from handlers.logs import configure as configure_logs
 from handlers.slack.app import create_app
 from handlers.slack.authenticity import authentic
 from handlers.slack.identity import Linker
+from handlers.slack.installation import Installation, claims_of
 from handlers.slack.regrets import inbox_handlers
 from handlers.slack.sender import make_client
 from handlers.slack.worker import OutboxWorker, make_senders
@@ -62,6 +65,11 @@ def start_worker(container: Container, **options: Any) -> OutboxWorker:
 def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> WsgiApp:
     """Route /healthz to a database check and everything else to Bolt."""
     slack = SlackRequestHandler(create_app(container, background=worker), path=EVENTS_PATH)
+    settings = container.settings
+    installation = Installation(
+        settings.slack_bot_token, settings.slack_api_url, settings.slack_app_id
+    )
+    installation.load()  # at start-up, so no request waits for auth.test
     traffic = worker.traffic.request if worker is not None else nullcontext
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -86,6 +94,11 @@ def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> Wsgi
         if refused is not None:  # before Bolt: nothing unauthenticated is parsed or answered
             log.warning("request refused: %s", refused)
             return _plain(start_response, *UNAUTHORIZED)
+        content_type = str(environ.get("CONTENT_TYPE") or "")
+        elsewhere = installation.refusal(claims_of(body, content_type))
+        if elsewhere is not None:  # signed, but for another workspace or app: act on nothing
+            log.warning("request for another installation refused: %s", elsewhere)
+            return _elsewhere(start_response, body, content_type)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         started = time.monotonic()
@@ -125,6 +138,17 @@ def _body(environ: dict[str, Any]) -> bytes | tuple[str, bytes]:
     except UnicodeDecodeError:
         return BAD_REQUEST
     return body
+
+
+def _elsewhere(start_response: StartResponse, body: bytes, content_type: str) -> Iterable[bytes]:
+    """200, so Slack does not retry: a slash command is told why; anything else gets nothing."""
+    if "json" not in content_type and b"command=" in body and b"payload=" not in body:
+        answer = json.dumps(
+            {"response_type": "ephemeral", "text": texts.SLACK_OTHER_WORKSPACE}, ensure_ascii=False
+        )
+        start_response("200 OK", [("Content-Type", "application/json; charset=utf-8")])
+        return [answer.encode("utf-8")]
+    return _plain(start_response, "200 OK", b"")
 
 
 def _plain(start_response: StartResponse, status: str, text: bytes) -> Iterable[bytes]:
