@@ -152,7 +152,9 @@ def dm_blocks(
             }
         )
     when = format_span(start, end, tz)
-    fallback = texts.INVITE_DM_FALLBACK.format(header=header, when=when, place=place)
+    fallback = texts.INVITE_DM_FALLBACK.format(
+        header=escape(header), when=when, place=escape(place)
+    )  # the notification text is mrkdwn too: escaped like the blocks
     return fallback, blocks
 
 

@@ -12,9 +12,15 @@ MAX_TEXT = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def without_control(value: str) -> str:
+    """The text without NUL and other control characters (tab and line breaks kept): what every
+    way in does to what it is given, so no database ever sees one."""
+    return _CONTROL.sub("", value)
+
+
 def clean_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str:
     """Trim the text and refuse it when empty or longer than `limit` characters."""
-    text = _CONTROL.sub("", value or "").strip()
+    text = without_control(value or "").strip()
     if not text:
         raise InputError(texts.TEXT_EMPTY.format(field=field))
     if len(text) > limit:

@@ -10,9 +10,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    String,
     Table,
-    Text,
     UniqueConstraint,
     false,
 )
@@ -25,6 +23,8 @@ from bot.domain import (
     Role,
     TopicStatus,
 )
+from storage.types import CleanString as String
+from storage.types import CleanText as Text
 from storage.types import StrEnumType, UTCDateTime
 
 metadata = MetaData(

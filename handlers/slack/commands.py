@@ -19,6 +19,7 @@ from bot.usecases.overview import meeting_brief
 from handlers.slack import views
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import caller_for, is_direct
+from handlers.slack.inbound import typed
 
 Reply = dict[str, Any]
 
@@ -121,5 +122,6 @@ def register(app: App, deps: SlackDeps) -> None:
 
     @app.command("/klu")
     def klu(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        body = {**body, "text": typed(body.get("text"))}  # what the person typed
         reply = handle_command(deps, body, str(context.get("request_id") or ""))
         ack(reply) if reply else ack()

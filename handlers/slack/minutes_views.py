@@ -23,6 +23,7 @@ from bot.minutes_model import outcome_text
 from bot.timeparse import format_date
 from bot.timeplan import item_number, ordered_items
 from handlers.slack import blocks as b
+from handlers.slack.inbound import submitted as field_value
 
 OPEN_ACTION = "referat_open"  # value: meeting id (also on the secretary's "minutes due" DM)
 ITEM_ACTION = "referat_item"  # value: "<meeting id>:<item id>"
@@ -67,7 +68,7 @@ def minutes_list(meeting: Meeting, tz: ZoneInfo) -> dict[str, Any]:
             b.button(texts.MINUTES_SLACK_APPROVE, APPROVE_ACTION, str(meeting.id), style="primary")
         )
     blocks.append(b.actions(buttons))
-    return b.message(title, blocks)
+    return b.message(b.escape(title), blocks)
 
 
 def _input(
@@ -156,7 +157,7 @@ def submitted(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
             value = str(option.get("value") or "")
             found[field] = "" if value == NO_OUTCOME else value
         else:
-            found[field] = str(element.get("value") or "")
+            found[field] = field_value(element.get("value"))
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:

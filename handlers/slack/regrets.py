@@ -34,6 +34,7 @@ from handlers.bootstrap import Container
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand
 from handlers.slack.deps import Background, SlackDeps
+from handlers.slack.inbound import typed
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def process_message(
         text = texts.SLACK_NOT_LINKED.format(contact=_contact(container))
         answer_only(c.uow(), request_id=event_id, reply_to=reply_to, text=text, now=c.clock())
     else:
-        reply = parse_reply(str(event.get("text") or ""))
+        reply = parse_reply(typed(event.get("text")))
         answer_reply(
             c.uow(),
             request_id=event_id,
@@ -150,7 +151,9 @@ def _command(request: CommandRequest, intent: Intent, reason: str) -> Reply:
     person = _person(deps.container, request.user_id)
     if person is None:
         deps.background.link_user(request.user_id)
-        return b.message(texts.SLACK_NOT_LINKED.format(contact=_contact(deps.container)))
+        return b.message(
+            texts.SLACK_NOT_LINKED.format(contact=b.escape(_contact(deps.container)))
+        )
     answer: Answer = answer_reply(
         c.uow(),
         request_id=f"cmd:{request.request_id}",

@@ -104,7 +104,9 @@ def setup(request: CommandRequest) -> Reply:
             check_setup(uow, c.settings.admins, caller, committee, c.clock().date())
     if named is not None and named.id is not None:
         saved = committees.bind_channel(c.uow(), named.id, request.channel_id)
-        return b.message(texts.SEC_BOUND.format(name=saved.name, short=saved.short_name))
+        return b.message(
+            texts.SEC_BOUND.format(name=b.escape(saved.name), short=b.escape(saved.short_name))
+        )
     me = caller.person
     secretariat = (me.name, me.email or "") if me is not None else (slack_name, caller.email)
     view = views.setup_modal(bound, request.channel_id, ref, secretariat)
@@ -145,7 +147,7 @@ def show_agenda(request: CommandRequest) -> Reply:
         everyone = submit.people_by_id(uow)
     editable = caller.is_secretary and meeting.status in meetings.LIVE
     blocks = secretary_agenda.agenda_blocks(meeting, caller.committee, everyone, editable=editable)
-    return b.message(meeting.title, blocks)
+    return b.message(b.escape(meeting.title), blocks)
 
 
 def slack_guests(deps: SlackDeps, user_ids: list[str], form: Form) -> list[GuestRef]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from bot.errors import KluError
+from handlers.slack.inbound import submitted
 
 T = TypeVar("T")
 
@@ -31,7 +32,7 @@ class Form:
 
     def text(self, block_id: str) -> str:
         """A plain_text_input's value ('' when empty)."""
-        return str(self._element(block_id).get("value") or "")
+        return submitted(self._element(block_id).get("value"))
 
     def choice(self, block_id: str) -> str:
         """A static_select's chosen value ('' when none)."""

@@ -30,6 +30,7 @@ from handlers.slack import views
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand, remembered
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller, caller_for, is_direct
+from handlers.slack.inbound import submitted
 from handlers.slack.outgoing import respond_later
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def open_topic_modal(request: CommandRequest, caller: Caller) -> Reply:
 
 def _value(state: dict[str, Any], field: str) -> str:
     block = state.get(views.TOPIC_FIELDS[field]) or {}
-    return str((block.get("value") or {}).get("value") or "")
+    return submitted((block.get("value") or {}).get("value"))
 
 
 def submit_topic(deps: SlackDeps, body: dict[str, Any]) -> Reply:
