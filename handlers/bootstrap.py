@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.ports import Clock, UnitOfWork
-from storage import revisions
+from storage import health, revisions
 from storage.db import database_url, make_engine, make_session_factory
 from storage.mapping import start_mappers
 from storage.migrate import upgrade
@@ -40,13 +40,8 @@ class Container:
         return revisions.RevisionReader(self.engine)
 
     def healthy(self) -> bool:
-        """True when the database answers."""
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception:
-            return False
-        return True
+        """True when the database answers and takes a write (storage/health.py)."""
+        return health.writable(self.engine, self.clock())
 
 
 def bootstrap(
