@@ -43,6 +43,11 @@ class Container:
         """True when the database answers and takes a write (storage/health.py)."""
         return health.writable(self.engine, self.clock())
 
+    def storage_failed(self, error: BaseException) -> bool:
+        """True when an error says the database could not store, not that the request was
+        wrong: a later try may succeed, so a request failed by it must not pass for done."""
+        return health.cannot_store(error)
+
 
 def bootstrap(
     settings: Settings, *, clock: Clock = system_clock, migrate: bool = True

@@ -13,6 +13,8 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import Engine, insert, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from storage import tables
 
@@ -32,6 +34,13 @@ def writable(engine: Engine, now: datetime) -> bool:
         log.warning("health check: the database cannot be written: %s", _first_line(exc))
         return False
     return True
+
+
+def cannot_store(error: BaseException) -> bool:
+    """True when the error is the database (or the disk under it) refusing or failing, not
+    the request: read-only, full, locked, gone, no connection free; or the file system (an
+    SQLite write lock file that cannot be opened). The same request may succeed later."""
+    return isinstance(error, DBAPIError | PoolTimeout | OSError)
 
 
 def _first_line(exc: Exception) -> str:

@@ -105,31 +105,30 @@ def _on_error(deps: SlackDeps) -> Callable[..., BoltResponse]:
         if "command" in body:
             return BoltResponse(status=200, body=message(shown))
         kind = body.get("type")
-        if kind == "event_callback":  # not stored, so not acknowledged: Slack sends it again
-            return BoltResponse(status=503, body="")
+        # Not stored, so not acknowledged: Slack sends an event again on a non-2xx answer, and
+        # shows a button or form as failed rather than done.
+        unstored = BoltResponse(status=503, body="")
+        failed = deps.container.storage_failed(error)
+        if kind == "event_callback":
+            return unstored if failed else BoltResponse(status=200, body="")
         block = _first_input(body) if kind == "view_submission" else None
         if block is not None:
             return BoltResponse(
                 status=200, body={"response_action": "errors", "errors": {block: text}}
             )
-        if kind in ("view_submission", "block_actions") and not _apologise(body, shown, request_id):
-            # a 200 would close the form or pass for done: Slack shows its own failure
-            return BoltResponse(status=503, body="")
-        return BoltResponse(status=200, body="")
-
-    def _apologise(body: dict[str, Any], shown: str, request_id: str) -> bool:
-        """Queue the apology to a button's message; False when there is none to queue it on
-        or it cannot be stored (the database takes no writes)."""
         url = body.get("response_url")
-        if body.get("type") != "block_actions" or not (
-            isinstance(url, str) and url.startswith(("https://", "http://"))
+        if (
+            kind == "block_actions"
+            and isinstance(url, str)
+            and url.startswith(("https://", "http://"))
         ):
-            return False
-        try:
-            respond_later(deps, body, message(shown), key=f"error:{request_id}", replace=False)
-        except Exception:
-            log.exception("the apology for a failed action could not be queued")
-            return False
-        return True
+            try:
+                respond_later(deps, body, message(shown), key=f"error:{request_id}", replace=False)
+            except Exception:  # the outbox cannot be written either
+                log.exception("request %s: its apology could not be queued", request_id)
+                return unstored
+        elif failed:
+            return unstored
+        return BoltResponse(status=200, body="")
 
     return handle
