@@ -74,6 +74,9 @@ _NEUTER_ENDINGS = ("stedet", "nummeret", "navnet", "emnet", "punktet", "udvalget
 
 # --- generic -------------------------------------------------------------------------------
 UNEXPECTED_ERROR = "Beklager, noget gik galt. Prøv igen om lidt, eller kontakt sekretariatet."
+STORAGE_UNAVAILABLE = (
+    "Beklager, KLU-bot kan ikke gemme noget lige nu, så intet er gemt. Prøv igen om lidt."
+)
 
 # --- core use cases (bot/usecases) -------------------------------------------------------------
 TEXT_EMPTY = "{field} mangler."

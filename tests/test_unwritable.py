@@ -19,6 +19,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import event, select, text
 
+from bot import texts
 from bot.config import Settings
 from bot.domain import AttendanceStatus
 from bot.reminder_messages import REGRETS_ACTION
@@ -155,7 +156,8 @@ def test_a_command_that_cannot_be_stored_says_so_and_stores_nothing(
     finally:
         server.stop()
     assert answer.status == 200
-    assert "Beklager" in answer.text and "Ventetider" not in answer.text, answer.text
+    said = answer.json()["text"]
+    assert said.startswith(texts.STORAGE_UNAVAILABLE) and "Ventetider" not in said, said
     with sample.uow() as uow:
         sofie = uow.people.by_email(MEMBER[1])
         assert sofie is not None and sofie.id is not None
