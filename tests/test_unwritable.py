@@ -25,6 +25,7 @@ from bot.domain import AttendanceStatus
 from bot.reminder_messages import REGRETS_ACTION
 from handlers.bootstrap import Container, bootstrap
 from storage import tables
+from storage.sqlite_writes import lock_file_for
 from tests.slack_http import (  # noqa: F401 (fixtures)
     CHANNEL,
     MEMBER,
@@ -213,3 +214,13 @@ def test_a_dm_on_a_full_disk_is_refused_and_its_retry_is_stored(
     finally:
         server.stop()
     assert inbox_keys(sample) == ["Ev_FULL"]
+
+
+def test_a_uri_filename_queues_on_the_same_lock_file_as_the_plain_path(tmp_path: Path) -> None:
+    plain = str(tmp_path / "klu.db")
+    expected = f"{plain}.klu-write-lock"
+    assert lock_file_for(plain) == expected
+    assert lock_file_for(f"file:{plain}") == expected
+    assert lock_file_for(f"file://{plain}") == expected
+    assert lock_file_for(f"file://localhost{plain}") == expected
+    assert lock_file_for("file::memory:") is None
