@@ -28,14 +28,16 @@ def klu_scenarios() -> list[Scenario]:
         Scenario("/klu bruttoliste", load.command("bruttoliste", SECRETARY[0]), "Bruttoliste"),
         Scenario("/klu næste", load.command("næste", MEMBER[0]), "KLU"),
         Scenario("regrets reply (event)", load.dm_event(REGRETS_TEXT, MEMBER[0]), ""),
-        Scenario("/klu emne", load.command("emne Benchmark-emne {i}", MEMBER[0]), "Benchmark"),
+        Scenario(
+            "/klu emne", load.command("emne Benchmark-emne {run}.{i}", MEMBER[0]), "Benchmark"
+        ),
     ]
 
 
 def bare_scenarios() -> list[Scenario]:
     """The bare app gets the same kinds of request: a command and an event."""
     return [
-        Scenario("/klu emne", load.command("emne Benchmark-emne {i}", MEMBER[0]), ""),
+        Scenario("/klu emne", load.command("emne Benchmark-emne {run}.{i}", MEMBER[0]), ""),
         Scenario("regrets reply (event)", load.dm_event(REGRETS_TEXT, MEMBER[0]), ""),
     ]
 

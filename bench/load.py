@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import itertools
 import json
 import threading
 import time
@@ -35,8 +36,13 @@ def signed(body: bytes, content_type: str) -> Request:
     return body, headers
 
 
+_FACTORIES = itertools.count(1)
+
+
 def command(text: str, user: str) -> Factory:
-    """`/klu <text>` from a user in the committee's channel ({i} in text is the number)."""
+    """`/klu <text>` from a user in the committee's channel ({i} in text is the number,
+    {run} this factory's own: a text made twice would be a retyped topic, which adds nothing)."""
+    run = next(_FACTORIES)
 
     def make(i: int) -> Unsigned:
         fields = {
@@ -47,7 +53,7 @@ def command(text: str, user: str) -> Factory:
             "user_id": user,
             "user_name": user.lower(),
             "command": "/klu",
-            "text": text.format(i=i),
+            "text": text.format(i=i, run=run),
             "api_app_id": "A_BENCH",
             "response_url": f"http://127.0.0.1:9/respond/{i}",
             "trigger_id": f"trigger.{i}",

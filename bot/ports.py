@@ -92,6 +92,14 @@ class TopicRepository(Protocol):
         self, committee_id: int, statuses: Sequence[TopicStatus] | None = None
     ) -> Sequence[Topic]: ...
     def by_proposer(self, person_id: int) -> Sequence[Topic]: ...
+    def proposed_since(
+        self, committee_id: int, proposer_id: int, since: datetime
+    ) -> Sequence[tuple[int, str]]:
+        """(id, text) of the person's topics in the committee proposed since then and not
+        withdrawn. Call it after inserting a topic: it waits for the person's other proposals
+        in flight to end (a lock), so of two at once the second sees the first."""
+        ...
+
     def count(self, committee_id: int, status: TopicStatus, at_most: int | None = None) -> int:
         """How many topics have the status; counting stops at at_most when given."""
         ...

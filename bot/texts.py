@@ -74,6 +74,9 @@ _NEUTER_ENDINGS = ("stedet", "nummeret", "navnet", "emnet", "punktet", "udvalget
 
 # --- generic -------------------------------------------------------------------------------
 UNEXPECTED_ERROR = "Beklager, noget gik galt. Prøv igen om lidt, eller kontakt sekretariatet."
+STORAGE_UNAVAILABLE = (
+    "Beklager, KLU-bot kan ikke gemme noget lige nu, så intet er gemt. Prøv igen om lidt."
+)
 
 # --- core use cases (bot/usecases) -------------------------------------------------------------
 TEXT_EMPTY = "{field} mangler."
@@ -124,6 +127,10 @@ MEETING_CANCELLED = "Mødet er aflyst og kan ikke ændres."
 MEETING_CLOSED = "Mødet er afholdt, så dagsordenen kan ikke længere ændres."
 TOPIC_NOT_OPEN = "Emnet er ikke længere åbent (status: {status})."
 TOPIC_ALREADY_WITHDRAWN = "Emnet er allerede trukket tilbage."
+TOPIC_ALREADY_PROPOSED = (
+    "Emnet står allerede på bruttolisten som #{id}: du foreslog det for lidt siden. "
+    "Det er ikke tilføjet igen."
+)
 TOPIC_ON_AGENDA = (
     "Emnet står på dagsordenen for et kommende møde. Fjern punktet fra dagsordenen først; "
     "så bliver emnet åbent igen og kan trækkes tilbage."

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.ports import Clock, UnitOfWork
-from storage import revisions
+from storage import health, revisions
 from storage.db import database_url, make_engine, make_session_factory
 from storage.mapping import start_mappers
 from storage.migrate import upgrade
@@ -40,13 +40,13 @@ class Container:
         return revisions.RevisionReader(self.engine)
 
     def healthy(self) -> bool:
-        """True when the database answers."""
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception:
-            return False
-        return True
+        """True when the database answers and takes a write (storage/health.py)."""
+        return health.writable(self.engine, self.clock())
+
+    def storage_failed(self, error: BaseException) -> bool:
+        """True when an error says the database could not store, not that the request was
+        wrong: a later try may succeed, so a request failed by it must not pass for done."""
+        return health.cannot_store(error)
 
 
 def bootstrap(

@@ -214,6 +214,25 @@ class TopicRepo(_Repo):
         stmt = select(Topic).where(c.proposer_id == person_id).order_by(c.proposed_at.desc())
         return self.session.scalars(stmt).all()
 
+    def proposed_since(
+        self, committee_id: int, proposer_id: int, since: datetime
+    ) -> Sequence[tuple[int, str]]:
+        """The proposer's recent topics. PostgreSQL: the proposer's row is locked first
+        (FOR NO KEY UPDATE: inserts that refer to the person still go ahead), so a second
+        proposal in flight waits and then reads the first; SQLite: the insert before this
+        holds the database's write lock already."""
+        people = tables.people.c
+        lock = select(people.id).where(people.id == proposer_id).with_for_update(key_share=True)
+        self.session.execute(lock)
+        c = tables.topics.c
+        stmt = select(c.id, c.text).where(
+            c.proposer_id == proposer_id,
+            c.committee_id == committee_id,
+            c.proposed_at >= since,
+            c.status != TopicStatus.WITHDRAWN,
+        )
+        return [(int(i), str(t)) for i, t in self.session.execute(stmt.order_by(c.id))]
+
     def count(self, committee_id: int, status: TopicStatus, at_most: int | None = None) -> int:
         """How many; with at_most, counting stops there (the cost no longer grows)."""
         c = tables.topics.c

@@ -83,4 +83,8 @@ def lock_file_for(database: str | None) -> str | None:
     """The lock file beside an SQLite database file (None for an in-memory database)."""
     if not database or database == ":memory:" or database.startswith("file::memory:"):
         return None
+    if database.startswith("file:"):  # a URI filename (`?uri=true`, e.g. `mode=ro`)
+        database = database.removeprefix("file:").partition("?")[0]
+        if database.startswith("//"):  # file:///path or file://localhost/path
+            database = "/" + database[2:].removeprefix("localhost").lstrip("/")
     return database + ".klu-write-lock"

@@ -308,3 +308,12 @@ revisions = Table(
     Column("slot", Integer, primary_key=True),
     Column("value", Integer, nullable=False),
 )
+
+# One row that /healthz rewrites: proof that the database takes writes, not only reads
+# (storage/health.py).
+health = Table(
+    "health",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("checked_at", UTCDateTime),
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import texts
 from bot.domain import Committee, Person, Section, Topic, TopicEvent, TopicStatus
@@ -20,6 +20,25 @@ OPEN_FIRST = {
     TopicStatus.DONE: 2,
     TopicStatus.WITHDRAWN: 3,
 }
+
+
+# A proposal the same person made with the same text this recently is taken to be the same
+# one typed again (its answer never arrived: a worker killed mid-request, a lost connection).
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+class AlreadyProposedError(ConflictError):
+    """The proposer put this very topic on the bruttoliste a moment ago; nothing was added."""
+
+    def __init__(self, topic_id: int) -> None:
+        super().__init__(texts.TOPIC_ALREADY_PROPOSED.format(id=topic_id))
+        self.topic_id = topic_id
+
+
+def same_text(text: str) -> str:
+    """A topic's text as compared for a repeat: case, spacing and a closing full stop,
+    exclamation or question mark do not count."""
+    return " ".join(text.casefold().split()).rstrip(" .!?")
 
 
 @dataclass(frozen=True)
@@ -46,6 +65,8 @@ def propose_topic(
 
     `then` runs in the same transaction once the topic has its id (e.g. to enqueue the
     confirmation), so the topic and what is sent about it are stored together or not at all.
+    The same text from the same proposer within REPEAT_WINDOW adds nothing and raises
+    AlreadyProposedError (retyping a topic whose answer was lost makes no duplicate).
     """
     assert committee.id is not None and proposer.id is not None
     if not optional_text(spec.text, texts.FIELD_TOPIC):
@@ -63,10 +84,21 @@ def propose_topic(
     topic.events.append(TopicEvent(at=now, kind="proposed", actor_id=proposer.id))
     with uow:
         uow.topics.insert(topic)
+        _refuse_repeat(uow, topic, now - REPEAT_WINDOW)
         if then is not None:
             then(uow, topic)
         uow.commit()
     return topic
+
+
+def _refuse_repeat(uow: UnitOfWork, topic: Topic, since: datetime) -> None:
+    """Raise (so the insert is rolled back) when an earlier proposal is this one again."""
+    key = same_text(topic.text)
+    for other_id, other_text in uow.topics.proposed_since(
+        topic.committee_id, topic.proposer_id, since
+    ):
+        if other_id != topic.id and same_text(other_text) == key:
+            raise AlreadyProposedError(other_id)
 
 
 def list_topics(

@@ -7,6 +7,9 @@ its listeners there. `/klu` verbs are added with
 Listeners ack quickly: answer a slash command with the ack body itself, and send everything
 else through the outbox (handlers.slack.outgoing.send_later / respond_later). Domain errors
 (bot.errors.KluError) may simply be raised: `_on_error` below answers them in Danish.
+What the database could not store is never answered as done: an event gets 503 (Slack
+sends it again), a command says that nothing was saved, a button or form that cannot be
+told so gets 503.
 """
 
 from __future__ import annotations
@@ -94,17 +97,24 @@ def _first_input(body: dict[str, Any]) -> str | None:
 def _on_error(deps: SlackDeps) -> Callable[..., BoltResponse]:
     def handle(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
         request_id = str(request.context.get("request_id") or "-")
+        failed = deps.container.storage_failed(error)  # the database, not the request
         if isinstance(error, KluError):
             text = error.message
         else:
             log.error("request %s failed", request_id, exc_info=error)
             text = texts.SLACK_ERROR_REF.format(
-                message=texts.UNEXPECTED_ERROR, request_id=request_id
+                message=texts.STORAGE_UNAVAILABLE if failed else texts.UNEXPECTED_ERROR,
+                request_id=request_id,
             )
         shown = escape(text)  # errors quote what the user typed: never let it ping or link
         if "command" in body:
             return BoltResponse(status=200, body=message(shown))
         kind = body.get("type")
+        # Not stored, so not acknowledged: Slack sends an event again on a non-2xx answer, and
+        # shows a button or form as failed rather than done.
+        unstored = BoltResponse(status=503, body="")
+        if kind == "event_callback":
+            return unstored if failed else BoltResponse(status=200, body="")
         block = _first_input(body) if kind == "view_submission" else None
         if block is not None:
             return BoltResponse(
@@ -116,7 +126,13 @@ def _on_error(deps: SlackDeps) -> Callable[..., BoltResponse]:
             and isinstance(url, str)
             and url.startswith(("https://", "http://"))
         ):
-            respond_later(deps, body, message(shown), key=f"error:{request_id}", replace=False)
+            try:
+                respond_later(deps, body, message(shown), key=f"error:{request_id}", replace=False)
+            except Exception:  # the outbox cannot be written either
+                log.exception("request %s: its apology could not be queued", request_id)
+                return unstored
+        elif failed:
+            return unstored
         return BoltResponse(status=200, body="")
 
     return handle
