@@ -173,6 +173,27 @@ def test_dm_without_thread_is_for_the_next_meeting_and_can_be_undone(
     assert "Ingen afbud indtil nu." in notices[-1]["text"]
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Jeg kan ikke komme, desværre", ""),
+        ("Hej Camilla\n\nJeg er forhindret pga. vagt.\n\nMvh\nSofie", "vagt"),
+        ("Må melde afbud – er på kursus", "er på kursus"),
+    ],
+)
+def test_a_danish_decline_by_dm_is_stored_without_filler(
+    bot: SlackAppServer, standin: SlackStandIn, text: str, reason: str
+) -> None:
+    bot.event(_dm(text))
+    [confirm] = _wait_messages(standin, SOFIE_DM, 1)
+    assert "dit afbud til mødet" in confirm["text"]
+    assert ("(grund:" in confirm["text"]) == bool(reason)
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.REGRETS,
+        reason,
+    )
+
+
 def test_a_reply_it_does_not_understand_gets_a_hint(
     bot: SlackAppServer, standin: SlackStandIn, reminded: str
 ) -> None:
