@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.config import Settings
+from bot.domain import MeetingStatus
 from bot.usecases import committees, people
 from bot.usecases.meetingfile import load_meeting
 from handlers.bootstrap import Container, bootstrap
@@ -153,3 +154,20 @@ def sample(
         return container
     build_sample(container, clock)
     return container
+
+
+def mark_called(container: Container, meeting_id: int | None = None) -> None:
+    """Mark a meeting (by default every draft) as called, without sending its invitations.
+
+    Members get the agenda and the day-before reminder only for a called meeting (issue 12.10);
+    the sample meeting, as loaded from examples/meeting.yaml, is a draft.
+    """
+    with container.uow() as uow:
+        for committee in uow.committees.list():
+            assert committee.id is not None
+            for meeting in uow.meetings.for_committee(committee.id, with_items=False):
+                if meeting.id == meeting_id or (
+                    meeting_id is None and meeting.status == MeetingStatus.DRAFT
+                ):
+                    meeting.status = MeetingStatus.CALLED
+        uow.commit()
