@@ -467,3 +467,23 @@ def test_the_deadline_follows_the_committees_agenda_setting(
     [due] = [d for d in _call_notices(sample) if d.key.startswith("call:due:")]
     assert "senest" not in json.loads(due.payload)["text"]
     assert "i dag, 28. maj 2026" in json.loads(due.payload)["text"]
+
+
+def test_notices_stay_at_the_agenda_hour_across_the_dst_change(
+    sample: Container, clock: FakeClock
+) -> None:
+    from bot.usecases.call_notice import notices
+
+    clock.set_local("2026-09-01T10:00")
+    with sample.uow() as uow:
+        committee = find_committee(uow, None)
+        agenda = settings_for(uow, committee.id or 0)[Kind.AGENDA]
+    draft = meetings.create_meeting(
+        sample.uow(), committee, meetings.NewMeeting("10/11-2026 kl. 15-17"), now=clock()
+    )
+    # summer time ends 25 October: the first notice is in summer time, the deadline in winter
+    found = {n.stage: (_local(n.at), n.deadline.isoformat()) for n in notices(draft, agenda, CPH)}
+    assert found == {
+        "soon": ("2026-10-24 09:00", "2026-10-27"),
+        "due": ("2026-10-27 09:00", "2026-10-27"),
+    }

@@ -28,7 +28,8 @@ from bot.reminder_config import Kind, ReminderSetting
 from bot.timeparse import format_date
 from bot.usecases.committees import zone
 from bot.usecases.recipients import to_secretariat
-from bot.usecases.reminders import CATCH_UP, Timed, due_time, settings_for
+from bot.usecases.reminders import CATCH_UP, Timed, due_time, local_moment, settings_for
+from bot.validation import parse_clock
 
 DAYS_AHEAD = 3
 STAGES = {"soon": DAYS_AHEAD, "due": 0}
@@ -47,9 +48,10 @@ def notices(meeting: Timed, agenda: ReminderSetting, tz: ZoneInfo) -> list[Notic
     """The notices a draft meeting gets, from the agenda reminder's current due time."""
     if not agenda.enabled or meeting.status != MeetingStatus.DRAFT:
         return []
-    deadline = due_time(meeting, agenda, tz)
+    deadline = due_time(meeting, agenda, tz).astimezone(tz).date()
+    at = parse_clock(agenda.at)  # the agenda reminder's hour, in local time across DST
     return [
-        Notice(stage, deadline - timedelta(days=days), deadline.astimezone(tz).date())
+        Notice(stage, local_moment(deadline - timedelta(days=days), at, tz), deadline)
         for stage, days in STAGES.items()
     ]
 
