@@ -1,6 +1,12 @@
 """Reading a member's reply: regrets ("afbud, er på kursus"), changing their mind, or neither.
 
 Pure: no I/O. The same grammar serves Slack thread replies, DMs, `/klu afbud` and the CLI.
+
+A reply is read as: greetings and politeness ("Hej Camilla,", "Desværre,", "Tak for
+indkaldelsen."), then the phrase that declines ("kan ikke deltage", "må melde afbud", "er
+forhindret", "kommer ikke", "jeg når det ikke" …), then the reason. Filler around the reason
+("desværre", "beklager", "tak", a sign-off such as "Mvh Anne") is never the reason: "Jeg kan
+ikke komme, desværre" is regrets without one, "Jeg er forhindret pga. vagt" has the reason "vagt".
 """
 
 from __future__ import annotations
@@ -31,17 +37,56 @@ REASON_LIMIT = 500
 
 # Characters that separate the keyword from the reason: "afbud – ferie", "afbud, syg", "afbud: x".
 _SEP = r"[\s,.:;!?\-–—(/]*"
-_LEAD = r"^(?:(?:hej|hejsa|hi)\b[\s,.!]*)?"
+_END = r"(?![\wæøå])"
 
-# "afbud", "melder afbud", "jeg må desværre melde afbud", "kan ikke komme", "jeg kommer ikke".
+# Politeness that opens a reply: "Hej Camilla,", "Kære alle.", "Desværre,", "Beklager, men".
+_GREETING = (
+    r"(?:hej|hejsa|hey|hi|hallo|kære|goddag|god\s+morgen|godmorgen|dav|davs)"
+    + r"(?:\s+(?:(?-i:[A-ZÆØÅ][\wæøå.\-]*)|alle(?:sammen)?|med\s+dig|igen)){0,3}"
+)
+_POLITE = (
+    r"(?:desværre|beklager(?:\s+meget)?|undskyld|sorry|øv|ærgerligt|nej|ok|okay|men|altså|"
+    + r"tak(?:\s+for\s+(?:indkaldelsen|invitationen|påmindelsen|mailen|beskeden|det|sidst))?)"
+)
+_LEAD = r"^(?:(?:" + _GREETING + r"|" + _POLITE + r")" + _END + r"[\s,.:;!\-–—]*)*"
+
+# Words that may stand between the words of a phrase: "kan desværre ikke", "kommer så ikke".
+_ADV = r"(?:(?:desværre|hermed|alligevel|så|nok|altså|bare|lige|simpelthen|ellers)\s+)*"
+# What a phrase may be about, absorbed so it is not the reason: "til mødet", "i mødet d. 18. juni".
+_MONTHS = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zæøå]*\.?"
+_OBJECT = (
+    r"(?:\s+(?:til|i|på|ved)\s+(?:(?:det\s+)?(?:næste|kommende)\s+)?(?:mødet|møde|det)"
+    + r"(?:\s+(?:den|d\.)\s*\d{1,2}\.?(?:\s*"
+    + _MONTHS
+    + r")?)?)?"
+)
+_I = r"(?:jeg\s+)?"
+_PHRASES = [
+    # "afbud", "melder afbud", "jeg må desværre melde afbud", "bliver nødt til at melde afbud"
+    _I
+    + r"(?:(?:må|skal|vil|bliver\s+nødt\s+til\s+at|er\s+nødt\s+til\s+at)\s+)?"
+    + _ADV
+    + r"(?:(?:melde[rs]?|sende[rs]?|give[rs]?)\s+)?"
+    + _ADV
+    + r"afbud",
+    # "kan ikke komme", "kan desværre ikke deltage", "kan ikke nå det", "kan ikke være med"
+    _I
+    + r"kan\s+"
+    + _ADV
+    + r"ikke\s+"
+    + _ADV
+    + r"(?:komme|deltage|møde(?:\s+op)?|være\s+med|nå\s+(?:det|mødet|at\s+komme)|nå)",
+    # "kommer ikke", "jeg deltager desværre ikke", "møder ikke op"
+    _I + r"(?:kommer|deltager|møder)\s+" + _ADV + r"ikke(?:\s+op)?",
+    # "er forhindret", "desværre forhindret", "bliver forhindret i at komme"
+    _I + r"(?:(?:er|bliver|blev)\s+)?" + _ADV + r"forhindret(?:\s+i\s+at\s+(?:komme|deltage))?",
+    # "jeg når det ikke", "når desværre ikke at komme"
+    _I + r"når\s+" + _ADV + r"(?:det\s+)?" + _ADV + r"ikke(?:\s+at\s+(?:komme|deltage|nå\s+det))?",
+    # "har ikke mulighed for at deltage"
+    _I + r"har\s+" + _ADV + r"ikke\s+mulighed\s+for\s+at\s+(?:komme|deltage)",
+]
 _REGRETS = re.compile(
-    _LEAD
-    + r"(?:"
-    + r"(?:jeg\s+)?(?:må\s+|skal\s+)?(?:desværre\s+)?(?:melde[rs]?\s+|sende[rs]?\s+)?"
-    + r"(?:desværre\s+)?afbud"
-    + r"|(?:jeg\s+)?kan\s+(?:desværre\s+)?ikke\s+(?:komme|deltage|møde(?:\s+op)?)"
-    + r"|(?:jeg\s+)?(?:kommer|deltager)\s+(?:(?:desværre|alligevel|så)\s+)*ikke"
-    + r")(?![\wæøå])",
+    _LEAD + r"(?:" + "|".join(_PHRASES) + r")" + _OBJECT + _END,
     re.IGNORECASE,
 )
 _UNDO = re.compile(
@@ -55,6 +100,31 @@ _ATTEND = re.compile(
     + r"(?:\s+(?:til|i)\s+mødet)?(?![\wæøå])",
     re.IGNORECASE,
 )
+
+# Filler that is never a reason, at either end of what follows the phrase.
+FILLER = (
+    r"(?:desværre|beklager(?:\s+meget)?|undskyld|sorry|øv|ærgerligt|men|altså|"
+    + r"(?:på\s+forhånd\s+|mange\s+)?tak(?:\s+for\s+(?:indkaldelsen|invitationen|påmindelsen|"
+    + r"mailen|beskeden|det|nu|info))?|hej|hejsa|ok|okay)"
+)
+# Words that lead into the reason: "pga. vagt", "da jeg er på kursus", "fordi jeg har vagt".
+_CONNECTOR = r"(?:pga\.?|p\.g\.a\.?|på\s+grund\s+af|grundet|da|idet|fordi|eftersom)"
+# A sign-off ends the reply: "Mvh Anne", "Venlig hilsen Peter Holm", "/Anne".
+_SIGN_OFF = re.compile(
+    r"(?:^|[\s,.:;!\-–—]+)(?:m\.?v\.?h\.?|med\s+venlig\s+hilsen|venlig\s+hilsen|vh|kh|"
+    + r"(?:mange\s+|bedste\s+|de\s+bedste\s+|kærlig\s+|venlige\s+)?hilsen(?:er)?|"
+    + r"(?:mange\s+|bedste\s+|de\s+bedste\s+|venlige\s+)?hilsner|god\s+(?:dag|weekend|aften)"
+    + r")"
+    + _END
+    + r".*$|\s/\s*(?-i:[A-ZÆØÅ]).*$",
+    re.IGNORECASE,
+)
+_LEADING_FILLER = re.compile(r"^(?:" + FILLER + _END + r"[\s,.:;!?\-–—(/)]*)+", re.IGNORECASE)
+_TRAILING_FILLER = re.compile(
+    r"(?:(?:^|[\s,.:;!?\-–—(/)]+)" + FILLER + r"[\s.!?)]*)+$", re.IGNORECASE
+)
+_LEADING_CONNECTOR = re.compile(r"^" + _CONNECTOR + r"(?:(?<=\.)|" + _END + r")\s*", re.IGNORECASE)
+_EMOJI = re.compile(r":[a-z][a-z0-9_+\-']*:")
 _SPACES = re.compile(r"\s+")
 _SLACK_MARKUP = re.compile(r"[*_~`]|<@[A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -65,9 +135,16 @@ def normalise(text: str) -> str:
 
 
 def clean_reason(text: str) -> str:
-    """The reason as the member wrote it, without leading separators or a final full stop."""
-    reason = re.sub(r"^" + _SEP, "", text).strip()
-    reason = reason.rstrip(" .!")
+    """The reason as the member wrote it, without separators, filler, sign-off or full stop."""
+    reason = _SIGN_OFF.sub("", _EMOJI.sub(" ", text))
+    previous = None
+    while reason != previous:
+        previous = reason
+        reason = re.sub(r"^" + _SEP, "", reason).strip()
+        reason = _LEADING_FILLER.sub("", reason)
+        reason = _TRAILING_FILLER.sub("", reason)
+        reason = _LEADING_CONNECTOR.sub("", reason)
+    reason = reason.rstrip(" .!,;:–—-")
     if reason.endswith(")") and "(" not in reason:
         reason = reason[:-1].rstrip()
     return reason[:REASON_LIMIT]

@@ -41,11 +41,12 @@ class MeetingTimes:
     status: MeetingStatus
 
 
-# (days, local time): topics 3 weeks before, agenda a week before, the day before at 09:00,
-# and the minutes reminder the morning after the meeting.
+# (days, local time): topics 3 weeks before; the agenda two weeks before, as the agreement
+# that sets up a KLU requires (overenskomst om almen praksis § 102: "senest to uger inden
+# mødet"); the day before at 09:00; and the minutes reminder the morning after the meeting.
 DEFAULTS: dict[Kind, tuple[int, str]] = {
     Kind.TOPICS: (21, "09:00"),
-    Kind.AGENDA: (7, "09:00"),
+    Kind.AGENDA: (14, "09:00"),
     Kind.DAY_BEFORE: (1, "09:00"),
     Kind.MINUTES: (1, "09:00"),
 }

@@ -450,7 +450,7 @@ REMINDER_OFF = " (slået fra)"
 REMINDER_SAVED = "Påmindelsen »{name}« er gemt: {when}{off}."
 REMINDER_DESCRIPTIONS = {
     "topics": "opfordring til emner i udvalgets kanal",
-    "agenda": "dagsorden til medlemmerne",
+    "agenda": "dagsorden til medlemmerne, når mødet er indkaldt",
     "daybefore": "påmindelse til deltagere og gæster",
     "minutes": "besked til sekretæren om punkter uden beslutning",
 }
@@ -495,6 +495,16 @@ REMINDER_MINUTES = Agree(
 REMINDER_MINUTES_LINE = "• {number} {title}"
 REMINDER_MINUTES_END = "Skriv beslutningerne ind, så referatet kan sendes ud."
 REMINDER_MINUTES_SUBJECT = "Referat mangler beslutninger: {title} {date}"
+CALL_NOTICE = "Mødet {date} er ikke indkaldt — dagsordenen skal ud senest {deadline}."
+CALL_NOTICE_TODAY = "Mødet {date} er ikke indkaldt — dagsordenen skal ud i dag, {deadline}."
+CALL_NOTICE_HOW = (
+    "Medlemmerne får først dagsordenen, når mødet er indkaldt. Indkald det med `/klu indkald {id}`."
+)
+CALL_NOTICE_HOW_MAIL = (
+    "Medlemmerne får først dagsordenen, når mødet er indkaldt. Indkald det i Slack med "
+    "/klu indkald {id}."
+)
+CALL_NOTICE_SUBJECT = "Mødet {date} er ikke indkaldt"
 REGRETS_CONFIRMED = Agree(
     "Tak, dit afbud til {title:mødet} {when} er registreret{reason}. "
     "Skriv »jeg kommer alligevel«, hvis du når at komme."
@@ -535,6 +545,7 @@ REMINDER_STATES = {
     "queued": "i kø",
     "planned": "planlagt",
     "skipped": "springes over",
+    "uncalled": "venter på, at mødet bliver indkaldt",
 }
 
 # --- calendar invitations (bot/calendar) --------------------------------------------------------

@@ -18,6 +18,7 @@ from types import FrameType
 
 from bot.outbox import DispatchReport, Sender
 from bot.usecases.action_reminders import plan_action_reminders
+from bot.usecases.call_notice import plan_call_notices
 from bot.usecases.reminders import PlanReport, plan_reminders
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
@@ -45,6 +46,7 @@ def tick(
     """Plan what is due as of the container's clock, then deliver what the outbox holds."""
     now = container.clock()
     plan = plan_reminders(container.uow, now)
+    plan.enqueued += plan_call_notices(container.uow, now)  # drafts: tell the secretary
     plan_action_reminders(container.uow(), now)  # tovholdere, before their deadlines
     chosen = dict(senders) if senders is not None else None
     dispatch = run_dispatch(container, chosen, should_stop)

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.config import Settings
+from bot.domain import MeetingStatus
 from bot.usecases import committees, people
 from bot.usecases.meetingfile import load_meeting
 from handlers.bootstrap import Container, bootstrap
@@ -153,3 +154,44 @@ def sample(
         return container
     build_sample(container, clock)
     return container
+
+
+def mark_called(container: Container, meeting_id: int | None = None) -> None:
+    """Call a meeting (by default every coming draft) as the secretary does, its invitations
+    taken as delivered before the test begins (marked sent in the outbox, never sent).
+
+    Members get the agenda and the day-before reminder only for a called meeting (issue 12.10);
+    the sample meeting, as loaded from examples/meeting.yaml, is a draft.
+    """
+    from sqlalchemy import select
+
+    from bot.domain import Delivery
+    from bot.outbox import PENDING
+    from bot.usecases.invitations import send_invitations
+    from storage.uow import SqlAlchemyUnitOfWork
+
+    now = container.clock()
+
+    def pending() -> set[str]:
+        with container.uow() as uow:
+            assert isinstance(uow, SqlAlchemyUnitOfWork)
+            rows = uow.session.scalars(select(Delivery))  # type: ignore[arg-type]
+            return {d.key for d in rows if d.status == PENDING}
+
+    with container.uow() as uow:
+        ids = [
+            m.id
+            for committee in uow.committees.list()
+            for m in uow.meetings.for_committee(committee.id or 0, with_items=False)
+            if m.id is not None
+            and (m.id == meeting_id or meeting_id is None)
+            and m.status == MeetingStatus.DRAFT
+            and m.ends_at > now
+        ]
+    before = pending()
+    for found in ids:
+        send_invitations(container.uow(), found, now=now, email_enabled=True)
+    with container.uow() as uow:
+        for key in sorted(pending() - before):
+            uow.outbox.mark_sent(key, now, "delivered before the test")
+        uow.commit()

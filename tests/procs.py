@@ -36,6 +36,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.config import Settings
+from bot.domain import MeetingStatus
 from bot.reminder_config import Kind, ReminderSetting
 from bot.usecases import committees, people
 from bot.usecases.meetingfile import load_meeting
@@ -113,7 +114,8 @@ class Live:
 
 
 def seed_live(url: str, slack: SlackStandIn, *, extra_members: int = 0) -> Live:
-    """The sample committee, everyone linked, a meeting tomorrow, day-before reminder due."""
+    """The sample committee, everyone linked, a called meeting tomorrow, day-before reminder
+    due."""
     container = bootstrap(Settings(database_url=url))
     try:
         now = datetime.now(UTC)
@@ -133,6 +135,9 @@ def seed_live(url: str, slack: SlackStandIn, *, extra_members: int = 0) -> Live:
         with container.uow() as uow:
             setting = ReminderSetting(committee.id, Kind.DAY_BEFORE, 1, f"{due:%H:%M}", True)
             uow.reminders.save(setting)
+            called = uow.meetings.get(meeting.id)  # members hear only of a called meeting
+            assert called is not None
+            called.status = MeetingStatus.CALLED  # its invitations are not what is tested here
             uow.commit()
     finally:
         container.engine.dispose()

@@ -16,7 +16,7 @@ from handlers.bootstrap import Container, bootstrap
 from handlers.cli import main
 from handlers.clock import tick
 from handlers.slack.sender import SlackSender, make_client
-from tests.conftest import CPH, FakeClock
+from tests.conftest import CPH, FakeClock, mark_called
 from tests.slack_http import standin_fixture  # noqa: F401 (fixture)
 from tests.slack_standin import SlackStandIn
 
@@ -37,6 +37,13 @@ def _slack_ids(c: Container, slack: SlackStandIn) -> dict[str, str]:
                 found[person.name] = f"DU_{person.id}"
         uow.commit()
     return found
+
+
+@pytest.fixture
+def sample(sample: Container) -> Container:
+    """The sample committee, its June meeting called: members hear only of called meetings."""
+    mark_called(sample)
+    return sample
 
 
 @pytest.fixture
@@ -67,20 +74,20 @@ def test_cli_once_with_now_sends_what_is_due_once(
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setenv("SLACK_API_URL", standin.base_url)
     monkeypatch.delenv("SMTP_URL", raising=False)
-    assert main(["clock", "--once", "--now", "2026-06-11T08:59"]) == 0
+    assert main(["clock", "--once", "--now", "2026-06-04T08:59"]) == 0
     assert standin.calls_to("chat.postMessage") == []
-    assert main(["clock", "--once", "--now", "2026-06-11T09:00"]) == 0
+    assert main(["clock", "--once", "--now", "2026-06-04T09:00"]) == 0
     out = capsys.readouterr().out
     assert "Påmindelser lagt i kø: 14. Afsendt: 14, venter: 0." in out
-    assert main(["--now", "2026-06-11T09:05", "clock", "--once"]) == 0
+    assert main(["--now", "2026-06-04T09:05", "clock", "--once"]) == 0
     assert "lagt i kø: 0. Afsendt: 0" in capsys.readouterr().out
     counts = _per_channel(standin)
     assert sorted(counts.values()) == [1] * 14
-    assert main(["--now", "2026-06-11T10:00", "reminders", "show"]) == 0
+    assert main(["--now", "2026-06-04T10:00", "reminders", "show"]) == 0
     shown = capsys.readouterr().out
     assert "Næste møde, torsdag 18. juni 2026 kl. 15:00–17:00:" in shown
     assert "emner: torsdag 28. maj 2026 kl. 09:00 (springes over)" in shown  # no clock ran then
-    assert "dagsorden: torsdag 11. juni 2026 kl. 09:00 (sendt)" in shown
+    assert "dagsorden: torsdag 4. juni 2026 kl. 09:00 (sendt)" in shown
     assert "dagen-før: onsdag 17. juni 2026 kl. 09:00 (planlagt)" in shown
     sofie = standin.messages(linked["Sofie Brandt"])[0]
     assert "Dagsorden: Møde i Kommunalt Lægeligt Udvalg" in sofie["text"]
@@ -123,11 +130,12 @@ def test_a_whole_cycle_across_the_dst_change(
         uow.commit()
     spec = meetings.NewMeeting("torsdag 29. oktober 2026 kl. 15-17", place="Rådhuset")
     meetings.create_meeting(sample.uow(), committee, spec, now=clock())
+    mark_called(sample)
     log = _run(sample, clock, standin, "2026-10-07T00:00", "2026-10-30T12:00", timedelta(hours=3))
     when = {(at, "kanal" if ch == CHANNEL else "dm", text.split(":")[0]) for at, ch, text in log}
     assert when == {
         ("10-08 09:00", "kanal", f"{TOPICS} er torsdag 29. oktober 2026 kl. 15"),
-        ("10-22 09:00", "dm", "Dagsorden"),  # summer time: 07:00 UTC
+        ("10-15 09:00", "dm", "Dagsorden"),  # two weeks before, summer time: 07:00 UTC
         ("10-28 09:00", "dm", "Påmindelse"),  # winter time: 08:00 UTC
         ("10-30 09:00", "dm", f"{MINUTES} mangler stadig en beslutning på 2 punkter"),
     }  # fmt: skip
@@ -147,7 +155,7 @@ def test_two_clocks_at_once_send_each_reminder_exactly_once(
     db_url: str,
 ) -> None:
     other = bootstrap(Settings(database_url=db_url), clock=clock)
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -189,7 +197,7 @@ def test_429_is_waited_out_as_retry_after_says(
 ) -> None:
     senders = _senders(standin)
     standin.fail_next("chat.postMessage", status=429, retry_after=40)
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     assert tick(sample, senders).dispatch.retried == 1
     clock.advance(seconds=39)
     assert tick(sample, senders).dispatch.sent == 0
@@ -204,7 +212,7 @@ def test_server_errors_are_retried_with_backoff_and_sent_once(
 ) -> None:
     senders = _senders(standin)
     standin.fail_next("chat.postMessage", status=500, times=3)
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     sent_at = []
     for _ in range(40):  # 30 s steps for 20 minutes
         if tick(sample, senders).dispatch.sent:
@@ -228,6 +236,10 @@ def test_reminders_show_and_set_from_the_cli(
     out = capsys.readouterr().out
     assert "emner: opfordring til emner i udvalgets kanal, 21 dage før mødet kl. 09:00" in out
     assert "referat: besked til sekretæren om punkter uden beslutning, dagen efter" in out
+    assert (
+        "dagsorden: dagsorden til medlemmerne, når mødet er indkaldt, 14 dage før mødet kl. 09:00"
+        in out
+    )
     assert main(["reminders", "set", "dagsorden", "--days", "8", "--at", "8.30"]) == 0
     assert "»dagsorden« er gemt: 8 dage før mødet kl. 08:30." in capsys.readouterr().out
     assert main(["reminders", "set", "dagen-før", "--off"]) == 0
@@ -252,7 +264,7 @@ def test_the_loop_plans_and_sends_until_stopped(
 ) -> None:
     from handlers.clock import run
 
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     stop = threading.Event()
     loop = threading.Thread(
         target=run,
@@ -274,13 +286,13 @@ def test_a_restarted_clock_resumes_where_it_stopped(
     sample: Container, clock: FakeClock, standin: SlackStandIn, linked: dict[str, str], db_url: str
 ) -> None:
     standin.fail_next("chat.postMessage", status=503, times=100)
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     report = tick(sample, _senders(standin))
     assert len(report.plan.enqueued) == 14 and report.dispatch.sent == 0
     sample.engine.dispose()  # the process dies; Slack recovers meanwhile
     standin.reset()
     restarted = bootstrap(Settings(database_url=db_url), clock=clock)
-    clock.set_local("2026-06-11T09:30")
+    clock.set_local("2026-06-04T09:30")
     report = tick(restarted, _senders(standin))
     restarted.engine.dispose()
     assert report.plan.enqueued == [] and report.dispatch.sent == 14
@@ -337,10 +349,49 @@ def test_the_secretary_records_regrets_from_the_cli(
     assert main(["clock", "--once", "--now", "2026-06-17T09:00"]) == 0
     notice = standin.messages(linked["Camilla Juul"])[0]["text"]
     assert "Mads Kjær, Lægerne i Vestby – er på kursus" in notice
-    assert len(standin.messages(linked["Mads Kjær"])) == 0  # no day-before reminder
+    to_mads = [m["text"] for m in standin.messages(linked["Mads Kjær"])]
+    assert not [t for t in to_mads if t.startswith("Påmindelse")]  # no day-before reminder
     capsys.readouterr()
     assert main(["--now", "2026-06-19T10:00", "attendance", "attend", "Mads Kjær"]) == 1
     assert "Der er ikke planlagt noget kommende møde." in capsys.readouterr().err
     late = ["--now", "2026-06-19T10:00", "attendance", "attend", "Mads Kjær", "--meeting", "1"]
     assert main(late) == 1
     assert "er allerede afholdt" in capsys.readouterr().err
+
+
+def test_a_draft_meeting_tells_the_secretary_to_call_it_and_members_hear_nothing(
+    sample: Container,
+    standin: SlackStandIn,
+    linked: dict[str, str],
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The real clock (`clock --once --now`): a draft gets no agenda reminder; the secretary is
+    told three days before the agenda is due and on the day, once each."""
+    with sample.uow() as uow:
+        meeting = uow.meetings.get(1)
+        assert meeting is not None
+        meeting.status = meetings.MeetingStatus.DRAFT
+        uow.commit()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.base_url)
+    monkeypatch.delenv("SMTP_URL", raising=False)
+    camilla = linked["Camilla Juul"]
+    for now in ("2026-05-31T09:00", "2026-06-01T09:00", "2026-06-01T09:05", "2026-06-04T09:00"):
+        assert main(["clock", "--once", "--now", now]) == 0
+    assert main(["--now", "2026-06-04T10:00", "reminders", "show"]) == 0
+    shown = capsys.readouterr().out
+    assert (
+        "dagsorden: torsdag 4. juni 2026 kl. 09:00 (venter på, at mødet bliver indkaldt)" in shown
+    )
+    assert _per_channel(standin) == {camilla: 2}
+    soon, due = (m["text"] for m in standin.messages(camilla))
+    assert soon.startswith(
+        "Mødet 18. juni 2026 er ikke indkaldt — dagsordenen skal ud senest 4. juni 2026.\n"
+    )
+    assert "Indkald det med `/klu indkald 1`." in soon
+    assert due.startswith("Mødet 18. juni 2026 er ikke indkaldt — dagsordenen skal ud i dag")
+    assert main(["clock", "--once", "--now", "2026-06-17T09:00"]) == 0
+    assert _per_channel(standin) == {camilla: 2}  # no day-before reminder either

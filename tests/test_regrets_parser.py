@@ -44,6 +44,73 @@ CASES = [
     ("tak for sidst", Reply(Intent.UNKNOWN)),
 ]
 
+# The ways Danes decline (issue 12.9): the phrase alone, with a reason, and with the filler
+# that is never a reason (desværre, beklager, tak, greetings and sign-offs).
+DECLINES = [
+    ("Jeg kan ikke komme, desværre", ""),
+    ("Jeg kan ikke komme, desværre.", ""),
+    ("kan ikke deltage", ""),
+    ("Jeg kan desværre ikke deltage", ""),
+    ("Kan ikke deltage – vagt", "vagt"),
+    ("Jeg kan ikke deltage i mødet den 18. juni, da jeg har vagt", "jeg har vagt"),
+    ("må melde afbud", ""),
+    ("Må melde afbud – er på kursus", "er på kursus"),
+    ("Jeg må desværre melde afbud til mødet", ""),
+    ("Jeg bliver nødt til at melde afbud, syg barn", "syg barn"),
+    ("er forhindret", ""),
+    ("Jeg er forhindret pga. vagt", "vagt"),
+    ("Jeg er forhindret på grund af sygdom", "sygdom"),
+    ("desværre forhindret", ""),
+    ("Desværre forhindret, ferie", "ferie"),
+    ("Jeg er desværre forhindret i at deltage – kursus i Aarhus", "kursus i Aarhus"),
+    ("kommer ikke", ""),
+    ("Jeg kommer desværre ikke, beklager", ""),
+    ("Jeg deltager ikke – ferie", "ferie"),
+    ("jeg når det ikke", ""),
+    ("Jeg når det desværre ikke, sidder fast i trafikken", "sidder fast i trafikken"),
+    ("Jeg kan ikke nå det", ""),
+    ("kan ikke komme", ""),
+    ("Kan ikke komme. Tak", ""),
+    ("Jeg har ikke mulighed for at deltage, vagt", "vagt"),
+    ("Hej Camilla, jeg kan ikke komme, da jeg er syg", "jeg er syg"),
+    ("Hej Camilla Juul. Jeg kan desværre ikke komme.", ""),
+    ("Hej alle, afbud", ""),
+    ("Desværre, jeg kan ikke komme", ""),
+    ("Beklager, men jeg kan ikke komme – tandlæge", "tandlæge"),
+    ("Tak for indkaldelsen. Jeg må desværre melde afbud.", ""),
+    ("Tak for invitationen, men jeg er forhindret", ""),
+    ("Kan ikke komme. Mvh Peter", ""),
+    ("afbud, er på kursus. Mvh Sofie", "er på kursus"),
+    ("Jeg kan ikke komme\n\nMed venlig hilsen\nPeter Holm\nLægerne i Gug", ""),
+    ("Afbud – ferie\n\nVenlig hilsen\nAnne", "ferie"),
+    ("Jeg er forhindret. Hilsen Ole", ""),
+    ("Afbud, vagt /Anne", "vagt"),
+    ("Jeg kan ikke komme, har vagt. Beklager! Vh Peter", "har vagt"),
+    ("Jeg kan ikke komme :slightly_frowning_face:", ""),
+    ("kommer ikke, tak for info", ""),
+    ("afbud, tandlæge kl. 15:30", "tandlæge kl. 15:30"),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), DECLINES)
+def test_danish_declines(text: str, reason: str) -> None:
+    assert parse_reply(text) == Reply(Intent.REGRETS, reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommer du ikke?",
+        "Hvem kan ikke komme?",
+        "Anne sagde hun kommer",
+        "tak",
+        "Hej Camilla",
+        "Mvh Peter",
+    ],
+)
+def test_not_a_decline(text: str) -> None:
+    assert parse_reply(text).intent != Intent.REGRETS
+
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_reply(text: str, expected: Reply) -> None:
@@ -53,9 +120,49 @@ def test_reply(text: str, expected: Reply) -> None:
 def test_command_reason() -> None:
     assert parse_command_reason("  er på kursus. ") == "er på kursus"
     assert parse_command_reason("") == ""
+    assert parse_command_reason("desværre") == ""
+    assert parse_command_reason("pga. vagt. Mvh Peter") == "vagt"
 
 
-WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789", min_size=1, max_size=12)
+# Words the grammar gives a meaning of its own (filler, connectors, sign-offs, "til mødet").
+GRAMMAR_WORDS = {
+    "desværre",
+    "beklager",
+    "undskyld",
+    "sorry",
+    "øv",
+    "ærgerligt",
+    "men",
+    "altså",
+    "tak",
+    "hej",
+    "hejsa",
+    "ok",
+    "okay",
+    "pga",
+    "da",
+    "idet",
+    "fordi",
+    "eftersom",
+    "grundet",
+    "mvh",
+    "vh",
+    "kh",
+    "hilsen",
+    "hilsener",
+    "hilsner",
+    "god",
+    "til",
+    "i",
+    "på",
+    "ved",
+    "mødet",
+    "møde",
+    "det",
+}
+WORD = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789", min_size=1, max_size=12
+).filter(lambda w: w.lower() not in GRAMMAR_WORDS)
 REASON = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
 KEYWORD = st.sampled_from(["afbud", "melder afbud", "jeg melder afbud", "kan ikke komme"])
 SEPARATOR = st.sampled_from([", ", " – ", " - ", ": ", "; ", ". ", " "])

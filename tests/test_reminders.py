@@ -13,10 +13,11 @@ from bot.regrets import Intent
 from bot.reminder_config import Kind, ReminderSetting
 from bot.usecases import meetings
 from bot.usecases.attendance import answer_reply
+from bot.usecases.call_notice import plan_call_notices
 from bot.usecases.committees import find_committee
 from bot.usecases.reminders import due_time, plan_reminders, settings_for
 from handlers.bootstrap import Container
-from tests.conftest import CPH, FakeClock
+from tests.conftest import CPH, FakeClock, mark_called
 
 SOFIE = "sofie.brandt@plo-fjordby.dk"
 CAMILLA = "camilla.juul@fjordby.dk"
@@ -49,13 +50,13 @@ def _link(c: Container, email: str, slack_id: str) -> int:
 def _walk(
     c: Container, clock: FakeClock, start: str, end: str, step: timedelta
 ) -> dict[str, datetime]:
-    """Tick from start to end in local wall-clock steps (so 09:00 stays a tick across DST);
-    the first tick at which each key appeared."""
+    """Plan from start to end in local wall-clock steps (so 09:00 stays a tick across DST), as
+    the clock does (reminders, then notices to call a draft); when each key first appeared."""
     seen: dict[str, datetime] = {}
     local = datetime.fromisoformat(start)
     while local <= datetime.fromisoformat(end):
         clock.set_local(local.isoformat())
-        for key in plan_reminders(c.uow, clock()).enqueued:
+        for key in plan_reminders(c.uow, clock()).enqueued + plan_call_notices(c.uow, clock()):
             assert key not in seen, f"{key} planned twice"
             seen[key] = clock()
         local += step
@@ -72,6 +73,13 @@ def _meeting_id(c: Container) -> int:
         return meetings.upcoming(uow, committee, datetime(2026, 5, 1, tzinfo=UTC))[0].id or 0
 
 
+@pytest.fixture
+def sample(sample: Container) -> Container:
+    """The sample committee, its June meeting called: members hear only of called meetings."""
+    mark_called(sample)
+    return sample
+
+
 def test_a_meeting_cycle_sends_each_reminder_once_at_nine_local(
     sample: Container, clock: FakeClock
 ) -> None:
@@ -84,7 +92,7 @@ def test_a_meeting_cycle_sends_each_reminder_once_at_nine_local(
         by_kind.setdefault(key.split(":")[1], set()).add(_local(at))
     assert by_kind == {
         "topics": {"2026-05-28 09:00"},
-        "agenda": {"2026-06-11 09:00"},
+        "agenda": {"2026-06-04 09:00"},  # two weeks before (overenskomst § 102)
         "daybefore": {"2026-06-17 09:00"},
         "minutes": {"2026-06-19 09:00"},
     }
@@ -94,9 +102,9 @@ def test_a_meeting_cycle_sends_each_reminder_once_at_nine_local(
 
 
 def test_one_minute_early_is_too_early(sample: Container, clock: FakeClock) -> None:
-    clock.set_local("2026-06-11T08:59")
+    clock.set_local("2026-06-04T08:59")
     assert plan_reminders(sample.uow, clock()).enqueued == []
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     assert len(plan_reminders(sample.uow, clock()).enqueued) == 14
 
 
@@ -108,7 +116,7 @@ def test_one_minute_early_is_too_early(sample: Container, clock: FakeClock) -> N
             "29. oktober 2026 kl. 15-17",
             {
                 Kind.TOPICS: "2026-10-08T07:00",
-                Kind.AGENDA: "2026-10-22T07:00",
+                Kind.AGENDA: "2026-10-15T07:00",
                 Kind.DAY_BEFORE: "2026-10-28T08:00",
                 Kind.MINUTES: "2026-10-30T08:00",
             },
@@ -118,7 +126,7 @@ def test_one_minute_early_is_too_early(sample: Container, clock: FakeClock) -> N
             "2. april 2026 kl. 15-17",
             {
                 Kind.TOPICS: "2026-03-12T08:00",
-                Kind.AGENDA: "2026-03-26T08:00",
+                Kind.AGENDA: "2026-03-19T08:00",
                 Kind.DAY_BEFORE: "2026-04-01T07:00",
                 Kind.MINUTES: "2026-04-03T07:00",
             },
@@ -148,9 +156,10 @@ def test_dst_cycle_end_to_end(sample: Container, clock: FakeClock) -> None:
     meetings.create_meeting(
         sample.uow(), committee, meetings.NewMeeting("29/10-2026 kl. 15-17"), now=clock()
     )
-    seen = _walk(sample, clock, "2026-10-21T00:00", "2026-10-29T12:00", timedelta(hours=3))
+    mark_called(sample)
+    seen = _walk(sample, clock, "2026-10-14T00:00", "2026-10-29T12:00", timedelta(hours=3))
     times = {(k.split(":")[1], _local(at)) for k, at in seen.items() if ":2026-10-29T14:00Z" in k}
-    assert times == {("agenda", "2026-10-22 09:00"), ("daybefore", "2026-10-28 09:00")}
+    assert times == {("agenda", "2026-10-15 09:00"), ("daybefore", "2026-10-28 09:00")}
 
 
 def test_regrets_before_the_day_before_means_no_reminder(
@@ -189,7 +198,7 @@ def test_guests_get_their_own_slot_by_mail_or_dm(sample: Container, clock: FakeC
 def test_cancelled_meeting_gets_nothing_and_pending_rows_are_dropped(
     sample: Container, clock: FakeClock
 ) -> None:
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     plan_reminders(sample.uow, clock())
     assert {d.status for d in _reminders(sample, Kind.AGENDA)} == {"pending"}
     with sample.uow() as uow:
@@ -197,7 +206,7 @@ def test_cancelled_meeting_gets_nothing_and_pending_rows_are_dropped(
         assert meeting is not None
         meeting.status = MeetingStatus.CANCELLED
         uow.commit()
-    clock.set_local("2026-06-11T09:01")
+    clock.set_local("2026-06-04T09:01")
     report = plan_reminders(sample.uow, clock())
     assert report.enqueued == [] and report.cancelled == 14
     assert {d.status for d in _reminders(sample, Kind.AGENDA)} == {"cancelled"}
@@ -208,7 +217,7 @@ def test_cancelled_meeting_gets_nothing_and_pending_rows_are_dropped(
 def test_a_moved_meeting_gets_fresh_reminders_at_its_new_time(
     sample: Container, clock: FakeClock
 ) -> None:
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     assert len(plan_reminders(sample.uow, clock()).enqueued) == 14
     with sample.uow() as uow:
         meeting = uow.meetings.get(_meeting_id(sample))
@@ -216,13 +225,13 @@ def test_a_moved_meeting_gets_fresh_reminders_at_its_new_time(
         meeting.starts_at += timedelta(days=7)
         meeting.ends_at += timedelta(days=7)
         uow.commit()
-    clock.set_local("2026-06-11T09:01")
+    clock.set_local("2026-06-04T09:01")
     report = plan_reminders(sample.uow, clock())
     assert report.enqueued == [] and report.cancelled == 14  # the old ones had not gone out
-    seen = _walk(sample, clock, "2026-06-12T00:00", "2026-06-25T10:00", timedelta(hours=3))
+    seen = _walk(sample, clock, "2026-06-05T00:00", "2026-06-25T10:00", timedelta(hours=3))
     agenda = {_local(at) for k, at in seen.items() if k.startswith("reminder:agenda:")}
     daybefore = {_local(at) for k, at in seen.items() if k.startswith("reminder:daybefore:")}
-    assert agenda == {"2026-06-18 09:00"} and daybefore == {"2026-06-24 09:00"}
+    assert agenda == {"2026-06-11 09:00"} and daybefore == {"2026-06-24 09:00"}
     assert all(k.endswith(":2026-06-25T13:00Z") for k in seen if "minutes" not in k)
 
 
@@ -237,15 +246,16 @@ def test_a_meeting_created_late_skips_what_is_long_past(
     meetings.create_meeting(
         sample.uow(), committee, meetings.NewMeeting("6/7-2026 kl. 15-17"), now=clock()
     )
+    mark_called(sample)
     seen = _walk(sample, clock, "2026-07-01T10:00", "2026-07-06T12:00", timedelta(hours=3))
     kinds = {k.split(":")[1] for k in seen}
-    assert kinds == {"daybefore"}  # topics (15 June) and agenda (29 June) are long past
+    assert kinds == {"daybefore"}  # topics (15 June) and agenda (22 June) are long past
 
 
 def test_catch_up_within_a_day(sample: Container, clock: FakeClock) -> None:
-    clock.set_local("2026-06-11T16:30")  # the clock was down since before 09:00
+    clock.set_local("2026-06-04T16:30")  # the clock was down since before 09:00
     assert len(plan_reminders(sample.uow, clock()).enqueued) == 14
-    clock.set_local("2026-06-12T09:01")
+    clock.set_local("2026-06-05T09:01")
     assert plan_reminders(sample.uow, clock()).enqueued == []
 
 
@@ -301,7 +311,7 @@ def test_user_text_is_escaped_in_slack_but_not_in_mail(sample: Container, clock:
         assert meeting is not None
         meeting.title = "Møde <!channel> & co"
         uow.commit()
-    clock.set_local("2026-06-11T09:00")
+    clock.set_local("2026-06-04T09:00")
     plan_reminders(sample.uow, clock())
     rows = {d.recipient: json.loads(d.payload) for d in _reminders(sample, Kind.AGENDA)}
     assert "&lt;!channel&gt; &amp; co" in rows["U_SOFIE"]["text"]
@@ -362,3 +372,118 @@ def test_a_time_that_dst_skips_or_repeats_is_still_one_moment(
     # 25 October 02:30 happens twice (03:00 -> 02:00): the first one, in summer time
     repeated = due_time(autumn, at_half_past_two, CPH)
     assert repeated.astimezone(UTC).strftime("%m-%d %H:%M") == "10-25 00:30"
+
+
+def _as_draft(c: Container) -> None:
+    with c.uow() as uow:
+        meeting = uow.meetings.get(_meeting_id(c))
+        assert meeting is not None
+        meeting.status = MeetingStatus.DRAFT
+        uow.commit()
+
+
+def _call_notices(c: Container) -> list[Delivery]:
+    return [d for d in _rows(c) if d.key.startswith("call:")]
+
+
+def test_a_draft_gets_no_reminders_to_members_and_the_secretary_is_told_to_call_it(
+    sample: Container, clock: FakeClock
+) -> None:
+    _as_draft(sample)
+    _link(sample, CAMILLA, "U_CAMILLA")
+    with sample.uow() as uow:
+        find_committee(uow, None).slack_channel_id = "C_KLU"
+        uow.commit()
+    seen = _walk(sample, clock, "2026-05-27T00:00", "2026-06-18T12:00", timedelta(hours=3))
+    kinds = {(key.split(":")[0], key.split(":")[1], _local(at)) for key, at in seen.items()}
+    assert kinds == {
+        ("reminder", "topics", "2026-05-28 09:00"),  # the call for topics builds the agenda
+        ("call", "soon", "2026-06-01 09:00"),  # three days before the agenda is due
+        ("call", "due", "2026-06-04 09:00"),  # the day it is due
+    }
+    soon, due = _call_notices(sample)
+    assert (soon.channel, soon.recipient, due.recipient) == ("slack", "U_CAMILLA", "U_CAMILLA")
+    text = json.loads(soon.payload)["text"]
+    assert text.startswith(
+        "Mødet 18. juni 2026 er ikke indkaldt — dagsordenen skal ud senest 4. juni 2026."
+    )
+    assert "`/klu indkald 1`" in text
+    assert json.loads(due.payload)["text"].startswith(
+        "Mødet 18. juni 2026 er ikke indkaldt — dagsordenen skal ud i dag, 4. juni 2026."
+    )
+    assert _reminders(sample, Kind.AGENDA) == [] and _reminders(sample, Kind.DAY_BEFORE) == []
+
+
+def test_called_on_the_deadline_the_agenda_still_goes_out_that_day(
+    sample: Container, clock: FakeClock
+) -> None:
+    _as_draft(sample)
+    clock.set_local("2026-06-04T09:00")
+    assert [k.split(":")[1] for k in plan_reminders(sample.uow, clock()).enqueued] == []
+    mark_called(sample)
+    clock.set_local("2026-06-04T11:00")
+    assert len(plan_reminders(sample.uow, clock()).enqueued) == 14
+
+
+def test_without_slack_the_notice_goes_to_the_secretariat_by_mail_once(
+    sample: Container, clock: FakeClock
+) -> None:
+    _as_draft(sample)
+    clock.set_local("2026-06-01T09:30")
+    [key] = plan_call_notices(sample.uow, clock())
+    clock.set_local("2026-06-01T12:00")
+    assert plan_call_notices(sample.uow, clock()) == []  # the outbox key: once
+    [row] = _call_notices(sample)
+    payload = json.loads(row.payload)
+    assert (row.key, row.channel, row.recipient) == (key, "email", CAMILLA)
+    assert payload["subject"] == "Mødet 18. juni 2026 er ikke indkaldt"
+    assert "Indkald det i Slack med /klu indkald 1." in payload["text"]
+
+
+def test_a_called_meeting_or_agenda_reminder_off_means_no_notice(
+    sample: Container, clock: FakeClock
+) -> None:
+    clock.set_local("2026-06-01T09:00")
+    assert plan_call_notices(sample.uow, clock()) == []  # called
+    _as_draft(sample)
+    with sample.uow() as uow:
+        committee_id = find_committee(uow, None).id or 0
+        uow.reminders.save(ReminderSetting(committee_id, Kind.AGENDA, 14, "09:00", False))
+        uow.commit()
+    assert plan_call_notices(sample.uow, clock()) == []
+
+
+def test_the_deadline_follows_the_committees_agenda_setting(
+    sample: Container, clock: FakeClock
+) -> None:
+    _as_draft(sample)
+    with sample.uow() as uow:
+        committee_id = find_committee(uow, None).id or 0
+        uow.reminders.save(ReminderSetting(committee_id, Kind.AGENDA, 21, "08:00"))
+        uow.commit()
+    seen = _walk(sample, clock, "2026-05-20T00:00", "2026-06-18T12:00", timedelta(hours=1))
+    notices = {key.split(":")[1]: _local(at) for key, at in seen.items() if key.startswith("call:")}
+    assert notices == {"soon": "2026-05-25 08:00", "due": "2026-05-28 08:00"}
+    [due] = [d for d in _call_notices(sample) if d.key.startswith("call:due:")]
+    assert "senest" not in json.loads(due.payload)["text"]
+    assert "i dag, 28. maj 2026" in json.loads(due.payload)["text"]
+
+
+def test_notices_stay_at_the_agenda_hour_across_the_dst_change(
+    sample: Container, clock: FakeClock
+) -> None:
+    from bot.usecases.call_notice import notices
+
+    clock.set_local("2026-09-01T10:00")
+    with sample.uow() as uow:
+        committee = find_committee(uow, None)
+        agenda = settings_for(uow, committee.id or 0)[Kind.AGENDA]
+    draft = meetings.create_meeting(
+        sample.uow(), committee, meetings.NewMeeting("10/11-2026 kl. 15-17"), now=clock()
+    )
+    # summer time ends 25 October: the first notice is in summer time, the deadline in winter
+    found = {n.stage: (_local(n.at), n.deadline.isoformat()) for n in notices(draft, agenda, CPH)}
+    assert found == {
+        "soon": ("2026-10-24 09:00", "2026-10-27"),
+        "due": ("2026-10-27 09:00", "2026-10-27"),
+    }

@@ -14,7 +14,7 @@ from bot.outbox import SLACK, Sender
 from handlers.bootstrap import Container
 from handlers.clock import tick
 from handlers.slack.sender import SlackSender, make_client
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, mark_called
 from tests.slack_http import (  # noqa: F401 (fixtures)
     BOT_TOKEN,
     SlackAppServer,
@@ -113,8 +113,10 @@ def _dm(text: str, user: str = "U_SOFIE", channel: str = SOFIE_DM, **extra: Any)
 
 @pytest.fixture
 def reminded(bot: SlackAppServer, clock: FakeClock, standin: SlackStandIn) -> str:
-    """The agenda reminders went out on 11 June at 09:00; Sofie's DM ts."""
-    clock.set_local("2026-06-11T09:00")
+    """The meeting was called; the agenda reminders went out on 4 June at 09:00 (two weeks
+    before); Sofie's DM ts."""
+    mark_called(bot.container)
+    clock.set_local("2026-06-04T09:00")
     tick(bot.container, _senders(standin))
     [reminder] = _wait_messages(standin, SOFIE_DM, 1)  # the app's worker may be sending it
     assert "Dagsorden" in reminder["text"]
@@ -148,7 +150,8 @@ def test_reply_in_the_reminder_thread_registers_regrets_once(
     tick(bot.container, _senders(standin))
     assert "Påmindelse" in _wait_messages(standin, CAMILLA_DM, 3)[-1]["text"]
     _settle(standin)
-    assert len(standin.messages(SOFIE_DM)) == 2  # no day-before reminder for Sofie
+    to_sofie = [m["text"] for m in standin.messages(SOFIE_DM)]
+    assert not [t for t in to_sofie if t.startswith("Påmindelse")]  # no day-before reminder
 
 
 def test_dm_without_thread_is_for_the_next_meeting_and_can_be_undone(
@@ -171,6 +174,27 @@ def test_dm_without_thread_is_for_the_next_meeting_and_can_be_undone(
     notices = _wait_messages(standin, CAMILLA_DM, 2)
     assert "Sofie Brandt, Lægehuset Havnegade kommer alligevel" in notices[-1]["text"]
     assert "Ingen afbud indtil nu." in notices[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Jeg kan ikke komme, desværre", ""),
+        ("Hej Camilla\n\nJeg er forhindret pga. vagt.\n\nMvh\nSofie", "vagt"),
+        ("Må melde afbud – er på kursus", "er på kursus"),
+    ],
+)
+def test_a_danish_decline_by_dm_is_stored_without_filler(
+    bot: SlackAppServer, standin: SlackStandIn, text: str, reason: str
+) -> None:
+    bot.event(_dm(text))
+    [confirm] = _wait_messages(standin, SOFIE_DM, 1)
+    assert "dit afbud til mødet" in confirm["text"]
+    assert ("(grund:" in confirm["text"]) == bool(reason)
+    assert _attendance(bot.container, "sofie.brandt@plo-fjordby.dk") == (
+        AttendanceStatus.REGRETS,
+        reason,
+    )
 
 
 def test_a_reply_it_does_not_understand_gets_a_hint(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import Committee, Meeting
+from bot.domain import Committee, Meeting, MeetingStatus
 from bot.ports import UnitOfWork
 from bot.reminder_config import Kind
 from bot.usecases.committees import zone
-from bot.usecases.reminders import due_time, settings_for, start_stamp
+from bot.usecases.reminders import TO_MEMBERS, due_time, settings_for, start_stamp
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Planned:
 
     kind: Kind
     due: datetime
-    state: str  # off, sent, queued, planned, skipped
+    state: str  # off, sent, queued, planned, skipped, uncalled
 
 
 def schedule(
@@ -42,6 +42,8 @@ def schedule(
             state = "queued"
         elif rows:
             state = "sent"
+        elif kind in TO_MEMBERS and meeting.status == MeetingStatus.DRAFT:
+            state = "uncalled"
         elif now < due:
             state = "planned"
         else:

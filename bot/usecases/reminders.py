@@ -9,6 +9,10 @@ meeting gets fresh keys; pending rows for the old start are cancelled.
 Catch-up: a reminder is sent only within CATCH_UP after its due time (and, for the reminders
 before a meeting, before the meeting starts). A clock that was down for an hour catches up;
 a meeting created three days ahead gets no "three weeks before" message.
+
+Members hear only of called meetings: the agenda and the day-before reminder go out only for a
+meeting that is indkaldt. A draft still gets the call for topics in the channel (its agenda is
+being built), and its secretary is told to call it in time (bot.usecases.call_notice).
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from bot.validation import parse_clock
 CATCH_UP = timedelta(hours=24)
 BEFORE_STATUSES = frozenset({MeetingStatus.DRAFT, MeetingStatus.CALLED})
 AFTER_STATUSES = BEFORE_STATUSES | {MeetingStatus.HELD}
+# The kinds that go to members (and guests): only for a meeting that has been called.
+TO_MEMBERS = frozenset({Kind.AGENDA, Kind.DAY_BEFORE})
 
 
 @dataclass
@@ -86,7 +92,8 @@ def is_due(meeting: Timed, setting: ReminderSetting, tz: ZoneInfo, now: datetime
         held = meeting.status in AFTER_STATUSES and meeting.ends_at <= now
         return held and due <= now < due + CATCH_UP
     end = min(due + CATCH_UP, meeting.starts_at)
-    return meeting.status in BEFORE_STATUSES and due <= now < end
+    statuses = {MeetingStatus.CALLED} if setting.kind in TO_MEMBERS else BEFORE_STATUSES
+    return meeting.status in statuses and due <= now < end
 
 
 def start_stamp(meeting: Timed) -> str:
