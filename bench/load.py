@@ -47,14 +47,14 @@ def command(text: str, user: str) -> Factory:
     def make(i: int) -> Unsigned:
         fields = {
             "token": "legacy",
-            "team_id": "T_BENCH",
+            "team_id": "T0KLU",  # the stand-in's workspace (auth.test): others are refused
             "channel_id": CHANNEL,
             "channel_name": "klu",
             "user_id": user,
             "user_name": user.lower(),
             "command": "/klu",
             "text": text.format(i=i, run=run),
-            "api_app_id": "A_BENCH",
+            "api_app_id": "A0KLU",
             "response_url": f"http://127.0.0.1:9/respond/{i}",
             "trigger_id": f"trigger.{i}",
         }
@@ -69,8 +69,8 @@ def dm_event(text: str, user: str, channel: str = "D_SOFIE") -> Factory:
     def make(i: int) -> Unsigned:
         body = {
             "token": "legacy",
-            "team_id": "T_BENCH",
-            "api_app_id": "A_BENCH",
+            "team_id": "T0KLU",
+            "api_app_id": "A0KLU",
             "type": "event_callback",
             "event_id": f"EvBench{time.time_ns()}_{i}",
             "event_time": int(time.time()),

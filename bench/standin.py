@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 
 from bench.seed import MEMBER, SECRETARY
-from tests.slack_standin import SlackStandIn
+from handlers.slack_standin import SlackStandIn
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import sys
 import tempfile
 import threading
 import time
@@ -47,13 +46,8 @@ def examples_dir() -> Path:
 
 
 def standin_class() -> Any:
-    """tests.slack_standin.SlackStandIn, importable from a clone installed with pip -e."""
-    for root in (ROOT, Path.cwd()):
-        if (root / "tests" / "slack_standin.py").is_file():
-            if str(root) not in sys.path:
-                sys.path.insert(0, str(root))
-            break
-    from tests.slack_standin import SlackStandIn
+    """The local Slack Web API stand-in the demo talks to (part of the installed package)."""
+    from handlers.slack_standin import SlackStandIn
 
     return SlackStandIn
 

@@ -151,9 +151,7 @@ def _command(request: CommandRequest, intent: Intent, reason: str) -> Reply:
     person = _person(deps.container, request.user_id)
     if person is None:
         deps.background.link_user(request.user_id)
-        return b.message(
-            texts.SLACK_NOT_LINKED.format(contact=b.escape(_contact(deps.container)))
-        )
+        return b.message(texts.SLACK_NOT_LINKED.format(contact=b.escape(_contact(deps.container))))
     answer: Answer = answer_reply(
         c.uow(),
         request_id=f"cmd:{request.request_id}",
