@@ -1107,6 +1107,12 @@ IMPORT_NOT_EMPTY = (
 IMPORT_DONE = "Udvalget {committee} er indlæst fra {path} ({rows} rækker)."
 PRIVACY_UNKNOWN_EMAIL = "Der findes ingen person med e-mailadressen »{email}«."
 PRIVACY_FORMER_NAME = "Tidligere deltager #{id}"
+PRIVACY_SCRUBBED = "[slettet]"
+RETENTION_PRUNED = (
+    "Oprydning: {reasons} afbudsgrunde slettet ({reason_days} dage efter godkendt referat); "
+    "{inbox} modtagne hændelser, {events} hændelses-id'er og {deliveries} afsendte beskeder "
+    "ryddet (ældre end {days} dage)."
+)
 PRIVACY_EXPORT_WRITTEN = "Persondata for {email} er gemt i {path}."
 PRIVACY_ERASE_CONFIRM = (
     "Dette sletter personoplysningerne om {name} <{email}> for altid: navn, e-mail, telefon, "
