@@ -23,6 +23,7 @@ from bot.usecases.reminders import PlanReport, plan_reminders
 from bot.usecases.retention import PruneReport, prune
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
+from storage.db import compact
 
 log = logging.getLogger(__name__)
 PLAN_EVERY = 60.0
@@ -78,6 +79,7 @@ def prune_daily(container: Container) -> PruneReport | None:
         retention_days=container.settings.retention_days,
     )
     _pruned_on[id(container)] = now.date()
+    compact(container.engine)  # SQLite: the erased reasons leave the file and its WAL too
     log.info(
         "retention: %d reasons erased, %d inbox rows, %d event ids, %d deliveries pruned",
         report.reasons,
