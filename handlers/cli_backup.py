@@ -51,10 +51,12 @@ def cmd_export(args: argparse.Namespace, c: Container) -> str:
 
 
 def cmd_import(args: argparse.Namespace, c: Container) -> str:
-    """Restore an export into an empty database, all or nothing."""
+    """Restore a committee's export, all or nothing; people already here are merged."""
     report = import_committee(c.engine, _read(args.file))
     rows = sum(report.counts.values())
-    return texts.IMPORT_DONE.format(committee=report.committee, path=args.file, rows=rows)
+    done = texts.IMPORT_DONE.format(committee=report.committee, path=args.file, rows=rows)
+    merged = texts.IMPORT_PEOPLE_MERGED.format(count=report.merged) if report.merged else ""
+    return done + merged
 
 
 def cmd_person_export(args: argparse.Namespace, c: Container) -> str:
@@ -115,7 +117,9 @@ def add_commands(top: Any, leaf: Any) -> None:
     """The parser entries for these commands (called from handlers/cli_parser.py)."""
     exp = leaf(top, "export", "cmd_export", "gem alle udvalgets data i én JSON-fil (backup)")
     exp.add_argument("-o", "--output", required=True, help="filen der skrives, fx klu.json")
-    imp = leaf(top, "import", "cmd_import", "indlæs en eksport i en tom database")
+    imp = leaf(
+        top, "import", "cmd_import", "indlæs et udvalgs eksport (flere udvalg kan dele en database)"
+    )
     imp.add_argument("file")
     person = top.add_parser("person", help="persondata (GDPR)").add_subparsers(metavar="HANDLING")
     pexp = leaf(person, "export", "cmd_person_export", "gem alt om én person i en JSON-fil")
