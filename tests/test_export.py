@@ -437,8 +437,9 @@ def test_the_same_committee_twice_is_refused_and_writes_nothing(
 ) -> None:
     pu_id = _second_committee(rich, clock)
     pu_text = dumps(export_committee(rich.engine, pu_id))
-    fresh = target()
-    import_committee(fresh.engine, export_text(rich).encode())
+    klu_text = export_text(rich)
+    fresh = target()  # on PostgreSQL the same database, emptied
+    import_committee(fresh.engine, klu_text.encode())
     import_committee(fresh.engine, pu_text.encode())
     before = everything(fresh.engine)
     with pytest.raises(ConflictError, match="PU findes allerede"):
