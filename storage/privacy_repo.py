@@ -107,12 +107,14 @@ class PrivacyRepo:
         needles = list(wanted)
         changed = 0
         rows = self.session.execute(
-            select(t.c.id, t.c.status, t.c.recipient, t.c.payload, t.c.result, t.c.last_error)
+            select(
+                t.c.id, t.c.key, t.c.status, t.c.recipient, t.c.payload, t.c.result, t.c.last_error
+            )
         ).all()
         for row in rows:
             finished = row.status in FINISHED
             upload = finished and '"content_b64"' in row.payload
-            texts_hit = [v for v in (row.recipient, row.result, row.last_error) if v]
+            texts_hit = [v for v in (row.key, row.recipient, row.result, row.last_error) if v]
             if not upload and not any(_mentions(v, needles) for v in [row.payload, *texts_hit]):
                 continue
             if finished:
@@ -124,6 +126,7 @@ class PrivacyRepo:
                 update(t)
                 .where(t.c.id == row.id)
                 .values(
+                    key=_replace(row.key, wanted),  # e.g. home:<Slack id>:<event>; stays unique
                     payload=payload,
                     recipient=_replace(row.recipient, wanted),
                     result=_replace(row.result, wanted),

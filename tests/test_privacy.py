@@ -52,6 +52,16 @@ def sofie(sample: Container, clock: FakeClock) -> Container:
                 payload={"to_name": name},
                 now=clock(),
             )
+        outbox.enqueue(
+            uow,
+            key="home:U0SOFIE:Ev1",
+            channel="slack",
+            kind="home",
+            recipient="U0SOFIE",
+            payload={"op": "home", "user": "U0SOFIE"},
+            now=clock(),
+        )
+        uow.outbox.get("home:U0SOFIE:Ev1").status = "sent"  # type: ignore[union-attr]
         uow.outbox.get("b").status = "sent"  # type: ignore[union-attr]
         uow.commit()
     return c
@@ -72,7 +82,7 @@ def test_person_export_holds_their_data(sofie: Container, clock: FakeClock) -> N
     assert doc["attendance"][0]["reason"] == "Sygdom i familien"
     assert doc["action_items"][0]["text"] == "Notat"
     assert doc["memberships"][0]["role"] == "medlem"
-    assert sorted(d["key"] for d in doc["deliveries"]) == ["a", "b"]
+    assert sorted(d["key"] for d in doc["deliveries"]) == ["a", "b", "home:U0SOFIE:Ev1"]
     json.dumps(doc)  # JSON-ready as it is
 
 
@@ -118,6 +128,10 @@ def test_erase_removes_identity_and_keeps_records(sofie: Container, clock: FakeC
     assert rows["b"] and (rows["b"].status, rows["b"].payload) == ("sent", "{}")
     assert rows["c"] and rows["c"].status == "pending"
     assert rows["c"].recipient == "karen.ostergaard@fjordby.dk"
+    with sofie.uow() as uow:
+        assert uow.outbox.get("home:U0SOFIE:Ev1") is None  # the key named her Slack id
+        home = uow.outbox.get("home:[slettet]:Ev1")
+    assert home is not None and (home.status, home.payload) == ("sent", "{}")
     exported = dumps(export_committee(sofie.engine, committee.id or 0))
     assert SOFIE not in exported and "U0SOFIE" not in exported and "Sygdom" not in exported
     assert "Sofie Brandt" not in exported  # also gone where she was the presenter
