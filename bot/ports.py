@@ -207,8 +207,15 @@ class EventLog(Protocol):
 class Privacy(Protocol):
     """Personal data wherever it was copied to (storage/privacy_repo.py)."""
 
-    def scrub(self, replacements: Mapping[str, str], *, own: Sequence[str] = ()) -> int:
-        """Replace each needle in every stored text (payloads decoded); rows changed."""
+    def scrub(
+        self,
+        replacements: Mapping[str, str],
+        *,
+        in_messages: Mapping[str, str] | None = None,
+        own: Sequence[str] = (),
+    ) -> int:
+        """Replace each needle in every stored text (payloads decoded), those `in_messages`
+        only in the outbox and inbox; `own` marks inbox rows from the person; rows changed."""
         ...
 
     def clear_reasons(self, approved_before: datetime) -> list[str]:

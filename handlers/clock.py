@@ -79,7 +79,8 @@ def prune_daily(container: Container) -> PruneReport | None:
         retention_days=container.settings.retention_days,
     )
     _pruned_on[id(container)] = now.date()
-    compact(container.engine)  # SQLite: the erased reasons leave the file and its WAL too
+    if report.reasons or report.inbox or report.events or report.deliveries_redacted:
+        compact(container.engine)  # SQLite: what was pruned leaves the file and its WAL too
     log.info(
         "retention: %d reasons erased, %d inbox rows, %d event ids, %d deliveries pruned",
         report.reasons,

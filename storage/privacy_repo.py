@@ -68,19 +68,31 @@ class PrivacyRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def scrub(self, replacements: Mapping[str, str], *, own: Sequence[str] = ()) -> int:
+    def scrub(
+        self,
+        replacements: Mapping[str, str],
+        *,
+        in_messages: Mapping[str, str] | None = None,
+        own: Sequence[str] = (),
+    ) -> int:
         """Replace each needle by its substitute in every stored text; return rows changed.
 
         Finished deliveries that mention a needle lose their payload (they are never read
         again, only their key is); a file attached to one (the minutes PDF) is not searchable
         and goes too. Inbox rows from or about the person (`own`: their Slack id, e-mail) are
-        deleted once done."""
+        deleted once done. `in_messages` (regret reasons) are replaced only in messages
+        (outbox and inbox), where they were quoted: elsewhere a word like "ferie" is just a
+        word in a topic or an agenda."""
         wanted = {k: v for k, v in replacements.items() if k.strip()}
-        if not wanted:
+        quoted = {k: v for k, v in (in_messages or {}).items() if k.strip()}
+        both = dict(sorted({**quoted, **wanted}.items(), key=lambda kv: -len(kv[0])))
+        if not both:
             return 0
         self.session.flush()
-        changed = self._scrub_deliveries(wanted)
-        changed += self._scrub_inbox(wanted, [o for o in own if o])
+        changed = self._scrub_deliveries(both)
+        changed += self._scrub_inbox(both, [o for o in own if o])
+        if not wanted:
+            return changed
         for table in tables.metadata.sorted_tables:
             if table.name in NOT_SCRUBBED | PAYLOADS:
                 continue

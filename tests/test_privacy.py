@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot import outbox
-from bot.domain import ActionItem, Attendance, AttendanceStatus, Person, Topic
+from bot.domain import ActionItem, Attendance, AttendanceStatus, MeetingStatus, Person, Topic
 from bot.errors import NotFoundError
 from bot.render import topics_text
-from bot.usecases import people, privacy, topics
+from bot.usecases import people, privacy, retention, topics
 from bot.usecases.committees import find_committee
 from handlers.bootstrap import Container
 from handlers.cli import main
@@ -173,3 +173,38 @@ def test_cli_erase_asks_first_and_warns_about_the_secretariat(
     assert "Tidligere deltager #" in text and "sekretariatets kontakt for KLU" in text
     with sample.uow() as uow:
         assert uow.people.by_email(secretary) is None
+
+
+def test_expired_reasons_go_from_messages_but_the_same_words_elsewhere_stay(
+    sofie: Container, clock: FakeClock
+) -> None:
+    with sofie.uow() as uow:
+        committee = find_committee(uow, "KLU")
+        meeting = uow.meetings.for_committee(committee.id or 0)[0]
+        meeting.status = MeetingStatus.MINUTES_APPROVED
+        meeting.minutes_approved_at = clock() - timedelta(days=31)
+        outbox.enqueue(
+            uow,
+            key="notice",
+            channel="slack",
+            kind="regrets_notice",
+            recipient="U0CAMILLA",
+            payload={"text": "Afbud: Sofie Brandt – Sygdom i familien"},
+            now=clock(),
+        )
+        uow.outbox.get("notice").status = "sent"  # type: ignore[union-attr]
+        uow.commit()
+    person = _person(sofie, 1)
+    spec = topics.NewTopic(text="Sygdom i familien og fravær")
+    topics.propose_topic(sofie.uow(), committee, person, spec, now=clock())
+    kept = retention.prune(sofie.uow(), clock(), reason_days=32)
+    assert kept.reasons == 0
+    report = retention.prune(sofie.uow(), clock(), reason_days=30)
+    assert report.reasons == 1
+    with sofie.uow() as uow:
+        [regret] = [a for a in uow.attendance.for_meeting(meeting.id or 0) if a.reason == ""]
+        notice = uow.outbox.get("notice")
+        texts_now = [t.text for t in topics.list_topics(uow, committee)]
+    assert regret.status == AttendanceStatus.REGRETS
+    assert notice is not None and notice.payload == "{}"
+    assert "Sygdom i familien og fravær" in texts_now  # a topic is not a regret

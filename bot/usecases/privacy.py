@@ -144,24 +144,23 @@ def erase_person(uow: UnitOfWork, email: str, *, now: datetime, today: date) -> 
         person.title = person.organisation = None
         uow.flush()
         own = [v for v in (before[1], before[3]) if v]
-        uow.privacy.scrub(_copies(before, neutral, reasons), own=own)
+        quoted = {r: texts.PRIVACY_SCRUBBED for r in reasons if len(r) >= MIN_NEEDLE}
+        uow.privacy.scrub(_copies(before, neutral), in_messages=quoted, own=own)
         uow.commit()
     return EraseReport(address, neutral, ended, cancelled, secretariat_of)
 
 
-def _copies(
-    before: tuple[str, str | None, str | None, str | None], neutral: str, reasons: list[str]
-) -> dict[str, str]:
-    """What to replace wherever it was copied: longer values first, so a reason that holds
-    the name is replaced whole."""
-    found = {r: texts.PRIVACY_SCRUBBED for r in reasons if len(r) >= MIN_NEEDLE}
+def _copies(before: tuple[str, str | None, str | None, str | None], neutral: str) -> dict[str, str]:
+    """What to replace wherever it was copied: the name by the neutral one, the e-mail,
+    phone and Slack id by "[slettet]"."""
+    found: dict[str, str] = {}
     name, *identifiers = before
     for value in identifiers:
         if value and len(value.strip()) >= MIN_NEEDLE:
             found[value.strip()] = texts.PRIVACY_SCRUBBED
     if len(name.strip()) >= MIN_NEEDLE:
         found[name.strip()] = neutral
-    return dict(sorted(found.items(), key=lambda kv: -len(kv[0])))
+    return found
 
 
 def _rename_in_agendas(uow: UnitOfWork, name: str, neutral: str) -> None:

@@ -46,7 +46,7 @@ def prune(
     with uow:
         reasons = uow.privacy.clear_reasons(now - timedelta(days=reason_days))
         wanted = {r.strip(): texts.PRIVACY_SCRUBBED for r in reasons if len(r.strip()) >= 3}
-        uow.privacy.scrub(dict(sorted(wanted.items(), key=lambda kv: -len(kv[0]))))
+        uow.privacy.scrub({}, in_messages=wanted)  # the notices that quoted them
         kept = now - timedelta(days=retention_days)
         counts = uow.privacy.prune(
             done_before=kept,
