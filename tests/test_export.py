@@ -394,6 +394,20 @@ def test_committees_from_two_databases_get_fresh_ids(
         uow.people.add(Person("Ole Ny", email="ole@pu.dk"))
         uow.commit()
     pu_id = _pu_in(second, clock)
+    with second.uow() as uow:
+        [old_meeting] = uow.meetings.for_committee(pu_id)
+        old_sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk").id
+        for key in (f"reminder:agenda:{old_meeting.id}:{old_sofie}:x", "minutes-summary:1"):
+            outbox.enqueue(
+                uow,
+                key=key,
+                channel=outbox.EMAIL,
+                kind="t",
+                recipient="sofie.brandt@plo-fjordby.dk",
+                payload={"committee_id": pu_id},
+                now=clock(),
+            )
+        uow.commit()
     pu_text = dumps(export_committee(second.engine, pu_id))
     fresh = target()
     import_committee(fresh.engine, klu_text.encode())
@@ -408,8 +422,18 @@ def test_committees_from_two_databases_get_fresh_ids(
         [item] = [i for i in meeting.items if i.title == "Rusmidler"]
         assert [g.person_id for g in item.guests] == [ole.id]
         assert len(uow.memberships.for_person(sofie.id or 0)) == 2
+        moved = uow.outbox.get(f"reminder:agenda:{meeting.id}:{sofie.id}:x")
+        summary = uow.outbox.get(f"minutes-summary:{meeting.id}")
+        klu_summary = uow.outbox.get("minutes-summary:1")
     assert pu.id != 1 and roster == {"Sofie Brandt"}
-    assert export_text(fresh) == klu_text
+    assert meeting.id != old_meeting.id and sofie.id != old_sofie  # both renumbered ...
+    assert moved is not None and json.loads(moved.payload) == {
+        "committee_id": pu.id
+    }  # ... keys too
+    assert summary is not None and klu_summary is None  # KLU's own summary was never enqueued
+    now_klu, then_klu = json.loads(export_text(fresh))["tables"], json.loads(klu_text)["tables"]
+    del now_klu["deliveries"], then_klu["deliveries"]  # by recipient: Sofie's PU ones too now
+    assert now_klu == then_klu
     second.engine.dispose()
 
 
