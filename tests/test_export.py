@@ -360,16 +360,27 @@ def _census(c: Container) -> dict[str, Any]:
 
 
 def test_two_committees_sharing_people_restore_into_one_database(
-    rich: Container, target: Any, clock: FakeClock, tmp_path: Path
+    rich: Container,
+    target: Any,
+    clock: FakeClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     pu_id = _second_committee(rich, clock)
     klu_text = export_text(rich)
     pu_text = dumps(export_committee(rich.engine, pu_id))
     original = _census(rich)
+    klu_file, pu_file = tmp_path / "klu.json", tmp_path / "pu.json"
+    klu_file.write_text(klu_text, encoding="utf-8")
+    pu_file.write_text(pu_text, encoding="utf-8")
     fresh = target()
-    import_committee(fresh.engine, klu_text.encode())
-    report = import_committee(fresh.engine, pu_text.encode())
-    assert report.merged == 2  # Sofie and Ida were there from KLU
+    monkeypatch.setenv("DATABASE_URL", str(fresh.engine.url.render_as_string(hide_password=False)))
+    assert main(["import", str(klu_file)]) == 0
+    assert main(["import", str(pu_file)]) == 0
+    out = capsys.readouterr().out
+    assert "Udvalget PU er indlæst" in out
+    assert "2 personer fandtes allerede (samme e-mail) og er lagt sammen" in out  # Sofie, Ida
     restored = _census(fresh)
     assert restored == original
     assert restored["sofie_in"] == list(restored["committees"])
