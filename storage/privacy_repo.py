@@ -83,7 +83,8 @@ class PrivacyRepo:
         deleted once done. `in_messages` (regret reasons) are replaced only in messages
         (outbox and inbox), where they were quoted: elsewhere a word like "ferie" is just a
         word in a topic or an agenda."""
-        wanted = {k: v for k, v in replacements.items() if k.strip()}
+        longest_first = sorted(replacements.items(), key=lambda kv: -len(kv[0]))
+        wanted = {k: v for k, v in longest_first if k.strip()}
         quoted = {k: v for k, v in (in_messages or {}).items() if k.strip()}
         both = dict(sorted({**quoted, **wanted}.items(), key=lambda kv: -len(kv[0])))
         if not both:
