@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from bot.config import ConfigError, load_settings
 from bot.domain import AttendanceStatus
 from handlers.bootstrap import Container
 from handlers.cli import main
@@ -125,11 +126,11 @@ def test_regret_reasons_expire_after_the_minutes_are_approved(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("KLU_REGRET_REASON_DAYS", "30")
-    assert main(["--now", "2026-07-18T10:00", "prune"]) == 0  # 29 days after approval
-    assert "0 afbudsgrunde slettet" in capsys.readouterr().out
+    monkeypatch.setenv("KLU_REGRET_REASON_DAYS", "10")
+    assert main(["--now", "2026-06-29T09:00", "prune"]) == 0  # 10 days less an hour after
+    assert "0 afbudsgrunde slettet (10 dage efter godkendt referat)" in capsys.readouterr().out
     assert "influenza" in _stored(db_url)
-    assert main(["--now", "2026-07-19T10:30", "prune"]) == 0
+    assert main(["--now", "2026-06-29T10:30", "prune"]) == 0
     assert "1 afbudsgrunde slettet" in capsys.readouterr().out
     stored = _stored(db_url)
     assert "influenza" not in stored
@@ -165,3 +166,15 @@ def test_the_clock_prunes_old_rows_once_a_day(regretted: Container, clock: FakeC
     clock.advance(days=200)
     report = tick(c, {}).pruned
     assert report is not None and report.deliveries_deleted == len(kept)
+
+
+@pytest.mark.parametrize("name", ["KLU_REGRET_REASON_DAYS", "KLU_RETENTION_DAYS"])
+def test_retention_days_must_be_a_number(name: str) -> None:
+    assert (
+        load_settings({name: "7"}).__getattribute__(
+            "regret_reason_days" if "REASON" in name else "retention_days"
+        )
+        == 7
+    )
+    with pytest.raises(ConfigError, match=name):
+        load_settings({name: "en måned"})
