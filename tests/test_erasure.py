@@ -170,11 +170,7 @@ def test_the_clock_prunes_old_rows_once_a_day(regretted: Container, clock: FakeC
 
 @pytest.mark.parametrize("name", ["KLU_REGRET_REASON_DAYS", "KLU_RETENTION_DAYS"])
 def test_retention_days_must_be_a_number(name: str) -> None:
-    assert (
-        load_settings({name: "7"}).__getattribute__(
-            "regret_reason_days" if "REASON" in name else "retention_days"
-        )
-        == 7
-    )
+    field = "regret_reason_days" if "REASON" in name else "retention_days"
+    assert getattr(load_settings({name: "7"}), field) == 7
     with pytest.raises(ConfigError, match=name):
         load_settings({name: "en måned"})
