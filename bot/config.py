@@ -29,6 +29,8 @@ class Settings:
     port: int = 3000
     answer_cache: bool = True  # KLU_ANSWER_CACHE=0 turns it off (handlers/slack/answers.py)
     admins: tuple[str, ...] = ()  # KLU_ADMINS: Slack user ids and e-mails (lower case)
+    regret_reason_days: int = 30  # KLU_REGRET_REASON_DAYS after the minutes are approved
+    retention_days: int = 90  # KLU_RETENTION_DAYS for done inbox rows, event ids, deliveries
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -50,7 +52,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=int(port_text),
         answer_cache=env.get("KLU_ANSWER_CACHE", "1").strip() not in ("0", "false", "no", "off"),
         admins=parse_admins(env.get("KLU_ADMINS", "")),
+        regret_reason_days=_days(env, "KLU_REGRET_REASON_DAYS", 30),
+        retention_days=_days(env, "KLU_RETENTION_DAYS", 90),
     )
+
+
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    """A number of days (0 or more) from the environment."""
+    text = env.get(name, "").strip() or str(default)
+    if not text.isdigit():
+        raise ConfigError(f"{name} must be a whole number of days, got {text!r}")
+    return int(text)
 
 
 def parse_admins(text: str) -> tuple[str, ...]:

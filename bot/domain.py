@@ -181,6 +181,7 @@ class Meeting:
     calendar_uid: str = ""
     calendar_sequence: int = 0
     next_meeting_note: str = ""
+    minutes_approved_at: datetime | None = None
     items: list[AgendaItem] = field(default_factory=list)
     id: int | None = None
 

@@ -6,7 +6,7 @@ arguments, never from globals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -212,6 +212,31 @@ class EventLog(Protocol):
         ...
 
 
+class Privacy(Protocol):
+    """Personal data wherever it was copied to (storage/privacy_repo.py)."""
+
+    def scrub(
+        self,
+        replacements: Mapping[str, str],
+        *,
+        in_messages: Mapping[str, str] | None = None,
+        own: Sequence[str] = (),
+    ) -> int:
+        """Replace each needle in every stored text (payloads decoded), those `in_messages`
+        only in the outbox and inbox; `own` marks inbox rows from the person; rows changed."""
+        ...
+
+    def clear_reasons(self, approved_before: datetime) -> list[str]:
+        """Empty regret reasons of minutes approved before the time; the reasons cleared."""
+        ...
+
+    def prune(
+        self, *, done_before: datetime, redact_before: datetime, delete_before: datetime
+    ) -> dict[str, int]:
+        """Delete old done inbox rows, event ids and finished deliveries; counts per kind."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: leaving the block without commit() rolls everything back."""
 
@@ -228,6 +253,7 @@ class UnitOfWork(Protocol):
     inbox: Inbox
     events: EventLog
     reminders: ReminderRepository
+    privacy: Privacy
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -1151,20 +1151,21 @@ IMPORT_DB_REJECTED = (
     "to gange, eller en henvisning til noget, der ikke findes). Intet er ændret."
 )
 IMPORT_COMMITTEE_EXISTS = (
-    "Udvalget {short} findes allerede i databasen. Indlæsning kræver en tom database "
-    "(opret en ny og kør »klu-bot db upgrade«). Intet er ændret."
-)
-IMPORT_PERSON_EXISTS = Agree(
-    "{count:person|personer} fra filen findes allerede i databasen ({emails}). Indlæsning kræver "
-    "en tom database. Intet er ændret."
-)
-IMPORT_NOT_EMPTY = (
-    "Databasen er ikke tom (der er data i: {tables}). Indlæsning kræver en tom database. "
-    "Intet er ændret."
+    "Udvalget {short} findes allerede i databasen, så filen er ikke indlæst igen. Intet er ændret."
 )
 IMPORT_DONE = "Udvalget {committee} er indlæst fra {path} ({rows} rækker)."
+IMPORT_PEOPLE_MERGED = Agree(
+    " {count:person|personer} fandtes allerede (samme e-mail) og er lagt sammen med "
+    "filens: de har nu medlemskaber i begge udvalg."
+)
 PRIVACY_UNKNOWN_EMAIL = "Der findes ingen person med e-mailadressen »{email}«."
 PRIVACY_FORMER_NAME = "Tidligere deltager #{id}"
+PRIVACY_SCRUBBED = "[slettet]"
+RETENTION_PRUNED = (
+    "Oprydning: {reasons} afbudsgrunde slettet ({reason_days} dage efter godkendt referat); "
+    "{inbox} modtagne hændelser, {events} hændelses-id'er og {deliveries} afsendte beskeder "
+    "ryddet (ældre end {days} dage)."
+)
 PRIVACY_EXPORT_WRITTEN = "Persondata for {email} er gemt i {path}."
 PRIVACY_ERASE_CONFIRM = (
     "Dette sletter personoplysningerne om {name} <{email}> for altid: navn, e-mail, telefon, "

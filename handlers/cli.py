@@ -29,6 +29,7 @@ from handlers.cli_backup import (  # noqa: F401 (found in globals())
     cmd_import,
     cmd_person_erase,
     cmd_person_export,
+    cmd_prune,
 )
 from handlers.cli_invitations import (  # noqa: F401 (the parser finds handlers in globals())
     cmd_agenda_minutes,

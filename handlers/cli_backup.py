@@ -1,4 +1,5 @@
-"""`klu-bot export|import` (a committee's data as JSON) and `klu-bot person export|erase`."""
+"""`klu-bot export|import` (a committee's data as JSON), `klu-bot person export|erase` and
+`klu-bot prune` (the retention pass the clock also runs once a day)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.config import DEFAULT_TIMEZONE
 from bot.errors import InputError
-from bot.usecases import committees, privacy
+from bot.usecases import committees, privacy, retention
 from handlers.bootstrap import Container
+from storage.db import compact
 from storage.export import dumps, export_committee
 from storage.restore import import_committee
 
@@ -49,10 +51,12 @@ def cmd_export(args: argparse.Namespace, c: Container) -> str:
 
 
 def cmd_import(args: argparse.Namespace, c: Container) -> str:
-    """Restore an export into an empty database, all or nothing."""
+    """Restore a committee's export, all or nothing; people already here are merged."""
     report = import_committee(c.engine, _read(args.file))
     rows = sum(report.counts.values())
-    return texts.IMPORT_DONE.format(committee=report.committee, path=args.file, rows=rows)
+    done = texts.IMPORT_DONE.format(committee=report.committee, path=args.file, rows=rows)
+    merged = texts.IMPORT_PEOPLE_MERGED.format(count=report.merged) if report.merged else ""
+    return done + merged
 
 
 def cmd_person_export(args: argparse.Namespace, c: Container) -> str:
@@ -74,6 +78,7 @@ def cmd_person_erase(args: argparse.Namespace, c: Container) -> str:
     now = c.clock()
     today = now.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
     report = privacy.erase_person(c.uow(), args.email, now=now, today=today)
+    compact(c.engine)  # SQLite: no old page or WAL frame keeps the erased values
     lines = [
         texts.PRIVACY_ERASED.format(
             email=report.email,
@@ -89,11 +94,32 @@ def cmd_person_erase(args: argparse.Namespace, c: Container) -> str:
     return "\n".join(lines)
 
 
+def cmd_prune(args: argparse.Namespace, c: Container) -> str:
+    """Erase expired regret reasons and prune old inbox, event and outbox rows now."""
+    report = retention.prune(
+        c.uow(),
+        c.clock(),
+        reason_days=c.settings.regret_reason_days,
+        retention_days=c.settings.retention_days,
+    )
+    compact(c.engine)
+    return texts.RETENTION_PRUNED.format(
+        reasons=report.reasons,
+        reason_days=c.settings.regret_reason_days,
+        inbox=report.inbox,
+        events=report.events,
+        deliveries=report.deliveries_redacted + report.deliveries_deleted,
+        days=c.settings.retention_days,
+    )
+
+
 def add_commands(top: Any, leaf: Any) -> None:
     """The parser entries for these commands (called from handlers/cli_parser.py)."""
     exp = leaf(top, "export", "cmd_export", "gem alle udvalgets data i én JSON-fil (backup)")
     exp.add_argument("-o", "--output", required=True, help="filen der skrives, fx klu.json")
-    imp = leaf(top, "import", "cmd_import", "indlæs en eksport i en tom database")
+    imp = leaf(
+        top, "import", "cmd_import", "indlæs et udvalgs eksport (flere udvalg kan dele en database)"
+    )
     imp.add_argument("file")
     person = top.add_parser("person", help="persondata (GDPR)").add_subparsers(metavar="HANDLING")
     pexp = leaf(person, "export", "cmd_person_export", "gem alt om én person i en JSON-fil")
@@ -102,3 +128,4 @@ def add_commands(top: Any, leaf: Any) -> None:
     perase = leaf(person, "erase", "cmd_person_erase", "slet en persons personoplysninger")
     perase.add_argument("email")
     perase.add_argument("--yes", action="store_true", help="bekræft sletningen")
+    leaf(top, "prune", "cmd_prune", "slet afbudsgrunde og gamle beskeder efter opbevaringstiden")

@@ -14,19 +14,23 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from types import FrameType
 
 from bot.outbox import DispatchReport, Sender
 from bot.usecases.action_reminders import plan_action_reminders
 from bot.usecases.call_notice import plan_call_notices
 from bot.usecases.reminders import PlanReport, plan_reminders
+from bot.usecases.retention import PruneReport, prune
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
 from handlers.documents import document_source
+from storage.db import compact
 
 log = logging.getLogger(__name__)
 PLAN_EVERY = 60.0
 DISPATCH_EVERY = 5.0
+_pruned_on: dict[int, date] = {}  # per container: the (UTC) day its last pruning ran
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class TickReport:
     plan: PlanReport
     dispatch: DispatchReport
     pending: int
+    pruned: PruneReport | None = None
 
 
 def tick(
@@ -52,6 +57,7 @@ def tick(
     dispatch = run_dispatch(container, chosen, should_stop)
     with container.uow() as uow:
         pending = uow.outbox.pending_count()
+    pruned = prune_daily(container)
     log.info(
         "clock %s: planned %d, sent %d, retrying %d, failed %d",
         now.isoformat(timespec="minutes"),
@@ -60,7 +66,32 @@ def tick(
         dispatch.retried,
         dispatch.failed,
     )
-    return TickReport(plan, dispatch, pending)
+    return TickReport(plan, dispatch, pending, pruned)
+
+
+def prune_daily(container: Container) -> PruneReport | None:
+    """The retention pass (bot/usecases/retention.py), once a day per clock process; pruning
+    is idempotent, so two clocks doing it on the same day is harmless."""
+    now = container.clock()
+    if _pruned_on.get(id(container)) == now.date():
+        return None
+    report = prune(
+        container.uow(),
+        now,
+        reason_days=container.settings.regret_reason_days,
+        retention_days=container.settings.retention_days,
+    )
+    _pruned_on[id(container)] = now.date()
+    if report.reasons or report.inbox or report.events or report.deliveries_redacted:
+        compact(container.engine)  # SQLite: what was pruned leaves the file and its WAL too
+    log.info(
+        "retention: %d reasons erased, %d inbox rows, %d event ids, %d deliveries pruned",
+        report.reasons,
+        report.inbox,
+        report.events,
+        report.deliveries_deleted + report.deliveries_redacted,
+    )
+    return report
 
 
 def run(

@@ -34,6 +34,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten, not left
     cursor.close()
 
 
@@ -64,3 +65,17 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
         WriteQueue(lock_file_for(engine.url.database)).install(factory)
     track(factory)
     return factory
+
+
+def compact(engine: Engine) -> None:
+    """After an erasure: rewrite the SQLite file without free pages and fold the WAL into it,
+    so deleted values are gone from the bytes on disk too (PostgreSQL: nothing to do here;
+    its VACUUM runs on its own)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        driver.execute("VACUUM")
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -94,6 +94,8 @@ meetings = Table(
     Column("calendar_uid", String(200), nullable=False),
     Column("calendar_sequence", Integer, nullable=False),
     Column("next_meeting_note", Text, nullable=False),
+    # when the minutes were first approved: regret reasons are kept a while after (retention)
+    Column("minutes_approved_at", UTCDateTime),
 )
 
 agenda_items = Table(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import ports
 from storage import repositories as r
 from storage.inbox_repo import InboxRepo
+from storage.privacy_repo import PrivacyRepo
 from storage.reminder_repo import ReminderRepo
 
 
@@ -29,6 +30,7 @@ class SqlAlchemyUnitOfWork:
     inbox: ports.Inbox
     events: ports.EventLog
     reminders: ports.ReminderRepository
+    privacy: ports.Privacy
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -56,6 +58,7 @@ class SqlAlchemyUnitOfWork:
         self.inbox = InboxRepo(session)
         self.events = r.EventLogRepo(session)
         self.reminders = ReminderRepo(session)
+        self.privacy = PrivacyRepo(session)
         return self
 
     def __exit__(

@@ -16,18 +16,22 @@ from bot import outbox
 from bot.config import Settings
 from bot.domain import (
     ActionItem,
+    AgendaItem,
     Attendance,
     AttendanceStatus,
+    ItemGuest,
     Membership,
     MinutesChange,
+    Person,
     Role,
 )
 from bot.errors import ConflictError, InputError
-from bot.usecases import people, topics
+from bot.usecases import meetings, people, topics
 from bot.usecases.committees import CommitteeSettings, find_committee, setup_committee
 from handlers.bootstrap import Container, bootstrap
 from handlers.cli import main
 from storage.export import dumps, export_committee, skipped_tables
+from storage.migrate import upgrade
 from storage.restore import import_committee
 from storage.tables import metadata
 from tests.conftest import FakeClock, _reset_postgres
@@ -197,21 +201,31 @@ def test_import_into_a_database_with_data_is_refused(rich: Container) -> None:
     assert everything(rich.engine) == before
 
 
-def test_import_refuses_existing_people_and_rows(rich: Container, target: Any) -> None:
+def test_a_person_already_there_is_merged_by_email(rich: Container, target: Any) -> None:
     doc = json.loads(export_text(rich))
     fresh = target()
     with fresh.engine.begin() as conn:
         conn.execute(
-            metadata.tables["people"].insert().values(name="X", email="sofie.brandt@plo-fjordby.dk")
+            metadata.tables["people"]
+            .insert()
+            .values(id=1, name="Sofie B.", email="sofie.brandt@plo-fjordby.dk")
         )
-    with pytest.raises(ConflictError, match=r"sofie\.brandt@plo-fjordby\.dk"):
-        import_committee(fresh.engine, json.dumps(doc).encode())
-    with fresh.engine.begin() as conn:
-        conn.execute(metadata.tables["people"].update().values(email="x@y.dk"))
-    before = everything(fresh.engine)
-    with pytest.raises(ConflictError, match=r"ikke tom.*people"):
-        import_committee(fresh.engine, json.dumps(doc).encode())
-    assert everything(fresh.engine) == before
+    report = import_committee(fresh.engine, json.dumps(doc).encode())
+    assert report.merged == 1
+    with fresh.uow() as uow:
+        sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
+        assert sofie.id == 1 and sofie.name == "Sofie B."  # the row that was there stays
+        assert len(uow.memberships.for_person(1)) == 1
+        assert sorted(t.text for t in uow.topics.by_proposer(1)) == [
+            "Rusmidler",
+            "Samarbejde om hjemmebesøg",
+        ]
+        everyone = uow.people.list()
+    assert len(everyone) == len(doc["tables"]["people"])  # one merged, the others added
+    file_ids = {p["id"] for p in doc["tables"]["people"]}
+    assert len({p.id for p in everyone}) == len(everyone) and max(file_ids) < max(
+        p.id or 0 for p in everyone
+    )  # the file's person 1 (not Sofie) got a fresh id
 
 
 def _broken(doc: dict[str, Any], how: str) -> bytes:
@@ -305,3 +319,171 @@ def test_another_committee_stays_out(rich: Container, target: Any, clock: FakeCl
     fresh = target()
     import_committee(fresh.engine, pu_text.encode())
     assert dumps(export_committee(fresh.engine, other.id)) == pu_text
+
+
+def _second_committee(c: Container, clock: FakeClock) -> int:
+    """PU: Sofie (a KLU member) is a member too, Ida (a KLU guest) is a guest on its item."""
+    other = setup_committee(c.uow(), CommitteeSettings(name="Praksisudvalget", short_name="PU"))
+    with c.uow() as uow:
+        sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
+        ida = people.find_person(uow, "ida.norgaard@fjordby.dk")
+        assert other.id is not None and sofie.id is not None and ida.id is not None
+        uow.memberships.add(Membership(other.id, sofie.id, Role.MEMBER, date(2026, 1, 1)))
+        uow.commit()
+    meeting = meetings.create_meeting(
+        c.uow(), other, meetings.NewMeeting(when="2026-09-03 14:00-15:00"), now=clock()
+    )
+    with c.uow() as uow:
+        found = uow.meetings.get(meeting.id or 0)
+        assert found is not None
+        item = AgendaItem(2, 1, "Samarbejde om rusmidler", 15, guests=[ItemGuest(ida.id)])
+        found.items.append(item)
+        uow.commit()
+    topics.propose_topic(c.uow(), other, sofie, topics.NewTopic(text="Kun for PU"), now=clock())
+    return other.id
+
+
+def _census(c: Container) -> dict[str, Any]:
+    with c.uow() as uow:
+        klu, pu = find_committee(uow, "KLU"), find_committee(uow, "PU")
+        everyone = uow.people.list()
+        sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
+        ida = people.find_person(uow, "ida.norgaard@fjordby.dk")
+        return {
+            "people": sorted((p.name, p.email) for p in everyone),
+            "sofie_in": sorted(m.committee_id for m in uow.memberships.for_person(sofie.id or 0)),
+            "ida_on": sorted(i.title for i in uow.meetings.items_with_guest(ida.id or 0)),
+            "klu_topics": sorted(t.text for t in topics.list_topics(uow, klu)),
+            "pu_topics": sorted(t.text for t in topics.list_topics(uow, pu)),
+            "committees": (klu.id, pu.id),
+        }
+
+
+def test_two_committees_sharing_people_restore_into_one_database(
+    rich: Container,
+    target: Any,
+    clock: FakeClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pu_id = _second_committee(rich, clock)
+    klu_text = export_text(rich)
+    pu_text = dumps(export_committee(rich.engine, pu_id))
+    original = _census(rich)
+    klu_file, pu_file = tmp_path / "klu.json", tmp_path / "pu.json"
+    klu_file.write_text(klu_text, encoding="utf-8")
+    pu_file.write_text(pu_text, encoding="utf-8")
+    fresh = target()
+    monkeypatch.setenv("DATABASE_URL", str(fresh.engine.url.render_as_string(hide_password=False)))
+    assert main(["import", str(klu_file)]) == 0
+    assert main(["import", str(pu_file)]) == 0
+    out = capsys.readouterr().out
+    assert "Udvalget PU er indlæst" in out
+    assert "2 personer fandtes allerede (samme e-mail) og er lagt sammen" in out  # Sofie, Ida
+    restored = _census(fresh)
+    assert restored == original
+    assert restored["sofie_in"] == list(restored["committees"])
+    assert restored["ida_on"] == [
+        "Procedure for lægeerklæringer ved elever i reduceret skema",
+        "Samarbejde om rusmidler",
+    ]
+    assert export_text(fresh) == klu_text  # each committee exports as before
+    assert dumps(export_committee(fresh.engine, pu_id)) == pu_text
+
+
+def test_committees_from_two_databases_get_fresh_ids(
+    rich: Container, target: Any, clock: FakeClock, tmp_path: Path
+) -> None:
+    """PU exported from a database of its own: its ids clash with KLU's and are renumbered."""
+    klu_text = export_text(rich)
+    url = f"sqlite:///{tmp_path / 'pu.db'}"
+    upgrade(url)
+    second = bootstrap(Settings(database_url=url), clock=clock)
+    with second.uow() as uow:
+        uow.people.add(Person("Sofie Brandt", email="sofie.brandt@plo-fjordby.dk"))
+        uow.people.add(Person("Ole Ny", email="ole@pu.dk"))
+        uow.commit()
+    pu_id = _pu_in(second, clock)
+    with second.uow() as uow:
+        [old_meeting] = uow.meetings.for_committee(pu_id)
+        old_sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk").id
+        for key in (f"reminder:agenda:{old_meeting.id}:{old_sofie}:x", "minutes-summary:1"):
+            outbox.enqueue(
+                uow,
+                key=key,
+                channel=outbox.EMAIL,
+                kind="t",
+                recipient="sofie.brandt@plo-fjordby.dk",
+                payload={"committee_id": pu_id},
+                now=clock(),
+            )
+        uow.commit()
+    pu_text = dumps(export_committee(second.engine, pu_id))
+    fresh = target()
+    import_committee(fresh.engine, klu_text.encode())
+    report = import_committee(fresh.engine, pu_text.encode())
+    assert report.merged == 1
+    with fresh.uow() as uow:
+        pu = find_committee(uow, "PU")
+        sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
+        ole = people.find_person(uow, "ole@pu.dk")
+        roster = {e.person.name for e in people.roster(uow, pu, date(2026, 6, 1))}
+        [meeting] = uow.meetings.for_committee(pu.id or 0)
+        [item] = [i for i in meeting.items if i.title == "Rusmidler"]
+        assert [g.person_id for g in item.guests] == [ole.id]
+        assert len(uow.memberships.for_person(sofie.id or 0)) == 2
+        moved = uow.outbox.get(f"reminder:agenda:{meeting.id}:{sofie.id}:x")
+        summary = uow.outbox.get(f"minutes-summary:{meeting.id}")
+        klu_summary = uow.outbox.get("minutes-summary:1")
+    assert pu.id != 1 and roster == {"Sofie Brandt"}
+    assert meeting.id != old_meeting.id and sofie.id != old_sofie  # both renumbered ...
+    assert moved is not None and json.loads(moved.payload) == {
+        "committee_id": pu.id
+    }  # ... keys too
+    assert summary is not None and klu_summary is None  # KLU's own summary was never enqueued
+    now_klu, then_klu = json.loads(export_text(fresh))["tables"], json.loads(klu_text)["tables"]
+    del now_klu["deliveries"], then_klu["deliveries"]  # by recipient: Sofie's PU ones too now
+    assert now_klu == then_klu
+    second.engine.dispose()
+
+
+def _pu_in(c: Container, clock: FakeClock) -> int:
+    other = setup_committee(c.uow(), CommitteeSettings(name="Praksisudvalget", short_name="PU"))
+    with c.uow() as uow:
+        sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
+        ole = people.find_person(uow, "ole@pu.dk")
+        assert other.id is not None and sofie.id is not None and ole.id is not None
+        uow.memberships.add(Membership(other.id, sofie.id, Role.MEMBER, date(2026, 1, 1)))
+        uow.commit()
+    meeting = meetings.create_meeting(
+        c.uow(), other, meetings.NewMeeting(when="2026-09-03 14:00-15:00"), now=clock()
+    )
+    with c.uow() as uow:
+        found = uow.meetings.get(meeting.id or 0)
+        assert found is not None
+        found.items.append(AgendaItem(2, 1, "Rusmidler", 15, guests=[ItemGuest(ole.id)]))
+        uow.commit()
+    return other.id
+
+
+def test_the_same_committee_twice_is_refused_and_writes_nothing(
+    rich: Container, target: Any, clock: FakeClock
+) -> None:
+    pu_id = _second_committee(rich, clock)
+    pu_text = dumps(export_committee(rich.engine, pu_id))
+    klu_text = export_text(rich)
+    fresh = target()  # on PostgreSQL the same database, emptied
+    import_committee(fresh.engine, klu_text.encode())
+    import_committee(fresh.engine, pu_text.encode())
+    before = everything(fresh.engine)
+    with pytest.raises(ConflictError, match="PU findes allerede"):
+        import_committee(fresh.engine, pu_text.encode())
+    assert everything(fresh.engine) == before
+    doc = json.loads(pu_text)
+    doc["committee"] = "PU2"
+    doc["tables"]["committees"][0]["short_name"] = "PU2"
+    doc["tables"]["memberships"][0]["role"] = "hvem"  # a bad row late in the file
+    with pytest.raises(InputError, match="Intet er ændret"):
+        import_committee(fresh.engine, json.dumps(doc).encode())
+    assert everything(fresh.engine) == before

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot import outbox
-from bot.domain import ActionItem, Attendance, AttendanceStatus, Person, Topic
+from bot.domain import ActionItem, Attendance, AttendanceStatus, MeetingStatus, Person, Topic
 from bot.errors import NotFoundError
 from bot.render import topics_text
-from bot.usecases import people, privacy, topics
+from bot.usecases import people, privacy, retention, topics
 from bot.usecases.committees import find_committee
 from handlers.bootstrap import Container
 from handlers.cli import main
@@ -52,6 +52,16 @@ def sofie(sample: Container, clock: FakeClock) -> Container:
                 payload={"to_name": name},
                 now=clock(),
             )
+        outbox.enqueue(
+            uow,
+            key="home:U0SOFIE:Ev1",
+            channel="slack",
+            kind="home",
+            recipient="U0SOFIE",
+            payload={"op": "home", "user": "U0SOFIE"},
+            now=clock(),
+        )
+        uow.outbox.get("home:U0SOFIE:Ev1").status = "sent"  # type: ignore[union-attr]
         uow.outbox.get("b").status = "sent"  # type: ignore[union-attr]
         uow.commit()
     return c
@@ -72,7 +82,7 @@ def test_person_export_holds_their_data(sofie: Container, clock: FakeClock) -> N
     assert doc["attendance"][0]["reason"] == "Sygdom i familien"
     assert doc["action_items"][0]["text"] == "Notat"
     assert doc["memberships"][0]["role"] == "medlem"
-    assert sorted(d["key"] for d in doc["deliveries"]) == ["a", "b"]
+    assert sorted(d["key"] for d in doc["deliveries"]) == ["a", "b", "home:U0SOFIE:Ev1"]
     json.dumps(doc)  # JSON-ready as it is
 
 
@@ -118,6 +128,10 @@ def test_erase_removes_identity_and_keeps_records(sofie: Container, clock: FakeC
     assert rows["b"] and (rows["b"].status, rows["b"].payload) == ("sent", "{}")
     assert rows["c"] and rows["c"].status == "pending"
     assert rows["c"].recipient == "karen.ostergaard@fjordby.dk"
+    with sofie.uow() as uow:
+        assert uow.outbox.get("home:U0SOFIE:Ev1") is None  # the key named her Slack id
+        home = uow.outbox.get("home:[slettet]:Ev1")
+    assert home is not None and (home.status, home.payload) == ("sent", "{}")
     exported = dumps(export_committee(sofie.engine, committee.id or 0))
     assert SOFIE not in exported and "U0SOFIE" not in exported and "Sygdom" not in exported
     assert "Sofie Brandt" not in exported  # also gone where she was the presenter
@@ -159,3 +173,38 @@ def test_cli_erase_asks_first_and_warns_about_the_secretariat(
     assert "Tidligere deltager #" in text and "sekretariatets kontakt for KLU" in text
     with sample.uow() as uow:
         assert uow.people.by_email(secretary) is None
+
+
+def test_expired_reasons_go_from_messages_but_the_same_words_elsewhere_stay(
+    sofie: Container, clock: FakeClock
+) -> None:
+    with sofie.uow() as uow:
+        committee = find_committee(uow, "KLU")
+        meeting = uow.meetings.for_committee(committee.id or 0)[0]
+        meeting.status = MeetingStatus.MINUTES_APPROVED
+        meeting.minutes_approved_at = clock() - timedelta(days=31)
+        outbox.enqueue(
+            uow,
+            key="notice",
+            channel="slack",
+            kind="regrets_notice",
+            recipient="U0CAMILLA",
+            payload={"text": "Afbud: Sofie Brandt – Sygdom i familien"},
+            now=clock(),
+        )
+        uow.outbox.get("notice").status = "sent"  # type: ignore[union-attr]
+        uow.commit()
+    person = _person(sofie, 1)
+    spec = topics.NewTopic(text="Sygdom i familien og fravær")
+    topics.propose_topic(sofie.uow(), committee, person, spec, now=clock())
+    kept = retention.prune(sofie.uow(), clock(), reason_days=32)
+    assert kept.reasons == 0
+    report = retention.prune(sofie.uow(), clock(), reason_days=30)
+    assert report.reasons == 1
+    with sofie.uow() as uow:
+        [regret] = [a for a in uow.attendance.for_meeting(meeting.id or 0) if a.reason == ""]
+        notice = uow.outbox.get("notice")
+        texts_now = [t.text for t in topics.list_topics(uow, committee)]
+    assert regret.status == AttendanceStatus.REGRETS
+    assert notice is not None and notice.payload == "{}"
+    assert "Sygdom i familien og fravær" in texts_now  # a topic is not a regret

@@ -56,6 +56,8 @@ def approve_minutes(
         already = meeting.status == MeetingStatus.MINUTES_APPROVED
         mark_held(meeting)
         meeting.status = MeetingStatus.MINUTES_APPROVED
+        if meeting.minutes_approved_at is None:
+            meeting.minutes_approved_at = now  # the retention of regret reasons counts from here
         settle_topics(uow, meeting, actor=actor, now=now)
         uow.flush()
         record = load_record(uow, committee, meeting)

@@ -4,7 +4,10 @@ Erasing keeps the records the committee must keep (topics, minutes, decisions, a
 but under a neutral name, "Tidligere deltager #<id>": the person row stays so nothing that
 refers to it breaks; what identifies the person (name, e-mail, phone, Slack id, title,
 organisation, reasons given for regrets) is removed, memberships are ended and messages not
-yet sent to them are cancelled.
+yet sent to them are cancelled. Where those values were copied into other records (a notice
+to the secretary quoting a regret and its reason, the minutes summary, an agenda text, a Slack
+event in the inbox), they are replaced too: the name by the neutral one, the rest by
+"[slettet]"; a message already sent keeps its key (so it is never sent twice) but no payload.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from bot.errors import NotFoundError
 from bot.ports import UnitOfWork
 
 FORMAT_VERSION = 1
+MIN_NEEDLE = 3  # shorter values would match inside unrelated words
 KIND = "klu-bot person export"
 
 
@@ -109,6 +113,7 @@ def erase_person(uow: UnitOfWork, email: str, *, now: datetime, today: date) -> 
         person = _find(uow, email)
         pid = person.id or 0
         address = person.email or ""
+        before = (person.name, person.email, person.phone, person.slack_user_id)
         neutral = texts.PRIVACY_FORMER_NAME.format(id=pid)
         cancelled = uow.outbox.forget_recipients(_recipients(person), now)
         ended = 0
@@ -125,7 +130,9 @@ def erase_person(uow: UnitOfWork, email: str, *, now: datetime, today: date) -> 
         _rename_in_agendas(uow, person.name, neutral)
         for change in uow.minutes_changes.by_actor(pid):
             change.actor_name = neutral
+        reasons = []
         for attendance in uow.attendance.for_person(pid):
+            reasons.append(attendance.reason.strip())
             attendance.reason = ""  # reasons for regrets can be health data
         secretariat_of = [
             c.short_name
@@ -135,8 +142,25 @@ def erase_person(uow: UnitOfWork, email: str, *, now: datetime, today: date) -> 
         person.name = neutral
         person.email = person.phone = person.slack_user_id = None
         person.title = person.organisation = None
+        uow.flush()
+        own = [v for v in (before[1], before[3]) if v]
+        quoted = {r: texts.PRIVACY_SCRUBBED for r in reasons if len(r) >= MIN_NEEDLE}
+        uow.privacy.scrub(_copies(before, neutral), in_messages=quoted, own=own)
         uow.commit()
     return EraseReport(address, neutral, ended, cancelled, secretariat_of)
+
+
+def _copies(before: tuple[str, str | None, str | None, str | None], neutral: str) -> dict[str, str]:
+    """What to replace wherever it was copied: the name by the neutral one, the e-mail,
+    phone and Slack id by "[slettet]"."""
+    found: dict[str, str] = {}
+    name, *identifiers = before
+    for value in identifiers:
+        if value and len(value.strip()) >= MIN_NEEDLE:
+            found[value.strip()] = texts.PRIVACY_SCRUBBED
+    if len(name.strip()) >= MIN_NEEDLE:
+        found[name.strip()] = neutral
+    return found
 
 
 def _rename_in_agendas(uow: UnitOfWork, name: str, neutral: str) -> None:
