@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.validation import without_control
+
 
 class Intent(StrEnum):
     """What a reply means for the member's attendance."""
@@ -131,7 +133,7 @@ _SLACK_MARKUP = re.compile(r"[*_~`]|<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 def normalise(text: str) -> str:
     """One line, single spaces, Slack emphasis markers removed, trimmed."""
-    return _SPACES.sub(" ", _SLACK_MARKUP.sub("", text or "")).strip()
+    return _SPACES.sub(" ", _SLACK_MARKUP.sub("", without_control(text or ""))).strip()
 
 
 def clean_reason(text: str) -> str:

@@ -9,7 +9,7 @@ from bot import texts
 from bot.errors import InputError
 
 MAX_TEXT = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def without_control(value: str) -> str:

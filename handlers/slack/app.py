@@ -29,6 +29,7 @@ from handlers.bootstrap import Container
 from handlers.logs import install_record_factory, set_request_id
 from handlers.slack import commands, regrets
 from handlers.slack.answers import AnswerCache, NoCache
+from handlers.slack.authenticity import authentic
 from handlers.slack.blocks import escape, message
 from handlers.slack.deps import Background, NoBackground, SlackDeps
 from handlers.slack.outgoing import respond_later
@@ -94,8 +95,32 @@ def _first_input(body: dict[str, Any]) -> str | None:
     return None
 
 
+def _unverified(request: BoltRequest, secret: str) -> str | None:
+    """Why this request is not proven to be Slack's, or None (Socket Mode's requests come over
+    the app's own authenticated connection)."""
+    if request.mode == "socket_mode":
+        return None
+
+    def first(name: str) -> str | None:
+        values = request.headers.get(name) or []
+        return str(values[0]) if values else None
+
+    return authentic(
+        request.raw_body.encode("utf-8"),
+        first("x-slack-request-timestamp"),
+        first("x-slack-signature"),
+        secret,
+    )
+
+
 def _on_error(deps: SlackDeps) -> Callable[..., BoltResponse]:
+    secret = deps.container.settings.slack_signing_secret or ""
+
     def handle(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
+        refused = _unverified(request, secret)
+        if refused is not None:  # a second line behind the WSGI check: never act for a stranger
+            log.warning("unauthenticated request refused after an error: %s", refused)
+            return BoltResponse(status=401, body="")
         request_id = str(request.context.get("request_id") or "-")
         failed = deps.container.storage_failed(error)  # the database, not the request
         if isinstance(error, KluError):

@@ -25,31 +25,54 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Claims:
-    """What a request says about where it comes from (empty when it does not say)."""
+    """Every team, enterprise and app a request names (empty sets when it names none)."""
 
-    team_id: str = ""
-    enterprise_id: str = ""
-    app_id: str = ""
+    teams: frozenset[str] = frozenset()
+    enterprises: frozenset[str] = frozenset()
+    apps: frozenset[str] = frozenset()
+    probe: bool = False  # Slack's url_verification or ssl_check: names no team
 
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _add(found: set[str], value: Any) -> None:
+    if _text(value):
+        found.add(_text(value))
+
+
 def _from_json(data: dict[str, Any]) -> Claims:
-    team = data.get("team")
-    enterprise = data.get("enterprise")
-    team_id = _text(data.get("team_id")) or (
-        _text(team.get("id")) if isinstance(team, dict) else _text(team)
-    )
-    enterprise_id = _text(data.get("enterprise_id")) or (
-        _text(enterprise.get("id")) if isinstance(enterprise, dict) else _text(enterprise)
-    )
-    return Claims(team_id, enterprise_id, _text(data.get("api_app_id")))
+    teams: set[str] = set()
+    enterprises: set[str] = set()
+    apps: set[str] = set()
+    _add(teams, data.get("team_id"))
+    _add(enterprises, data.get("enterprise_id"))
+    _add(apps, data.get("api_app_id"))
+    team, enterprise, view = data.get("team"), data.get("enterprise"), data.get("view")
+    if isinstance(team, dict):
+        _add(teams, team.get("id"))
+        _add(enterprises, team.get("enterprise_id"))
+    else:
+        _add(teams, team)
+    if isinstance(enterprise, dict):
+        _add(enterprises, enterprise.get("id"))
+    else:
+        _add(enterprises, enterprise)
+    if isinstance(view, dict):
+        _add(teams, view.get("team_id"))
+        _add(teams, view.get("app_installed_team_id"))
+        _add(apps, view.get("app_id"))
+    for grant in data.get("authorizations") or []:
+        if isinstance(grant, dict):
+            _add(teams, grant.get("team_id"))
+            _add(enterprises, grant.get("enterprise_id"))
+    probe = data.get("type") == "url_verification" or _text(data.get("ssl_check")) == "1"
+    return Claims(frozenset(teams), frozenset(enterprises), frozenset(apps), probe)
 
 
 def claims_of(body: bytes, content_type: str) -> Claims:
-    """The team, enterprise and app a request claims; Claims() for a body that says nothing."""
+    """The teams, enterprises and apps a request names; Claims() for a body that says nothing."""
     text = body.decode("utf-8", errors="replace")
     try:
         if "json" in content_type:
@@ -93,14 +116,19 @@ class Installation:
 
     def refusal(self, claims: Claims) -> str | None:
         """None when the request is for this installation; else why not (for the log)."""
+        if claims.probe:
+            return None
         if not self.team_id:
             self.load_later()
             return "workspace unknown yet (auth.test has not answered)"
-        same_grid = bool(self.enterprise_id) and claims.enterprise_id == self.enterprise_id
-        if claims.team_id and claims.team_id != self.team_id and not same_grid:
-            return f"team {claims.team_id!r} is not {self.team_id!r}"
-        if claims.enterprise_id and claims.enterprise_id != self.enterprise_id:
-            return f"enterprise {claims.enterprise_id!r} is not this installation's"
-        if self.app_id and claims.app_id and claims.app_id != self.app_id:
-            return f"app {claims.app_id!r} is not {self.app_id!r}"
+        if not claims.teams:
+            return "the request names no team"
+        grid = bool(self.enterprise_id) and claims.enterprises == {self.enterprise_id}
+        others = claims.teams - {self.team_id}
+        if others and not grid:
+            return f"team {sorted(others)!r} is not {self.team_id!r}"
+        if claims.enterprises - ({self.enterprise_id} if self.enterprise_id else set()):
+            return f"enterprise {sorted(claims.enterprises)!r} is not this installation's"
+        if self.app_id and claims.apps - {self.app_id}:
+            return f"app {sorted(claims.apps)!r} is not {self.app_id!r}"
         return None
