@@ -8,6 +8,7 @@ MAX_ATTEMPTS the row is marked failed and the secretary is told.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -114,6 +115,15 @@ def payload_of(delivery: Delivery) -> dict[str, Any]:
     value = json.loads(delivery.payload)
     assert isinstance(value, dict)
     return value
+
+
+def message_token(delivery: Delivery) -> str:
+    """The unique part of a delivery's e-mail Message-ID: its random nonce, stored with the
+    row, so two installations (or a rebuilt database) never share an id and every retry of
+    the row repeats it. Rows from before nonces existed went out under a hash of the key."""
+    if delivery.nonce:
+        return delivery.nonce
+    return hashlib.sha256(delivery.key.encode("utf-8")).hexdigest()[:32]
 
 
 def backoff(attempts: int) -> timedelta:

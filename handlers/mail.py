@@ -3,13 +3,15 @@
 
 SMTP has no idempotency: a clock killed after the server took the message but before the
 outcome was recorded sends it again after the lease (at least once). The Message-ID is
-therefore derived from the outbox key, so such a duplicate carries the same Message-ID and
-mail clients/servers that dedupe on it (and the recipient) can recognise it.
+therefore made from the row's own random nonce (bot.outbox.message_token), stored when the
+row was queued: a retry or such a duplicate carries the same Message-ID, so mail clients and
+servers that dedupe on it can recognise it, while another installation or a rebuilt database
+never reuses an id. Calendar updates name the earlier e-mails about the same copy in
+In-Reply-To/References (RFC 5322 §3.6.4), so mail clients thread them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from urllib.parse import unquote, urlparse
 
 from bot.calendar.imip import build_imip_message
 from bot.domain import Delivery
-from bot.outbox import PermanentFailure, TemporaryFailure, payload_of
+from bot.outbox import PermanentFailure, TemporaryFailure, message_token, payload_of
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class SmtpSender:
             )
             del imip["Message-ID"]
             imip["Message-ID"] = self.message_id(delivery)
+            self._thread(imip, p.get("references"))
             return imip
         msg = EmailMessage()
         msg["From"] = formataddr((sender_name, self.mail_from))
@@ -81,14 +84,27 @@ class SmtpSender:
         msg["Subject"] = p["subject"]
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = self.message_id(delivery)
+        self._thread(msg, p.get("references"))
         msg.set_content(p["text"])
         return msg
 
-    def message_id(self, delivery: Delivery) -> str:
-        """<hash of the outbox key@sender domain>: the same row always gets the same id."""
-        digest = hashlib.sha256(delivery.key.encode("utf-8")).hexdigest()[:32]
+    def _id(self, token: str) -> str:
         domain = self.mail_from.partition("@")[2] or "klu-bot.local"
-        return f"<klu.{digest}@{domain}>"
+        return f"<klu.{token}@{domain}>"
+
+    def message_id(self, delivery: Delivery) -> str:
+        """<klu.nonce@sender domain>: the same row always gets the same id, no other row (in
+        any database) does."""
+        return self._id(message_token(delivery))
+
+    def _thread(self, message: EmailMessage, tokens: object) -> None:
+        """In-Reply-To (the latest earlier e-mail) and References (oldest first)."""
+        if not isinstance(tokens, list) or not tokens:
+            return
+        ids = [self._id(str(t)) for t in tokens if str(t).isalnum()]
+        if ids:
+            message["In-Reply-To"] = ids[-1]
+            message["References"] = " ".join(ids)
 
     def send(self, delivery: Delivery) -> str:
         message = self.build(delivery)
