@@ -176,20 +176,42 @@ def dispatch_due(
         if should_stop is not None and should_stop():
             release(uow_factory, claimed[index:])
             break
-        sender = senders[delivery.channel]
         try:
-            result = sender.send(delivery)
-        except TemporaryFailure as exc:
-            _record_failure(uow_factory, delivery, now, exc.reason, exc.retry_after, on_failure)
-            report.retried += 1
-        except PermanentFailure as exc:
-            _record_failure(uow_factory, delivery, now, str(exc), None, on_failure, final=True)
-            report.failed += 1
-        else:
-            _record_sent(uow_factory, delivery, now, result)
-            report.sent += 1
-            report.keys.append(delivery.key)
+            _dispatch_one(uow_factory, senders[delivery.channel], delivery, now, on_failure, report)
+        except Exception:  # recording the outcome failed: the lease runs out, then a retry
+            log.exception("delivery %s: outcome not recorded", delivery.key)
     return report
+
+
+def _dispatch_one(
+    uow_factory: Callable[[], UnitOfWork],
+    sender: Sender,
+    delivery: Delivery,
+    now: datetime,
+    on_failure: FailureHook | None,
+    report: DispatchReport,
+) -> None:
+    """Send one row and record what happened. Any exception while rendering or sending it
+    (a header that cannot be written, a bug) is this row's failed attempt, with backoff and
+    the secretary told after the last, like a network error: one bad row never stops the
+    rest of the batch or keeps it leased."""
+    try:
+        result = sender.send(delivery)
+    except TemporaryFailure as exc:
+        _record_failure(uow_factory, delivery, now, exc.reason, exc.retry_after, on_failure)
+        report.retried += 1
+    except PermanentFailure as exc:
+        _record_failure(uow_factory, delivery, now, str(exc), None, on_failure, final=True)
+        report.failed += 1
+    except Exception as exc:
+        log.exception("delivery %s could not be rendered or sent", delivery.key)
+        reason = f"{type(exc).__name__}: {exc}"
+        _record_failure(uow_factory, delivery, now, reason, None, on_failure)
+        report.retried += 1
+    else:
+        _record_sent(uow_factory, delivery, now, result)
+        report.sent += 1
+        report.keys.append(delivery.key)
 
 
 def release(uow_factory: Callable[[], UnitOfWork], deliveries: list[Delivery]) -> None:

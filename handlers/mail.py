@@ -12,6 +12,7 @@ In-Reply-To/References (RFC 5322 §3.6.4), so mail clients thread them.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -22,6 +23,15 @@ from urllib.parse import unquote, urlparse
 from bot.calendar.imip import build_imip_message
 from bot.domain import Delivery
 from bot.outbox import PermanentFailure, TemporaryFailure, message_token, payload_of
+
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def header_text(value: object) -> str:
+    """A header value on one line: line breaks, control characters and runs of white space
+    become one space (the last line of defence; the ways in already keep such values
+    single-line), so nothing can end the header or add one."""
+    return _UNSAFE.sub(" ", str(value or "")).strip()
 
 
 @dataclass(frozen=True)
@@ -61,14 +71,15 @@ class SmtpSender:
     def build(self, delivery: Delivery) -> EmailMessage:
         """The MIME message for a row (iMIP when the payload carries a calendar)."""
         p = payload_of(delivery)
-        sender_name = p.get("from_name") or self.from_name
+        sender_name = header_text(p.get("from_name") or self.from_name)
+        to_name, subject = header_text(p.get("to_name", "")), header_text(p["subject"])
         if p.get("ics"):
             imip = build_imip_message(
                 sender=self.mail_from,
                 sender_name=sender_name,
                 recipient=delivery.recipient,
-                recipient_name=p.get("to_name", ""),
-                subject=p["subject"],
+                recipient_name=to_name,
+                subject=subject,
                 text=p["text"],
                 ics=p["ics"].encode("utf-8"),
                 method=p["method"],
@@ -80,8 +91,8 @@ class SmtpSender:
             return imip
         msg = EmailMessage()
         msg["From"] = formataddr((sender_name, self.mail_from))
-        msg["To"] = formataddr((p.get("to_name", ""), delivery.recipient))
-        msg["Subject"] = p["subject"]
+        msg["To"] = formataddr((to_name, delivery.recipient))
+        msg["Subject"] = subject
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = self.message_id(delivery)
         self._thread(msg, p.get("references"))
