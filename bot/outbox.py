@@ -254,7 +254,10 @@ def _record_failure(
             row.status = FAILED
             log.error("delivery %s failed for good: %s", row.key, reason)
             if on_failure is not None:
-                on_failure(uow, row, now)
+                try:
+                    on_failure(uow, row, now)
+                except Exception:  # a row too broken to report still ends as failed
+                    log.exception("delivery %s: telling the secretary failed", row.key)
         else:
             wait = timedelta(seconds=retry_after) if retry_after else backoff(row.attempts)
             row.not_before = now + wait

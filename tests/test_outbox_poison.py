@@ -103,3 +103,23 @@ def test_a_header_with_a_line_break_is_written_on_one_line(
     assert message["Bcc"] is None and message["X-Evil"] is None
     assert message["Subject"] == "Dagsorden Bcc: evil@example.org"
     assert message["To"].addresses[0].display_name == "Anne Bcc: evil@example.org"
+
+
+def test_a_row_too_broken_to_report_still_ends_as_failed(
+    sample: Container, clock: FakeClock, smtp: Inbox
+) -> None:
+    """A payload that is not even an object: the secretary's notice cannot read it either,
+    and the row still ends as failed instead of coming back after every lease."""
+    _poison(sample, "poison:3", {}, clock)
+    with sample.uow() as uow:
+        row = uow.outbox.get("poison:3")
+        assert row is not None
+        row.payload = "[]"
+        uow.commit()
+    for _ in range(MAX_ATTEMPTS):
+        tick(sample)
+        clock.advance(seconds=3601)
+    with sample.uow() as uow:
+        row = uow.outbox.get("poison:3")
+        assert row is not None and (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
+        assert row.claimed_until is None
