@@ -6,6 +6,7 @@ SQLAlchemy. Datetimes are aware; storage keeps them in UTC.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -260,6 +261,10 @@ class Delivery:
     sent_at: datetime | None = None
     result: str = ""
     claims: int = 0  # times claimed; more than attempts + 1 means a claim died mid-send
+    # Random, drawn once when the row is made: what makes its e-mail Message-ID unique in the
+    # world (not only in this database) and the same on every retry. "" on rows sent before
+    # nonces existed, whose ids came from the key alone.
+    nonce: str = field(default_factory=lambda: secrets.token_hex(16))
     id: int | None = None
 
     def tried_before(self) -> bool:

@@ -8,6 +8,7 @@ MAX_ATTEMPTS the row is marked failed and the secretary is told.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -116,6 +117,15 @@ def payload_of(delivery: Delivery) -> dict[str, Any]:
     return value
 
 
+def message_token(delivery: Delivery) -> str:
+    """The unique part of a delivery's e-mail Message-ID: its random nonce, stored with the
+    row, so two installations (or a rebuilt database) never share an id and every retry of
+    the row repeats it. Rows from before nonces existed went out under a hash of the key."""
+    if delivery.nonce:
+        return delivery.nonce
+    return hashlib.sha256(delivery.key.encode("utf-8")).hexdigest()[:32]
+
+
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min … capped at one hour."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
@@ -166,20 +176,42 @@ def dispatch_due(
         if should_stop is not None and should_stop():
             release(uow_factory, claimed[index:])
             break
-        sender = senders[delivery.channel]
         try:
-            result = sender.send(delivery)
-        except TemporaryFailure as exc:
-            _record_failure(uow_factory, delivery, now, exc.reason, exc.retry_after, on_failure)
-            report.retried += 1
-        except PermanentFailure as exc:
-            _record_failure(uow_factory, delivery, now, str(exc), None, on_failure, final=True)
-            report.failed += 1
-        else:
-            _record_sent(uow_factory, delivery, now, result)
-            report.sent += 1
-            report.keys.append(delivery.key)
+            _dispatch_one(uow_factory, senders[delivery.channel], delivery, now, on_failure, report)
+        except Exception:  # recording the outcome failed: the lease runs out, then a retry
+            log.exception("delivery %s: outcome not recorded", delivery.key)
     return report
+
+
+def _dispatch_one(
+    uow_factory: Callable[[], UnitOfWork],
+    sender: Sender,
+    delivery: Delivery,
+    now: datetime,
+    on_failure: FailureHook | None,
+    report: DispatchReport,
+) -> None:
+    """Send one row and record what happened. Any exception while rendering or sending it
+    (a header that cannot be written, a bug) is this row's failed attempt, with backoff and
+    the secretary told after the last, like a network error: one bad row never stops the
+    rest of the batch or keeps it leased."""
+    try:
+        result = sender.send(delivery)
+    except TemporaryFailure as exc:
+        _record_failure(uow_factory, delivery, now, exc.reason, exc.retry_after, on_failure)
+        report.retried += 1
+    except PermanentFailure as exc:
+        _record_failure(uow_factory, delivery, now, str(exc), None, on_failure, final=True)
+        report.failed += 1
+    except Exception as exc:
+        log.exception("delivery %s could not be rendered or sent", delivery.key)
+        reason = f"{type(exc).__name__}: {exc}"
+        _record_failure(uow_factory, delivery, now, reason, None, on_failure)
+        report.retried += 1
+    else:
+        _record_sent(uow_factory, delivery, now, result)
+        report.sent += 1
+        report.keys.append(delivery.key)
 
 
 def release(uow_factory: Callable[[], UnitOfWork], deliveries: list[Delivery]) -> None:
@@ -222,7 +254,10 @@ def _record_failure(
             row.status = FAILED
             log.error("delivery %s failed for good: %s", row.key, reason)
             if on_failure is not None:
-                on_failure(uow, row, now)
+                try:
+                    on_failure(uow, row, now)
+                except Exception:  # a row too broken to report still ends as failed
+                    log.exception("delivery %s: telling the secretary failed", row.key)
         else:
             wait = timedelta(seconds=retry_after) if retry_after else backoff(row.attempts)
             row.not_before = now + wait

@@ -224,7 +224,7 @@ def _parse_row(
         index = columns.get(field)
         if index is None or index >= len(cells):
             return ""
-        return cells[index].strip()
+        return " ".join(cells[index].split())  # one line: a quoted cell may hold a break
 
     def optional(field: str) -> str | None:
         return cell(field) or None

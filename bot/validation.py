@@ -55,3 +55,20 @@ def parse_minutes(value: str | int) -> int:
     if not 0 <= minutes <= 600:
         raise InputError(texts.BAD_MINUTES.format(value=value))
     return minutes
+
+
+_LINE_BREAKS = re.compile(r"\s+")
+
+
+def one_line(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str:
+    """Like clean_text, for values that are one line wherever they go (names, titles, places,
+    organisations, short names: e-mail headers, calendar lines, list rows): line breaks,
+    tabs and runs of white space become one space."""
+    return clean_text(_LINE_BREAKS.sub(" ", value or ""), field, limit=limit)
+
+
+def optional_line(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str:
+    """Like one_line, but an empty value is allowed and becomes ''."""
+    if value is None or not value.strip():
+        return ""
+    return one_line(value, field, limit=limit)

@@ -3,13 +3,16 @@
 
 SMTP has no idempotency: a clock killed after the server took the message but before the
 outcome was recorded sends it again after the lease (at least once). The Message-ID is
-therefore derived from the outbox key, so such a duplicate carries the same Message-ID and
-mail clients/servers that dedupe on it (and the recipient) can recognise it.
+therefore made from the row's own random nonce (bot.outbox.message_token), stored when the
+row was queued: a retry or such a duplicate carries the same Message-ID, so mail clients and
+servers that dedupe on it can recognise it, while another installation or a rebuilt database
+never reuses an id. Calendar updates name the earlier e-mails about the same copy in
+In-Reply-To/References (RFC 5322 §3.6.4), so mail clients thread them.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -19,7 +22,16 @@ from urllib.parse import unquote, urlparse
 
 from bot.calendar.imip import build_imip_message
 from bot.domain import Delivery
-from bot.outbox import PermanentFailure, TemporaryFailure, payload_of
+from bot.outbox import PermanentFailure, TemporaryFailure, message_token, payload_of
+
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def header_text(value: object) -> str:
+    """A header value on one line: line breaks, control characters and runs of white space
+    become one space (the last line of defence; the ways in already keep such values
+    single-line), so nothing can end the header or add one."""
+    return _UNSAFE.sub(" ", str(value or "")).strip()
 
 
 @dataclass(frozen=True)
@@ -59,14 +71,15 @@ class SmtpSender:
     def build(self, delivery: Delivery) -> EmailMessage:
         """The MIME message for a row (iMIP when the payload carries a calendar)."""
         p = payload_of(delivery)
-        sender_name = p.get("from_name") or self.from_name
+        sender_name = header_text(p.get("from_name") or self.from_name)
+        to_name, subject = header_text(p.get("to_name", "")), header_text(p["subject"])
         if p.get("ics"):
             imip = build_imip_message(
                 sender=self.mail_from,
                 sender_name=sender_name,
                 recipient=delivery.recipient,
-                recipient_name=p.get("to_name", ""),
-                subject=p["subject"],
+                recipient_name=to_name,
+                subject=subject,
                 text=p["text"],
                 ics=p["ics"].encode("utf-8"),
                 method=p["method"],
@@ -74,21 +87,35 @@ class SmtpSender:
             )
             del imip["Message-ID"]
             imip["Message-ID"] = self.message_id(delivery)
+            self._thread(imip, p.get("references"))
             return imip
         msg = EmailMessage()
         msg["From"] = formataddr((sender_name, self.mail_from))
-        msg["To"] = formataddr((p.get("to_name", ""), delivery.recipient))
-        msg["Subject"] = p["subject"]
+        msg["To"] = formataddr((to_name, delivery.recipient))
+        msg["Subject"] = subject
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = self.message_id(delivery)
+        self._thread(msg, p.get("references"))
         msg.set_content(p["text"])
         return msg
 
-    def message_id(self, delivery: Delivery) -> str:
-        """<hash of the outbox key@sender domain>: the same row always gets the same id."""
-        digest = hashlib.sha256(delivery.key.encode("utf-8")).hexdigest()[:32]
+    def _id(self, token: str) -> str:
         domain = self.mail_from.partition("@")[2] or "klu-bot.local"
-        return f"<klu.{digest}@{domain}>"
+        return f"<klu.{token}@{domain}>"
+
+    def message_id(self, delivery: Delivery) -> str:
+        """<klu.nonce@sender domain>: the same row always gets the same id, no other row (in
+        any database) does."""
+        return self._id(message_token(delivery))
+
+    def _thread(self, message: EmailMessage, tokens: object) -> None:
+        """In-Reply-To (the latest earlier e-mail) and References (oldest first)."""
+        if not isinstance(tokens, list) or not tokens:
+            return
+        ids = [self._id(str(t)) for t in tokens if str(t).isalnum()]
+        if ids:
+            message["In-Reply-To"] = ids[-1]
+            message["References"] = " ".join(ids)
 
     def send(self, delivery: Delivery) -> str:
         message = self.build(delivery)

@@ -398,7 +398,7 @@ def _delivery_row(d: Delivery) -> dict[str, Any]:
         "payload": d.payload, "status": d.status, "attempts": d.attempts,
         "last_error": d.last_error, "created_at": d.created_at, "not_before": d.not_before,
         "claimed_until": d.claimed_until, "sent_at": d.sent_at, "result": d.result,
-        "claims": d.claims,
+        "claims": d.claims, "nonce": d.nonce,
     }  # fmt: skip
 
 

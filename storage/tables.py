@@ -255,6 +255,8 @@ deliveries = Table(
     Column("result", Text, nullable=False),
     # claims counts claim_due's leases; a claim without an outcome left claims > attempts
     Column("claims", Integer, nullable=False, server_default="0"),
+    # random per row, drawn when it is queued: the e-mail Message-ID's unique part
+    Column("nonce", String(32), nullable=False, server_default=""),
 )
 
 # Slack delivers an event again when we are slow; its event_id is remembered here once.

@@ -13,7 +13,9 @@
  *   PARAM   <component path>  <NAME>  <param=value>  every parameter
  *   TIME    <NAME>  <local>  <TZID>  <utc offset s>  <is_daylight>  <UTC time>
  *                   DTSTART/DTEND of the VEVENT, resolved with the calendar's own
- *                   VTIMEZONE (libical expands its RRULEs itself)
+ *                   VTIMEZONE (libical expands its RRULEs itself); a time written in
+ *                   UTC (...Z, RFC 5545 3.3.5 form #2) prints TZID "UTC" and offset 0,
+ *                   a floating time (no TZID, no Z) is an ERROR
  *   OFFSET  <local YYYYMMDDTHH0000>  <utc offset s>  with YEAR: every hour of YEAR
  *
  * Exit status: 0 if no ERROR was printed, 1 otherwise, 2 if it cannot parse at all.
@@ -78,6 +80,12 @@ static void print_time(icalcomponent *root, icalproperty *prop, struct icaltimet
 {
     const char *name = icalproperty_get_property_name(prop);
     const char *tzid = icalproperty_get_parameter_as_string(prop, "TZID");
+    if (!tzid && icaltime_is_utc(t)) {
+        char local[64];
+        snprintf(local, sizeof local, "%s", icaltime_as_ical_string(t));
+        printf("TIME\t%s\t%s\tUTC\t0\t0\t%s\n", name, local, local);
+        return;
+    }
     if (!tzid) {
         printf("ERROR\tVEVENT\t%s has no TZID parameter\n", name);
         errors++;

@@ -51,15 +51,7 @@ def _icalendar(data: bytes) -> list[tuple[str, datetime, datetime]]:
     return found
 
 
-REPEATED_HOUR = pytest.mark.xfail(
-    strict=True, reason="issue 12 point 7: local wall times in the repeated hour (fix on h-d)"
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=REPEATED_HOUR) if "02:10" in n else n for n in SCENARIOS],
-)
+@pytest.mark.parametrize("name", list(SCENARIOS))
 def test_readers_agree_on_the_instants(name: str) -> None:
     event = SCENARIOS[name]
     meant = [(event.uid, event.start.astimezone(UTC), event.end.astimezone(UTC))]
@@ -68,7 +60,6 @@ def test_readers_agree_on_the_instants(name: str) -> None:
     assert icaljs.instants(data) == meant
 
 
-@REPEATED_HOUR
 def test_the_repeated_hour_is_two_different_instants() -> None:
     first = SCENARIOS["first 02:10 of the night the clocks go back"]
     second = SCENARIOS["second 02:10 of that night"]

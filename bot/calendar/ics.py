@@ -1,9 +1,14 @@
 """iCalendar objects for meeting invitations (RFC 5545) carrying iTIP methods (RFC 5546).
 
-One VCALENDAR holds one VTIMEZONE and one VEVENT. Times are always written as
-local time with a ``TZID`` parameter (RFC 5545 §3.3.5 form #3) that refers to the
-enclosed VTIMEZONE; DTSTAMP is written in UTC (RFC 5545 §3.8.7.2). Output uses
-CRLF line breaks and lines folded at 75 octets (RFC 5545 §3.1).
+One VCALENDAR holds one VTIMEZONE and one VEVENT. Times are written as local time with
+a ``TZID`` parameter (RFC 5545 §3.3.5 form #3) that refers to the enclosed VTIMEZONE,
+except when a local wall time names two instants (the hour repeated when the clocks go
+back): RFC 5545 §3.3.5 says such a time means its first occurrence, so the second cannot
+be written locally at all, and libical, ical.js and icalendar do not even agree on the
+first. Such an event's DTSTART and DTEND are then both written in UTC (form #2,
+``...Z``), which every reader resolves alike (the VTIMEZONE is still included).
+DTSTAMP is always UTC (RFC 5545 §3.8.7.2). Output uses CRLF line breaks and lines
+folded at 75 octets (RFC 5545 §3.1).
 """
 
 from __future__ import annotations
@@ -147,14 +152,38 @@ def _local(moment: datetime, zone: ZoneInfo, tzid: str) -> vDatetime:
     return value
 
 
+def _utc(moment: datetime) -> vDatetime:
+    """DATE-TIME "with UTC time" (RFC 5545 §3.3.5, form #2): one instant for every reader."""
+    return vDatetime(moment.astimezone(UTC))
+
+
+def wall_time_is_ambiguous(moment: datetime, zone: ZoneInfo) -> bool:
+    """True when the local wall time of ``moment`` in ``zone`` names two instants.
+
+    That is the hour repeated when the clocks go back: the same wall time with the other
+    ``fold`` (PEP 495) has another UTC offset. (A skipped wall time cannot come out of
+    ``astimezone``: an aware ``moment`` is one instant, and its wall time exists.)
+    """
+    local = moment.astimezone(zone)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def _times(event: CalendarEvent, zone: ZoneInfo, tzid: str) -> tuple[vDatetime, vDatetime]:
+    """DTSTART and DTEND: local with TZID, or both in UTC when either wall time is ambiguous."""
+    if wall_time_is_ambiguous(event.start, zone) or wall_time_is_ambiguous(event.end, zone):
+        return _utc(event.start), _utc(event.end)
+    return _local(event.start, zone, tzid), _local(event.end, zone, tzid)
+
+
 def _vevent(event: CalendarEvent, zone: ZoneInfo, tzid: str) -> Event:
     """The VEVENT (RFC 5545 §3.6.1) with the properties RFC 5546 §3.2.2/§3.2.5 require."""
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("sequence", event.sequence)
     vevent.add("dtstamp", event.dtstamp.astimezone(UTC))
-    vevent.add("dtstart", _local(event.start, zone, tzid))
-    vevent.add("dtend", _local(event.end, zone, tzid))
+    dtstart, dtend = _times(event, zone, tzid)
+    vevent.add("dtstart", dtstart)
+    vevent.add("dtend", dtend)
     vevent.add("summary", _text(event.summary))
     vevent.add("location", _text(event.location))
     vevent.add("description", _text(event.description))

@@ -110,8 +110,18 @@ class _EncodedHeader(str):
         return policy.linesep.join(lines) + policy.linesep
 
 
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+def _one_line(value: str) -> str:
+    """Line breaks, control characters and runs of white space as one space: a header value
+    stays one header (RFC 5322 §2.2), and a decoded encoded-word holds no line break."""
+    return _BREAKS.sub(" ", value).strip()
+
+
 def _unstructured(name: str, value: str) -> str:
     """Subject-like header (RFC 5322 §3.6.5), encoded if it is not plain ASCII."""
+    value = _one_line(value)
     if value.isascii():
         return value
     return _EncodedHeader(name, value, _encoded_words(value, _SUBJECT_OCTETS))
@@ -119,6 +129,7 @@ def _unstructured(name: str, value: str) -> str:
 
 def _mailbox(name: str, display_name: str, addr_spec: str) -> Address | str:
     """From/To mailbox (RFC 5322 §3.4); a non-ASCII display name as encoded-words."""
+    display_name = _one_line(display_name)
     address = Address(display_name=display_name, addr_spec=addr_spec)
     if display_name.isascii():
         return address

@@ -23,7 +23,7 @@ from bot.timeplan import find_item, section_items
 from bot.usecases.invitations import note_change
 from bot.usecases.meetings import ensure_editable, get_meeting
 from bot.usecases.people import find_person
-from bot.validation import clean_text, optional_text, parse_minutes
+from bot.validation import one_line, optional_line, optional_text, parse_minutes
 
 MAX_TITLE = 500
 
@@ -83,9 +83,9 @@ def build_item(uow: UnitOfWork, spec: NewItem) -> AgendaItem:
     item = AgendaItem(
         section=check_section(spec.section),
         position=0,
-        title=clean_text(spec.title, texts.FIELD_TITLE, limit=MAX_TITLE),
+        title=one_line(spec.title, texts.FIELD_TITLE, limit=MAX_TITLE),
         planned_minutes=parse_minutes(spec.minutes),
-        presenter=optional_text(spec.presenter, texts.FIELD_TITLE, limit=300),
+        presenter=optional_line(spec.presenter, texts.FIELD_TITLE, limit=300),
         indstilling=optional_text(spec.indstilling, texts.FIELD_DESCRIPTION, limit=20000),
         sagsbeskrivelse=optional_text(spec.sagsbeskrivelse, texts.FIELD_DESCRIPTION, limit=50000),
         referat=optional_text(spec.referat, texts.FIELD_DESCRIPTION, limit=50000),
@@ -125,7 +125,7 @@ def attachments_of(pairs: Sequence[tuple[str, str]]) -> list[Attachment]:
         url = url.strip()
         if url and not is_link(url):
             raise InputError(texts.ATTACHMENT_BAD_LINK.format(url=url))
-        found.append(Attachment(name=clean_text(name, texts.FIELD_TITLE, limit=300), url=url))
+        found.append(Attachment(name=one_line(name, texts.FIELD_TITLE, limit=300), url=url))
     return found
 
 

@@ -13,7 +13,7 @@ from bot.domain import Committee, Membership, Person, Role
 from bot.errors import InputError, NotFoundError, PermissionDeniedError
 from bot.ports import UnitOfWork
 from bot.roster import is_valid_email
-from bot.validation import clean_text, optional_text, parse_clock
+from bot.validation import one_line, optional_line, parse_clock
 
 
 @dataclass(frozen=True)
@@ -89,18 +89,18 @@ def _validated(settings: CommitteeSettings) -> CommitteeSettings:
     if email and not is_valid_email(email):
         raise InputError(texts.COMMITTEE_BAD_EMAIL.format(email=settings.secretariat_email))
     return CommitteeSettings(
-        name=clean_text(settings.name, texts.FIELD_COMMITTEE_NAME, limit=200),
-        short_name=clean_text(settings.short_name, texts.FIELD_SHORT_NAME, limit=50),
+        name=one_line(settings.name, texts.FIELD_COMMITTEE_NAME, limit=200),
+        short_name=one_line(settings.short_name, texts.FIELD_SHORT_NAME, limit=50),
         timezone=settings.timezone,
-        organiser_unit=optional_text(
+        organiser_unit=optional_line(
             settings.organiser_unit, texts.FIELD_COMMITTEE_NAME, limit=200
         ),
-        default_place=optional_text(settings.default_place, texts.FIELD_PLACE, limit=300),
+        default_place=optional_line(settings.default_place, texts.FIELD_PLACE, limit=300),
         default_start=start.strftime("%H:%M"),
         default_end=end.strftime("%H:%M"),
-        secretariat_name=optional_text(settings.secretariat_name, texts.FIELD_NAME, limit=200),
+        secretariat_name=optional_line(settings.secretariat_name, texts.FIELD_NAME, limit=200),
         secretariat_email=email,
-        secretariat_phone=optional_text(settings.secretariat_phone, texts.FIELD_PHONE, limit=50),
+        secretariat_phone=optional_line(settings.secretariat_phone, texts.FIELD_PHONE, limit=50),
         slack_channel_id=settings.slack_channel_id or None,
         secretariat_participates=settings.secretariat_participates,
     )
@@ -140,7 +140,7 @@ def _add_secretary(uow: UnitOfWork, committee: Committee, founder: Founder) -> N
     if person is None:
         if not is_valid_email(email):
             raise InputError(texts.SEC_SETUP_NO_EMAIL)
-        person = Person(name=clean_text(founder.name or email, texts.FIELD_NAME), email=email)
+        person = Person(name=one_line(founder.name or email, texts.FIELD_NAME), email=email)
         uow.people.add(person)
     if not person.slack_user_id and uow.people.by_slack_id(founder.slack_user_id) is None:
         person.slack_user_id = founder.slack_user_id

@@ -14,6 +14,7 @@ from bot.ports import UnitOfWork
 from bot.roster import is_valid_email
 from bot.usecases.agenda import NewItem, add_item_in, update_item_in
 from bot.usecases.meetings import get_meeting
+from bot.validation import optional_line
 
 _ENTRIES = re.compile(r"[,;\n]+")
 _NAMED = re.compile(r"(.*?)<([^<>]*)>")
@@ -63,7 +64,10 @@ def ensure_guest(uow: UnitOfWork, ref: GuestRef) -> Person:
     if person is None:
         if not email or not is_valid_email(email):
             raise InputError(texts.GUEST_NO_EMAIL.format(name=ref.name or ref.slack_user_id))
-        person = Person(name=ref.name.strip() or _name_from_email(email), email=email)
+        person = Person(
+            name=optional_line(ref.name, texts.FIELD_NAME, limit=200) or _name_from_email(email),
+            email=email,
+        )
         uow.people.add(person)
     if ref.slack_user_id and not person.slack_user_id:
         person.slack_user_id = ref.slack_user_id

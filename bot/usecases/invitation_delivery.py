@@ -153,7 +153,13 @@ def deliver(
     if event is not None and not organizer and report.email_enabled:
         reached = True
         report.email += 1
-        out.email(person, change.kind, event, ics)
+        out.email(
+            person,
+            change.kind,
+            event,
+            ics,
+            _thread(uow, meeting.id, change.person_id, change.sequence),
+        )
     if not reached and not organizer:
         report.missed.append(person.name)
     _record(uow, meeting, change, now)
@@ -182,11 +188,18 @@ class _Out:
             now=self.now,
         )
 
-    def email(self, person: Person, kind: str, event: CalendarEvent, ics: str) -> None:
-        """The iMIP e-mail (handlers/mail.py builds the MIME message from this)."""
+    def email(
+        self, person: Person, kind: str, event: CalendarEvent, ics: str, thread: list[str]
+    ) -> None:
+        """The iMIP e-mail (handlers/mail.py builds the MIME message from this); `thread`:
+        Message-ID tokens of the earlier e-mails about this copy, for In-Reply-To/References."""
         subject, text = invitation_text(event, person.name)
-        payload = {"ics": ics, "method": event.method, "subject": subject, "text": text}
-        payload |= {"to_name": person.name, "from_name": self.committee.secretariat_name}
+        payload: dict[str, Any] = {
+            "ics": ics, "method": event.method, "subject": subject, "text": text,
+            "to_name": person.name, "from_name": self.committee.secretariat_name,
+        }  # fmt: skip
+        if thread:
+            payload["references"] = thread
         self._put(
             "email", outbox.EMAIL, person.email or "", payload | {"filename": FILENAMES[kind]}
         )
@@ -218,6 +231,24 @@ class _Out:
             title = texts.INVITE_FILE_TITLE.format(title=shown.summary)
             upload = {"op": "upload", "user": user, "content": ics, "title": title}
             self._put("file", outbox.SLACK, user, upload | {"filename": FILENAMES[kind]})
+
+
+THREAD_LIMIT = 10
+"""At most this many earlier e-mails in References: the first and the latest ones."""
+
+
+def _thread(uow: UnitOfWork, meeting_id: int, person_id: int, sequence: int) -> list[str]:
+    """Message-ID tokens of the e-mails this person got about this copy before `sequence`,
+    oldest first (RFC 5322 §3.6.4: the last is the parent, In-Reply-To). Rows that failed
+    or were cancelled never arrived and are left out."""
+    tokens = []
+    for earlier in range(sequence):
+        row = uow.outbox.get(f"cal:{meeting_id}:{person_id}:{earlier}:email")
+        if row is not None and row.status in (outbox.PENDING, outbox.SENT):
+            tokens.append(outbox.message_token(row))
+    if len(tokens) > THREAD_LIMIT:
+        tokens = [tokens[0], *tokens[-(THREAD_LIMIT - 1) :]]
+    return tokens
 
 
 def _record(uow: UnitOfWork, meeting: Meeting, change: Change, now: datetime) -> None:

@@ -24,7 +24,7 @@ from bot.usecases.calendar_plan import changes, wanted_copies
 from bot.usecases.committees import zone
 from bot.usecases.invitation_delivery import SendReport, deliver
 from bot.usecases.meetings import LIVE, new_calendar_uid
-from bot.validation import optional_text, parse_clock
+from bot.validation import optional_line, parse_clock
 
 log = logging.getLogger(__name__)
 QUIET = timedelta(seconds=60)
@@ -125,7 +125,7 @@ def reschedule_meeting(
                 default_end=parse_clock(committee.default_end),
             )
         if place.strip():
-            meeting.place = optional_text(place, texts.FIELD_PLACE, limit=300)
+            meeting.place = optional_line(place, texts.FIELD_PLACE, limit=300)
         note_change(uow, meeting, now)
         uow.commit()
         return meeting

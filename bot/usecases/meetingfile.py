@@ -21,7 +21,7 @@ from bot.usecases.meetings import (
     carry_postponed,
     check_no_overlap,
 )
-from bot.validation import clean_text, optional_text
+from bot.validation import one_line, optional_line
 
 ITEM_KEYS = {
     "section", "title", "minutes", "presenter", "indstilling", "sagsbeskrivelse",
@@ -115,11 +115,11 @@ def _add_guests(uow: UnitOfWork, raw: Any) -> None:
         person = uow.people.by_email(email)
         if person is None:
             person = Person(
-                name=clean_text(_text(entry.get("name")), texts.FIELD_NAME, limit=200), email=email
+                name=one_line(_text(entry.get("name")), texts.FIELD_NAME, limit=200), email=email
             )
             uow.people.add(person)
         for key, limit in GUEST_LIMITS.items():
-            value = optional_text(_text(entry.get(key)), texts.FIELD_GUEST_DETAIL, limit=limit)
+            value = optional_line(_text(entry.get(key)), texts.FIELD_GUEST_DETAIL, limit=limit)
             if value:
                 setattr(person, key, value)
     uow.flush()

@@ -13,7 +13,7 @@ from bot.errors import ConflictError, NotFoundError
 from bot.ports import UnitOfWork
 from bot.timeparse import format_span, parse_meeting_time
 from bot.usecases.committees import zone
-from bot.validation import optional_text, parse_clock
+from bot.validation import optional_line, parse_clock
 
 DEFAULT_ITEMS = (
     (Section.APPROVAL, texts.SECTION_TITLES[1], 5),
@@ -51,13 +51,13 @@ def build_meeting(committee: Committee, spec: NewMeeting, *, now: datetime) -> M
     )
     meeting = Meeting(
         committee_id=committee.id,
-        title=optional_text(spec.title, texts.FIELD_TITLE, limit=300)
+        title=optional_line(spec.title, texts.FIELD_TITLE, limit=300)
         or texts.DEFAULT_MEETING_TITLE.format(name=committee.name),
         starts_at=start,
         ends_at=end,
-        place=optional_text(spec.place, texts.FIELD_PLACE, limit=300) or committee.default_place,
-        case_no=optional_text(spec.case_no, texts.FIELD_CASE_NO, limit=100),
-        doc_no=optional_text(spec.doc_no, texts.FIELD_DOC_NO, limit=100),
+        place=optional_line(spec.place, texts.FIELD_PLACE, limit=300) or committee.default_place,
+        case_no=optional_line(spec.case_no, texts.FIELD_CASE_NO, limit=100),
+        doc_no=optional_line(spec.doc_no, texts.FIELD_DOC_NO, limit=100),
         calendar_uid=new_calendar_uid(),
     )
     if spec.default_items:
