@@ -1,7 +1,7 @@
 """deliveries.nonce: a random part per row, so e-mail Message-IDs are unique in the world
 
 Revision ID: 0011_delivery_nonce
-Revises: 0009
+Revises: 0013_retention
 Create Date: 2026-12-03
 
 Rows still pending get a nonce now; rows already sent keep "" because their Message-ID was
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_delivery_nonce"
-down_revision = "0009"
+down_revision = "0013_retention"
 branch_labels = None
 depends_on = None
 
