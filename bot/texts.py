@@ -75,6 +75,30 @@ _NEUTER_ENDINGS = ("stedet", "nummeret", "navnet", "emnet", "punktet", "udvalget
 # --- generic -------------------------------------------------------------------------------
 UNEXPECTED_ERROR = "Beklager, noget gik galt. Prøv igen om lidt, eller kontakt sekretariatet."
 
+# --- configuration (bot/config.py, handlers/bootstrap.py): each line names the variable ---------
+CONFIG_MISSING = "Miljøvariablen {name} mangler eller er tom."
+CONFIG_PORT = "PORT skal være et portnummer fra 1 til 65535, ikke »{value}«."
+CONFIG_DATABASE_URL = (
+    "DATABASE_URL er ikke en databaseadresse, som KLU-bot kender. Skriv fx "
+    "sqlite:///var/klu-bot.db eller postgresql://bruger:kode@vært/database."
+)
+CONFIG_DATABASE_UNREACHABLE = "Databasen i DATABASE_URL kan ikke nås: {reason}"
+CONFIG_SMTP_URL = (
+    "SMTP_URL er ikke en SMTP-adresse. Skriv fx smtp://bruger:kode@smtp.example.dk:587 "
+    "eller smtps://bruger:kode@smtp.example.dk:465."
+)
+CONFIG_MAIL_FROM = (
+    "MAIL_FROM mangler: når SMTP_URL er sat, skal afsenderadressen også sættes (fx klu@fjordby.dk)."
+)
+CONFIG_MAIL_FROM_INVALID = "MAIL_FROM skal være en e-mailadresse (fx klu@fjordby.dk)."
+CONFIG_BOT_TOKEN = (
+    "SLACK_BOT_TOKEN skal være bottokenet, der begynder med xoxb- (»Bot User OAuth Token« "
+    "under OAuth & Permissions)."
+)
+CONFIG_APP_TOKEN = (
+    "SLACK_APP_TOKEN skal være et app-token, der begynder med xapp- (under Basic Information)."
+)
+
 # --- core use cases (bot/usecases) -------------------------------------------------------------
 TEXT_EMPTY = "{field} mangler."
 TOPIC_TEXT_EMPTY = "Emnets tekst mangler. Skriv en tekst, fx: /klu emne Samarbejde om hjemmebesøg."
