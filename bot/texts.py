@@ -408,6 +408,14 @@ ROSTER_NOT_CSV = (
     "Filen kunne ikke læses som CSV. Gem den fra Excel som »CSV UTF-8« eller »CSV "
     "(semikolonsepareret)«, og prøv igen."
 )
+ROSTER_SPREADSHEET = (
+    "Filen er et Excel-regneark, ikke en CSV-fil. Åbn den i Excel, vælg Filer › Gem som, "
+    "gem den som »CSV UTF-8« eller »CSV (semikolonsepareret)«, og indlæs den nye fil."
+)
+ROSTER_UNCLOSED_QUOTE = (
+    'et felt begynder med et anførselstegn ("), der aldrig lukkes, så resten af linjen og '
+    "linjerne efter den ville blive ét felt; fjern anførselstegnet, eller luk det i samme felt"
+)
 ROSTER_NO_PEOPLE = (
     "Filen indeholder ingen personer. Første linje skal være overskrifter (fx navn;email;rolle), "
     "og derefter én person pr. linje."
