@@ -165,3 +165,24 @@ def test_serve_logs_key_value_from_the_first_line_bolt_included(tmp_path: Path) 
     assert any("logger=slack_bolt" in line for line in lines), lines
     for line in lines:
         assert KEY_VALUE.match(line), line
+
+
+def test_gunicorn_with_a_wrong_setting_stops_with_the_danish_line(tmp_path: Path) -> None:
+    """The Procfile's web process: the line names the variable and the master stops (no
+    restart loop of workers that cannot start)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMTP_"))}
+    env = {
+        **base,
+        **GOOD,
+        "SLACK_BOT_TOKEN": "xoxp-1",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
+    }
+    result = subprocess.run(
+        [str(KLU_BOT.with_name("gunicorn")), "--bind", f"127.0.0.1:{free_port()}",
+         "--chdir", str(Path(__file__).resolve().parent.parent),
+         "handlers.slack.serve:create_wsgi_app()"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 4  # gunicorn's "App failed to load"
+    assert "fejl: SLACK_BOT_TOKEN skal være bottokenet" in result.stderr
+    assert "Traceback" not in result.stderr
