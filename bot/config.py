@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bot import texts
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_TIMEZONE = "Europe/Copenhagen"
+DEFAULT_PORT = 3000
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgresql+psycopg")
 
 
 class ConfigError(Exception):
-    """A required setting is missing; the message names it (one line, English for operators)."""
+    """A setting is missing or wrong; the message names the variable (one Danish line)."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,7 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     smtp_url: str = ""
     mail_from: str = ""
-    port: int = 3000
+    port: int = DEFAULT_PORT
     answer_cache: bool = True  # KLU_ANSWER_CACHE=0 turns it off (handlers/slack/answers.py)
     admins: tuple[str, ...] = ()  # KLU_ADMINS: Slack user ids and e-mails (lower case)
     regret_reason_days: int = 30  # KLU_REGRET_REASON_DAYS after the minutes are approved
@@ -34,13 +39,11 @@ class Settings:
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read the settings; nothing is required here (see require())."""
+    """Read the settings and check the shape of every one that is set (ConfigError naming
+    the variable); which ones are required depends on the command (see require())."""
     env = os.environ if env is None else env
     api = env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
-    port_text = env.get("PORT", "").strip() or "3000"
-    if not port_text.isdigit():
-        raise ConfigError(f"PORT must be a number, got {port_text!r}")
-    return Settings(
+    settings = Settings(
         database_url=env.get("DATABASE_URL", "").strip(),
         slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
         slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
@@ -49,12 +52,67 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_api_url=api if api.endswith("/") else api + "/",
         smtp_url=env.get("SMTP_URL", "").strip(),
         mail_from=env.get("MAIL_FROM", "").strip(),
-        port=int(port_text),
+        port=_port(env.get("PORT", "")),
         answer_cache=env.get("KLU_ANSWER_CACHE", "1").strip() not in ("0", "false", "no", "off"),
         admins=parse_admins(env.get("KLU_ADMINS", "")),
         regret_reason_days=_days(env, "KLU_REGRET_REASON_DAYS", 30),
         retention_days=_days(env, "KLU_RETENTION_DAYS", 90),
     )
+    check(settings)
+    return settings
+
+
+def _port(text: str) -> int:
+    value = text.strip()
+    if not value:
+        return DEFAULT_PORT
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise ConfigError(texts.CONFIG_PORT.format(value=value))
+    return int(value)
+
+
+def check(settings: Settings) -> None:
+    """Raise ConfigError for the first setting that is set but cannot be right."""
+    if settings.database_url and not _database_url_ok(settings.database_url):
+        raise ConfigError(texts.CONFIG_DATABASE_URL)
+    if settings.smtp_url and not _smtp_url_ok(settings.smtp_url):
+        raise ConfigError(texts.CONFIG_SMTP_URL)
+    if settings.smtp_url and not settings.mail_from:
+        raise ConfigError(texts.CONFIG_MAIL_FROM)
+    if settings.mail_from and not _address_ok(settings.mail_from):
+        raise ConfigError(texts.CONFIG_MAIL_FROM_INVALID)
+    if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
+        raise ConfigError(texts.CONFIG_BOT_TOKEN)
+    if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
+        raise ConfigError(texts.CONFIG_APP_TOKEN)
+
+
+def _database_url_ok(url: str) -> bool:
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in DATABASE_SCHEMES:
+        return False
+    if scheme.lower() == "sqlite":
+        return rest.startswith("/")  # sqlite:///relative.db or sqlite:////absolute.db
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return bool(parts.hostname or parts.query)  # ?host=/run/postgresql is a socket
+
+
+def _smtp_url_ok(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("smtp", "smtps") and bool(parts.hostname)
+
+
+def _address_ok(address: str) -> bool:
+    local, at, domain = address.rpartition("@")
+    return bool(at and local and "." in domain and not any(c.isspace() for c in address))
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:
@@ -85,4 +143,4 @@ def require(settings: Settings, names: Sequence[str]) -> None:
     """Raise ConfigError naming the first missing or empty required setting."""
     for name in names:
         if not getattr(settings, name):
-            raise ConfigError(f"missing required environment variable {ENV_NAMES[name]}")
+            raise ConfigError(texts.CONFIG_MISSING.format(name=ENV_NAMES[name]))

@@ -103,16 +103,32 @@ class RosterError(InputError):
         self.errors = errors
 
 
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a ZIP) and old .xls
+_BOM = b"\xef\xbb\xbf"
+
+
 def decode_roster(data: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252."""
+    """UTF-8 with or without BOM, else Windows-1252, line by line: Excel on Windows writes a
+    BOM and then, after an edit in another program, cp1252, and the names must come out
+    right either way. An Excel workbook is refused with how to save it as CSV."""
+    if data.startswith(_SPREADSHEET_MAGIC):
+        raise RosterError([texts.ROSTER_SPREADSHEET])
+    data = data.removeprefix(_BOM)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        return "".join(_decode_line(line) for line in data.splitlines(keepends=True))
     except UnicodeDecodeError:
         raise RosterError([texts.ROSTER_NOT_TEXT]) from None
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252")
 
 
 def parse_roster_csv(data: bytes) -> list[RosterRow]:
@@ -133,6 +149,10 @@ def _parse_text(text: str) -> list[RosterRow]:
     if header is None:
         raise RosterError([texts.ROSTER_NO_PEOPLE])
     header_line, header_cells = header
+    if header_cells is None:
+        raise RosterError(
+            [texts.ROSTER_ROW_ERROR.format(line=header_line, problems=texts.ROSTER_UNCLOSED_QUOTE)]
+        )
     columns = _map_columns(header_cells, header_line)
 
     rows: list[RosterRow] = []
@@ -140,6 +160,11 @@ def _parse_text(text: str) -> list[RosterRow]:
     seen_emails: dict[str, int] = {}
     seen_slack_ids: dict[str, int] = {}
     for line, cells in records:
+        if cells is None:
+            errors.append(
+                texts.ROSTER_ROW_ERROR.format(line=line, problems=texts.ROSTER_UNCLOSED_QUOTE)
+            )
+            continue
         row, problems = _parse_row(line, cells, columns, seen_emails, seen_slack_ids)
         if problems:
             errors.append(texts.ROSTER_ROW_ERROR.format(line=line, problems="; ".join(problems)))
@@ -165,21 +190,42 @@ def _sniff_delimiter(text: str) -> str:
     best, best_count = _DELIMITERS[0], -1
     for delimiter in _DELIMITERS:
         header = next(_records(text, delimiter, 0), None)
-        count = 0 if header is None else sum(_column_key(c) in _COLUMN_ALIASES for c in header[1])
+        cells = header[1] if header is not None else None
+        count = 0 if cells is None else sum(_column_key(c) in _COLUMN_ALIASES for c in cells)
         if count > best_count:
             best, best_count = delimiter, count
     return best
 
 
-def _records(text: str, delimiter: str, skip_lines: int) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first physical line number, cells) for every non-blank record."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        line, start = start, reader.line_num + 1
-        if line <= skip_lines or all(not cell.strip() for cell in cells):
-            continue
-        yield line, cells
+def _records(text: str, delimiter: str, skip_lines: int) -> Iterator[tuple[int, list[str] | None]]:
+    """Yield (first physical line number, cells) for every non-blank record; cells is None
+    for a line whose opening quote is never closed, and reading starts again on the next
+    line, so the rows after it are read (and checked) as rows, not swallowed into one field."""
+    lines = io.StringIO(text, newline="").readlines()
+    start = 0  # index of the physical line the reader starts at
+    while start < len(lines):
+        reader = csv.reader(lines[start:], delimiter=delimiter)
+        line = start + 1
+        for cells in reader:
+            end = start + reader.line_num  # index just past the record
+            if _unclosed_quote(lines[line - 1 : end], cells, delimiter, end == len(lines)):
+                yield line, None
+                start = line  # the next physical line
+                break
+            if line > skip_lines and any(cell.strip() for cell in cells):
+                yield line, cells
+            line = end + 1
+        else:
+            return
+
+
+def _unclosed_quote(raw: list[str], cells: list[str], delimiter: str, at_end: bool) -> bool:
+    """True when a field opened a quote that was still open at the end of the file: the
+    reader then made one field of everything after it. (A quoted field that holds line
+    breaks and is closed again is fine: Excel writes those.)"""
+    if not at_end or sum(part.count('"') for part in raw) % 2 == 0:
+        return False
+    return any(delimiter in cell or "\n" in cell or "\r" in cell for cell in cells)
 
 
 def _column_key(header: str) -> str:

@@ -78,6 +78,30 @@ STORAGE_UNAVAILABLE = (
     "Beklager, KLU-bot kan ikke gemme noget lige nu, så intet er gemt. Prøv igen om lidt."
 )
 
+# --- configuration (bot/config.py, handlers/bootstrap.py): each line names the variable ---------
+CONFIG_MISSING = "Miljøvariablen {name} mangler eller er tom."
+CONFIG_PORT = "PORT skal være et portnummer fra 1 til 65535, ikke »{value}«."
+CONFIG_DATABASE_URL = (
+    "DATABASE_URL er ikke en databaseadresse, som KLU-bot kender. Skriv fx "
+    "sqlite:///var/klu-bot.db eller postgresql://bruger:kode@vært/database."
+)
+CONFIG_DATABASE_UNREACHABLE = "Databasen i DATABASE_URL kan ikke nås: {reason}"
+CONFIG_SMTP_URL = (
+    "SMTP_URL er ikke en SMTP-adresse. Skriv fx smtp://bruger:kode@smtp.example.dk:587 "
+    "eller smtps://bruger:kode@smtp.example.dk:465."
+)
+CONFIG_MAIL_FROM = (
+    "MAIL_FROM mangler: når SMTP_URL er sat, skal afsenderadressen også sættes (fx klu@fjordby.dk)."
+)
+CONFIG_MAIL_FROM_INVALID = "MAIL_FROM skal være en e-mailadresse (fx klu@fjordby.dk)."
+CONFIG_BOT_TOKEN = (
+    "SLACK_BOT_TOKEN skal være bottokenet, der begynder med xoxb- (»Bot User OAuth Token« "
+    "under OAuth & Permissions)."
+)
+CONFIG_APP_TOKEN = (
+    "SLACK_APP_TOKEN skal være et app-token, der begynder med xapp- (under Basic Information)."
+)
+
 # --- core use cases (bot/usecases) -------------------------------------------------------------
 TEXT_EMPTY = "{field} mangler."
 TOPIC_TEXT_EMPTY = "Emnets tekst mangler. Skriv en tekst, fx: /klu emne Samarbejde om hjemmebesøg."
@@ -390,6 +414,14 @@ ROSTER_NOT_TEXT = (
 ROSTER_NOT_CSV = (
     "Filen kunne ikke læses som CSV. Gem den fra Excel som »CSV UTF-8« eller »CSV "
     "(semikolonsepareret)«, og prøv igen."
+)
+ROSTER_SPREADSHEET = (
+    "Filen er et Excel-regneark, ikke en CSV-fil. Åbn den i Excel, vælg Filer › Gem som, "
+    "gem den som »CSV UTF-8« eller »CSV (semikolonsepareret)«, og indlæs den nye fil."
+)
+ROSTER_UNCLOSED_QUOTE = (
+    'et felt begynder med et anførselstegn ("), der aldrig lukkes, så resten af linjen og '
+    "linjerne efter den ville blive ét felt; fjern anførselstegnet, eller luk det i samme felt"
 )
 ROSTER_NO_PEOPLE = (
     "Filen indeholder ingen personer. Første linje skal være overskrifter (fx navn;email;rolle), "

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from bot.config import Settings
+from bot import texts
+from bot.config import ConfigError, Settings
 from bot.ports import Clock, UnitOfWork
 from storage import health, revisions
 from storage.db import database_url, make_engine, make_session_factory
@@ -52,11 +54,39 @@ class Container:
 def bootstrap(
     settings: Settings, *, clock: Clock = system_clock, migrate: bool = True
 ) -> Container:
-    """Map the domain, connect, upgrade the schema, and hand out units of work."""
+    """Map the domain, connect, upgrade the schema, and hand out units of work. With
+    `migrate` (every command) a database that cannot be reached stops the process with a
+    ConfigError naming DATABASE_URL; without (gunicorn's web workers, after the release step)
+    the process starts anyway and /healthz answers 503 until the database is back."""
     start_mappers()
     url = database_url({"DATABASE_URL": settings.database_url})
+    engine = engine_for(url)
     if migrate:
+        check_reachable(engine)
         upgrade(url)
-    engine = make_engine(url)
     factory = make_session_factory(engine)
     return Container(settings, engine, lambda: SqlAlchemyUnitOfWork(factory), clock)
+
+
+def engine_for(url: str) -> Engine:
+    """The engine for the database URL; ConfigError when the URL cannot be one."""
+    try:
+        return make_engine(url)
+    except (ArgumentError, ValueError):
+        raise ConfigError(texts.CONFIG_DATABASE_URL) from None
+
+
+def check_reachable(engine: Engine) -> None:
+    """One round trip; ConfigError naming DATABASE_URL with the driver's reason when not."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        engine.dispose()
+        raise ConfigError(texts.CONFIG_DATABASE_UNREACHABLE.format(reason=_reason(exc))) from None
+
+
+def _reason(exc: DBAPIError) -> str:
+    """The driver's own first line ('Connection refused', 'unable to open database file')."""
+    lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
+    return (lines[0] if lines else type(exc.orig).__name__)[:300]

@@ -57,6 +57,7 @@ from handlers.cli_reminders import (  # noqa: F401 (found in globals())
     cmd_reminders_show,
 )
 from handlers.cli_slack import cmd_serve, cmd_socket  # noqa: F401 (found in globals())
+from handlers.logs import configure as configure_logs
 
 log = logging.getLogger("klu-bot")
 Handler = Callable[[argparse.Namespace, Container], str]
@@ -305,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `klu-bot` console script."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logs(logging.WARNING)  # key=value from the first line; serve and clock say more
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.area == "demo":
@@ -322,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         container = bootstrap(settings, clock=_clock(args))
         output = args.handler(args, container)
     except ConfigError as exc:
-        print(f"klu-bot: {exc}", file=sys.stderr)
+        print(texts.CLI_ERROR.format(message=exc), file=sys.stderr)
         return 2
     except KluError as exc:
         print(texts.CLI_ERROR.format(message=exc.message), file=sys.stderr)

@@ -78,13 +78,20 @@ class KeyValueFormatter(logging.Formatter):
         return " ".join(f"{key}={_quote(value)}" for key, value in fields.items())
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Ours, so configuring again replaces it and leaves other handlers (pytest's) alone."""
+
+
 def configure(level: int = logging.INFO) -> None:
-    """Root logging to stderr as key=value lines with request ids (web and clock)."""
+    """Root logging to stderr as key=value lines with request ids: every command from its
+    first line (at WARNING), web, socket and clock at INFO. Bolt's and the SDK's loggers
+    propagate to the root, so they are written the same way."""
     install_record_factory()
-    handler = logging.StreamHandler()
+    handler = _StderrHandler()
     handler.setFormatter(KeyValueFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
-        root.removeHandler(old)
+        if isinstance(old, _StderrHandler):
+            root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)

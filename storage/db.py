@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_SQLITE_PATH = "var/klu-bot.db"
+CONNECT_TIMEOUT = 10  # seconds: an unreachable PostgreSQL is reported, not waited for
 
 
 def database_url(env: dict[str, str] | None = None) -> str:
@@ -51,7 +52,13 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT},
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -389,15 +389,14 @@ def test_usage_errors_are_one_line(run: Run) -> None:
         assert err.startswith("fejl: ")
 
 
-def test_an_unexpected_failure_is_one_line_without_traceback(
+def test_a_database_that_cannot_be_opened_is_one_line_naming_database_url(
     run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.db'}")
     code, out, err = run("meeting", "list")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert err.splitlines() == [
-        "fejl: Beklager, noget gik galt. Prøv igen om lidt, eller kontakt sekretariatet. "
-        "(OperationalError; sæt KLU_DEBUG=1 for detaljer)"
+        "fejl: Databasen i DATABASE_URL kan ikke nås: unable to open database file"
     ]
 
 

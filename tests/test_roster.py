@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -589,3 +594,91 @@ def test_written_roster_round_trips(
         assert row.phone == (line(person["phone"]) or None)
         assert row.role == parse_role(person["role"])
     assert [r.line for r in rows] == sorted(r.line for r in rows)
+
+
+# --- files as secretaries have them, through the real `klu-bot members import` ------------------
+
+KLU_BOT = Path(sys.executable).parent / "klu-bot"
+
+
+def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMTP_", "MAIL_"))}
+    env["DATABASE_URL"] = url
+    return subprocess.run(
+        [str(KLU_BOT), *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.fixture
+def klu_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'klu.db'}"
+    setup = _cli(
+        url, "committee", "setup", "--name", "Kommunalt Lægeligt Udvalg", "--short-name", "KLU"
+    )
+    assert setup.returncode == 0, setup.stderr
+    return url
+
+
+def _import(
+    url: str, tmp_path: Path, data: bytes, name: str = "medlemmer.csv"
+) -> tuple[int, str, str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = _cli(url, "members", "import", str(path))
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_a_bom_followed_by_windows_1252_text_gives_the_right_names(
+    klu_db: str, tmp_path: Path
+) -> None:
+    data = (
+        b"\xef\xbb\xbf"
+        + "navn;email;organisation\r\nSøren Ærø;soeren@fjordby.dk;Lægehuset Å\r\n".encode("cp1252")
+    )
+    code, out, err = _import(klu_db, tmp_path, data)
+    assert (code, err) == (0, ""), err
+    assert "1 ny" in out
+    listed = _cli(klu_db, "members", "list").stdout
+    assert "Søren Ærø — medlem, Lægehuset Å <soeren@fjordby.dk>" in listed
+
+
+def test_utf8_lines_and_windows_1252_lines_in_one_file_both_come_out_right(
+    klu_db: str, tmp_path: Path
+) -> None:
+    data = "navn;email\r\nSøren Ærø;soeren@fjordby.dk\r\n".encode(
+        "utf-8-sig"
+    ) + "Åse Møller;aase@fjordby.dk\r\n".encode("cp1252")
+    code, _, err = _import(klu_db, tmp_path, data)
+    assert (code, err) == (0, ""), err
+    listed = _cli(klu_db, "members", "list").stdout
+    assert "Søren Ærø" in listed and "Åse Møller" in listed
+
+
+def test_an_unclosed_quote_is_reported_at_its_line_and_nothing_is_imported(
+    klu_db: str, tmp_path: Path
+) -> None:
+    data = (
+        "navn;email;titel\r\n"
+        "Henrik Lund;henrik@plo.dk;Læge\r\n"
+        '"Sofie Brandt;sofie@plo.dk;Læge\r\n'
+        "Mads Kjær;mads@plo.dk;Læge\r\n"
+        "Line Dahl;ikke-en-adresse;Læge\r\n"
+    ).encode()
+    code, out, err = _import(klu_db, tmp_path, data)
+    assert (code, out) == (1, "")
+    assert "Linje 3: et felt begynder med et anførselstegn" in err
+    assert "Linje 5: »ikke-en-adresse« er ikke en gyldig e-mailadresse" in err  # not swallowed
+    assert "Linje 4" not in err
+    assert "Traceback" not in err
+    assert "Henrik Lund" not in _cli(klu_db, "members", "list").stdout
+
+
+def test_an_excel_workbook_is_told_to_be_saved_as_csv(klu_db: str, tmp_path: Path) -> None:
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    code, out, err = _import(klu_db, tmp_path, book.getvalue(), name="medlemmer.xlsx")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == ["fejl: " + texts.ROSTER_SPREADSHEET]
+    assert "CSV" in texts.ROSTER_SPREADSHEET and "Gem som" in texts.ROSTER_SPREADSHEET

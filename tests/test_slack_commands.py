@@ -100,10 +100,22 @@ def test_naeste_without_meetings_says_so(bot: SlackAppServer) -> None:
     assert body["text"] == texts.NO_NEXT_MEETING
 
 
-def test_unknown_user_gets_the_roster_hint_and_is_linked_by_email(
+def test_a_user_on_the_roster_is_linked_by_email_and_answered_on_the_first_command(
     bot: SlackAppServer, standin: SlackStandIn
 ) -> None:
     standin.add_user("U_MADS", "mads.kjaer@plo-fjordby.dk", "Mads Kjær")
+    reply = bot.command("emne Noget nyt", "U_MADS")
+    assert "#1" in reply.json()["text"]
+    assert topics_in_db(bot) == [("Noget nyt", "Mads Kjær")]
+    with bot.container.uow() as uow:
+        assert uow.people.by_slack_id("U_MADS") is not None
+
+
+def test_when_slack_fails_to_say_who_it_is_the_user_is_linked_in_the_background(
+    bot: SlackAppServer, standin: SlackStandIn
+) -> None:
+    standin.add_user("U_MADS", "mads.kjaer@plo-fjordby.dk", "Mads Kjær")
+    standin.fail_next("users.info")  # the lookup inside the request fails
     reply = bot.command("emne Noget nyt", "U_MADS")
     assert "medlemslisten" in reply.json()["text"]
     assert topics_in_db(bot) == []

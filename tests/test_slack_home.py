@@ -155,7 +155,6 @@ def test_serve_without_a_signing_secret_stops_with_exit_code_2(tmp_path: Path) -
         check=False,
     )
     assert result.returncode == 2
-    assert (
-        result.stderr.strip()
-        == "klu-bot: missing required environment variable SLACK_SIGNING_SECRET"
+    assert result.stderr.strip() == (
+        "fejl: Miljøvariablen SLACK_SIGNING_SECRET mangler eller er tom."
     )

@@ -274,6 +274,22 @@ def test_a_guest_can_send_regrets(bot: SlackAppServer, standin: SlackStandIn) ->
     assert _attendance(bot.container, "ida.norgaard@fjordby.dk") == (AttendanceStatus.REGRETS, "")
 
 
+def test_a_member_not_linked_yet_is_linked_by_email_on_the_first_reply_or_command(
+    bot: SlackAppServer, standin: SlackStandIn
+) -> None:
+    standin.add_user("U_MADS", "mads.kjaer@plo-fjordby.dk", "Mads Kjær")
+    bot.event(_dm("afbud, ferie", user="U_MADS", channel="DU_MADS"))
+    [confirm] = _wait_messages(standin, "DU_MADS", 1)
+    assert "(grund: ferie)" in confirm["text"]
+    assert _attendance(bot.container, "mads.kjaer@plo-fjordby.dk") == (
+        AttendanceStatus.REGRETS,
+        "ferie",
+    )
+    standin.add_user("U_LINE", "line.dahl@plo-fjordby.dk", "Line Dahl")
+    answer = bot.command("afbud syg", "U_LINE").json()
+    assert "(grund: syg)" in answer["text"]
+
+
 def test_someone_not_on_the_roster_is_told_how_to_get_on_it(
     bot: SlackAppServer, standin: SlackStandIn
 ) -> None:

@@ -60,8 +60,6 @@ def _set_role(
         for m in uow.memberships.for_person(person.id)
         if m.committee_id == committee.id and m.is_active(today)
     ]
-    if role == Role.GUEST:
-        return False
     if any(m.role == role for m in active):
         return False
     opened_today = [m for m in active if m.active_from >= today]

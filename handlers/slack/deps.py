@@ -33,6 +33,10 @@ class Background(Protocol):
         """Try to link this Slack user to the roster by e-mail, in the background."""
         ...
 
+    def link_now(self, user_id: str) -> bool:
+        """Link this Slack user by e-mail now, from the worker's own thread; True if linked."""
+        ...
+
 
 class NoBackground:
     """For processes without a worker: rows wait in the outbox for one that has."""
@@ -42,6 +46,10 @@ class NoBackground:
 
     def link_user(self, user_id: str) -> None:
         """Do nothing."""
+
+    def link_now(self, user_id: str) -> bool:
+        """Nothing to link with."""
+        return False
 
 
 @dataclass(frozen=True)

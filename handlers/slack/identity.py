@@ -29,10 +29,12 @@ def is_direct(channel_id: str | None, channel_name: str | None = None) -> bool:
 
 
 def caller_for(deps: SlackDeps, user_id: str, channel_id: str | None, *, direct: bool) -> Caller:
-    """Resolve the caller; an unknown user is told how to get on the roster and linked later."""
+    """Resolve the caller. A Slack user not linked yet is linked by e-mail at once (the first
+    command after a roster import just works); one not on the roster is told how to get on."""
     c = deps.container
     today = _today(deps)
-    try:
+
+    def resolve() -> Caller:
         return deps.answers.get(
             ("caller", user_id, channel_id, direct, today),
             lambda: resolve_caller(
@@ -40,9 +42,25 @@ def caller_for(deps: SlackDeps, user_id: str, channel_id: str | None, *, direct:
             ),
             roster_only=True,
         )
+
+    try:
+        return resolve()
     except NotLinkedError:
-        deps.background.link_user(user_id)
-        raise
+        if not link_now(deps, user_id):
+            raise
+    return resolve()
+
+
+def link_now(deps: SlackDeps, user_id: str) -> bool:
+    """Link a Slack user not yet linked to the roster person with their Slack e-mail, inside
+    the request (users.info with the short timeout); True when they are now linked. When
+    Slack does not answer in time, the background worker tries again."""
+    if not user_id:
+        return False
+    if Linker(deps.container.uow, deps.interactive).link_user(user_id):
+        return True
+    deps.background.link_user(user_id)
+    return False
 
 
 def _today(deps: SlackDeps) -> date:
@@ -72,6 +90,9 @@ class Linker:
         except SlackApiError as exc:
             log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
             return False
+        except OSError as exc:  # a timeout or a refused connection: the worker tries later
+            log.warning("users.info %s failed: %s", user_id, exc)
+            return False
         email = str(((response.get("user") or {}).get("profile") or {}).get("email") or "")
         person = link_chat_user(self.uow(), email, user_id) if email else None
         return person is not None and person.slack_user_id == user_id
@@ -91,4 +112,12 @@ class Linker:
         return linked
 
 
-__all__ = ["Caller", "Linker", "NotLinkedError", "body_caller", "caller_for", "is_direct"]
+__all__ = [
+    "Caller",
+    "Linker",
+    "NotLinkedError",
+    "body_caller",
+    "caller_for",
+    "is_direct",
+    "link_now",
+]

@@ -34,6 +34,7 @@ from handlers.bootstrap import Container
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand
 from handlers.slack.deps import Background, SlackDeps
+from handlers.slack.identity import link_now
 from handlers.slack.inbound import typed
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,14 @@ def is_own_or_bot(event: dict[str, Any], bot_user_id: str | None) -> bool:
 def _person(container: Container, user_id: str) -> Person | None:
     with container.uow() as uow:
         return uow.people.by_slack_id(user_id)
+
+
+def _linked(deps: SlackDeps, user_id: str) -> Person | None:
+    """The roster person of a Slack user, linked by e-mail now if they are not yet."""
+    person = _person(deps.container, user_id)
+    if person is None and link_now(deps, user_id):
+        person = _person(deps.container, user_id)
+    return person
 
 
 MESSAGE = "slack.message"
@@ -83,6 +92,8 @@ def process_message(
     found = meeting_of_message(c.uow(), channel, str(thread_ts)) if thread_ts else None
     user_id = str(event["user"])
     person = _person(container, user_id)
+    if person is None and background.link_now(user_id):
+        person = _person(container, user_id)
     if person is None:
         background.link_user(user_id)
         text = texts.SLACK_NOT_LINKED.format(contact=_contact(container))
@@ -127,9 +138,8 @@ def on_button(deps: SlackDeps, body: dict[str, Any], intent: Intent, request_id:
     reply_to = ReplyTo(channel, ts or None)
     value = str(action.get("value") or "")
     c = deps.container
-    person = _person(deps.container, user_id)
+    person = _linked(deps, user_id)
     if person is None:
-        deps.background.link_user(user_id)
         text = texts.SLACK_NOT_LINKED.format(contact=_contact(deps.container))
         answer_only(c.uow(), request_id=request_id, reply_to=reply_to, text=text, now=c.clock())
     else:
@@ -148,9 +158,8 @@ def on_button(deps: SlackDeps, body: dict[str, Any], intent: Intent, request_id:
 
 def _command(request: CommandRequest, intent: Intent, reason: str) -> Reply:
     deps, c = request.deps, request.deps.container
-    person = _person(deps.container, request.user_id)
+    person = _linked(deps, request.user_id)
     if person is None:
-        deps.background.link_user(request.user_id)
         return b.message(texts.SLACK_NOT_LINKED.format(contact=b.escape(_contact(deps.container))))
     answer: Answer = answer_reply(
         c.uow(),

@@ -26,6 +26,7 @@ from handlers.slack import secretary_submit as submit
 from handlers.slack import secretary_views as views
 from handlers.slack.commands import CommandRequest, Reply, register_subcommand
 from handlers.slack.deps import SlackDeps
+from handlers.slack.identity import link_now
 from handlers.slack.secretary_forms import Form
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,9 @@ def _open(deps: SlackDeps, body: dict[str, Any], view: dict[str, Any]) -> Reply:
 def _linked_person(deps: SlackDeps, user_id: str) -> Person | None:
     with deps.container.uow() as uow:
         person = uow.people.by_slack_id(user_id)
-    if person is None:
-        deps.background.link_user(user_id)
+    if person is None and link_now(deps, user_id):
+        with deps.container.uow() as uow:
+            person = uow.people.by_slack_id(user_id)
     return person
 
 

@@ -11,6 +11,7 @@ import atexit
 import io
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -21,7 +22,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import texts
-from bot.config import load_settings, require
+from bot.config import ConfigError, load_settings, require
 from handlers.bootstrap import Container, bootstrap
 from handlers.documents import document_source
 from handlers.logs import NO_REQUEST, request_context
@@ -41,6 +42,7 @@ REQUIRED = ("slack_bot_token", "slack_signing_secret", "database_url")
 MAX_BODY = 1024 * 1024  # Slack's own requests are far smaller
 BAD_REQUEST = ("400 Bad Request", b"bad request\n")
 UNAUTHORIZED = ("401 Unauthorized", b"invalid request\n")
+APP_LOAD_ERROR = 4  # gunicorn.arbiter.Arbiter.APP_LOAD_ERROR
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -157,11 +159,17 @@ def _plain(start_response: StartResponse, status: str, text: bytes) -> Iterable[
 
 
 def create_wsgi_app() -> WsgiApp:
-    """gunicorn's factory: settings from the environment, schema already upgraded (release)."""
-    settings = load_settings()
-    require(settings, REQUIRED)
+    """gunicorn's factory: settings from the environment, schema already upgraded (release).
+    A wrong setting stops it with the same Danish line as the CLI; the exit code is gunicorn's
+    "app failed to load" (4), which stops the master too instead of restarting workers."""
     configure_logs()
-    container = bootstrap(settings, migrate=False)
+    try:
+        settings = load_settings()
+        require(settings, REQUIRED)
+        container = bootstrap(settings, migrate=False)
+    except ConfigError as exc:
+        print(texts.CLI_ERROR.format(message=exc), file=sys.stderr, flush=True)
+        raise SystemExit(APP_LOAD_ERROR) from None
     return build_wsgi(container, start_worker(container))
 
 

@@ -65,6 +65,11 @@ class OutboxWorker:
             self._link_requests.put(user_id)
             self._wake.set()
 
+    def link_now(self, user_id: str) -> bool:
+        """Link a Slack user by e-mail at once (for the stored events this thread works on:
+        a member's first reply after a roster import is understood, not refused)."""
+        return bool(user_id) and self.linker is not None and self.linker.link_user(user_id)
+
     def start(self) -> None:
         """Start the thread (idempotent)."""
         if self._thread is None:
