@@ -66,13 +66,19 @@ def cmd_attendance_attend(args: argparse.Namespace, c: Container) -> str:
 
 def add_attendance_commands(top: Any, leaf: Leaf) -> None:
     """`attendance regrets PERSON [GRUND…] [--meeting N]` and `attendance attend PERSON`."""
-    group = top.add_parser("attendance", help="afbud og deltagelse").add_subparsers(
-        metavar="HANDLING"
+    group = top.add_parser(
+        "attendance", help=texts.CLI_HELP["attendance:top.attendance"]
+    ).add_subparsers(metavar="HANDLING")
+    regrets = leaf(
+        group, "regrets", "cmd_attendance_regrets", texts.CLI_HELP["attendance:group.regrets"]
     )
-    regrets = leaf(group, "regrets", "cmd_attendance_regrets", "registrér afbud for en person")
-    regrets.add_argument("person", help="e-mail eller navn")
-    regrets.add_argument("reason", nargs="*", help="grund (valgfri), fx er på kursus")
-    regrets.add_argument("--meeting", default=None, help="mødets nummer (standard: næste)")
-    attend = leaf(group, "attend", "cmd_attendance_attend", "personen kommer alligevel")
-    attend.add_argument("person", help="e-mail eller navn")
-    attend.add_argument("--meeting", default=None, help="mødets nummer (standard: næste)")
+    regrets.add_argument("person", help=texts.CLI_HELP["attendance:regrets.person"])
+    regrets.add_argument("reason", nargs="*", help=texts.CLI_HELP["attendance:regrets.reason"])
+    regrets.add_argument(
+        "--meeting", default=None, help=texts.CLI_HELP["attendance:regrets.meeting"]
+    )
+    attend = leaf(
+        group, "attend", "cmd_attendance_attend", texts.CLI_HELP["attendance:group.attend"]
+    )
+    attend.add_argument("person", help=texts.CLI_HELP["attendance:attend.person"])
+    attend.add_argument("--meeting", default=None, help=texts.CLI_HELP["attendance:attend.meeting"])

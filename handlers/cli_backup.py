@@ -115,17 +115,17 @@ def cmd_prune(args: argparse.Namespace, c: Container) -> str:
 
 def add_commands(top: Any, leaf: Any) -> None:
     """The parser entries for these commands (called from handlers/cli_parser.py)."""
-    exp = leaf(top, "export", "cmd_export", "gem alle udvalgets data i én JSON-fil (backup)")
-    exp.add_argument("-o", "--output", required=True, help="filen der skrives, fx klu.json")
-    imp = leaf(
-        top, "import", "cmd_import", "indlæs et udvalgs eksport (flere udvalg kan dele en database)"
-    )
+    exp = leaf(top, "export", "cmd_export", texts.CLI_HELP["backup:top.export"])
+    exp.add_argument("-o", "--output", required=True, help=texts.CLI_HELP["backup:exp.o"])
+    imp = leaf(top, "import", "cmd_import", texts.CLI_HELP["backup:top.import"])
     imp.add_argument("file")
-    person = top.add_parser("person", help="persondata (GDPR)").add_subparsers(metavar="HANDLING")
-    pexp = leaf(person, "export", "cmd_person_export", "gem alt om én person i en JSON-fil")
+    person = top.add_parser("person", help=texts.CLI_HELP["backup:top.person"]).add_subparsers(
+        metavar="HANDLING"
+    )
+    pexp = leaf(person, "export", "cmd_person_export", texts.CLI_HELP["backup:person.export"])
     pexp.add_argument("email")
     pexp.add_argument("-o", "--output", required=True)
-    perase = leaf(person, "erase", "cmd_person_erase", "slet en persons personoplysninger")
+    perase = leaf(person, "erase", "cmd_person_erase", texts.CLI_HELP["backup:person.erase"])
     perase.add_argument("email")
-    perase.add_argument("--yes", action="store_true", help="bekræft sletningen")
-    leaf(top, "prune", "cmd_prune", "slet afbudsgrunde og gamle beskeder efter opbevaringstiden")
+    perase.add_argument("--yes", action="store_true", help=texts.CLI_HELP["backup:perase.yes"])
+    leaf(top, "prune", "cmd_prune", texts.CLI_HELP["backup:top.prune"])

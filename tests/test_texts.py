@@ -221,3 +221,28 @@ def test_one_clock_style() -> None:
     assert texts.TIME_FORMAT_CLOCK.format(hour=15, minute=0) == "15:00"
     dotted = re.compile(r"\bkl\. \d{1,2}\.\d{2}\b")
     assert [t for _, t in templates() if dotted.search(t) and "»" not in t] == []
+
+
+def test_the_command_line_help_is_in_the_catalogue_too() -> None:
+    """No argparse help, description or epilog is a literal outside bot/texts.py."""
+    import ast
+    from pathlib import Path
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "handlers").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            literal = [
+                kw.arg
+                for kw in node.keywords
+                if kw.arg in ("help", "description", "epilog")
+                and isinstance(kw.value, ast.Constant)
+                and isinstance(kw.value.value, str)
+            ]
+            func = node.func
+            is_leaf = isinstance(func, ast.Name) and func.id == "leaf" and len(node.args) == 4
+            if is_leaf and isinstance(node.args[3], ast.Constant):
+                literal.append("leaf help")
+            found += [f"{path.name}:{node.lineno} {what}" for what in literal]
+    assert found == []
