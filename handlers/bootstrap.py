@@ -50,6 +50,11 @@ class Container:
         wrong: a later try may succeed, so a request failed by it must not pass for done."""
         return health.cannot_store(error)
 
+    def conflicted(self, error: BaseException) -> bool:
+        """True when the database rolled a transaction back because another one got in its
+        way (a deadlock): running the same request again is safe."""
+        return health.conflicted(error)
+
 
 def bootstrap(
     settings: Settings, *, clock: Clock = system_clock, migrate: bool = True

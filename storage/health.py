@@ -43,5 +43,17 @@ def cannot_store(error: BaseException) -> bool:
     return isinstance(error, DBAPIError | PoolTimeout | OSError)
 
 
+_CONFLICTS = {"40P01", "40001"}  # PostgreSQL: deadlock_detected, serialization_failure
+
+
+def conflicted(error: BaseException) -> bool:
+    """True when the database gave up one of two transactions that got in each other's way
+    (a deadlock): the transaction was rolled back whole, so running it again is safe."""
+    if not isinstance(error, DBAPIError):
+        return False
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return code in _CONFLICTS
+
+
 def _first_line(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

@@ -6,6 +6,7 @@ itself (ephemeral unless it says otherwise), so the answer costs no Web API call
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,10 @@ class CommandRequest:
 
 
 Handler = Callable[[CommandRequest], Reply]
+
+
+log = logging.getLogger(__name__)
+CONFLICT_RETRIES = 3  # a deadlock between two workers is rare; three tries are plenty
 
 
 def remembered(request: CommandRequest, compute: Callable[[], Reply]) -> Reply:
@@ -110,7 +115,15 @@ def handle_command(deps: SlackDeps, body: dict[str, Any], request_id: str) -> Re
     if sub is None:
         typed = str(body.get("text") or "").split(maxsplit=1)[0]
         return help_reply(prefix=texts.SLACK_UNKNOWN_COMMAND.format(verb=typed[:50]))
-    return sub.handler(CommandRequest(deps, body, command.verb, command.rest, request_id))
+    request = CommandRequest(deps, body, command.verb, command.rest, request_id)
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            return sub.handler(request)
+        except Exception as exc:  # a deadlock rolled the whole transaction back: run it again
+            if attempt + 1 == CONFLICT_RETRIES or not deps.container.conflicted(exc):
+                raise
+            log.warning("command %s met a concurrent transaction; trying again", command.verb)
+    raise AssertionError("unreachable")
 
 
 def register(app: App, deps: SlackDeps) -> None:
