@@ -92,7 +92,7 @@ def _renew_regrets(
     row = uow.attendance.get(meeting.id, change.person_id)
     if row is None or row.status != AttendanceStatus.REGRETS:
         return None
-    if since is not None and row.registered_at >= since:
+    if since is not None and row.registered_at > since:
         return None
     row.status, row.reason, row.via = AttendanceStatus.INVITED, "", "flyttet"
     return copy.starts_at
