@@ -312,6 +312,13 @@ class CalendarSync:
     version: int
     synced_version: int
     changed_at: datetime | None
+    first_changed_at: datetime | None = None  # the oldest edit not yet sent
+    unreached: bool = False  # someone has no queued copy yet: retried until they have one
+
+    @property
+    def edited(self) -> bool:
+        """Edits are waiting to be sent."""
+        return self.version > self.synced_version
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Pure functions of the meeting and the time plan; Block Kit is plain dicts (no sl
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -104,6 +105,45 @@ def guest_description(committee: Committee, meeting: Meeting, slots: Sequence[Sl
         lines += substance_lines(slot.item)
     lines += ["", texts.INVITE_GUEST_NOTE, meeting.place, "", _contact(committee)]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a change is compared with: the copy the person holds, and what it will become."""
+
+    start: datetime
+    end: datetime
+    place: str
+    content: str  # digest of SUMMARY and DESCRIPTION ('' for copies from before it was kept)
+    plan: str  # digest of the agenda and time plan relative to the start
+    slots: str = ""  # a guest's slot times
+    cancelled: bool = False
+
+
+def change_lines(
+    old: Held, new: Held, *, tz: ZoneInfo, guest: bool, regrets_for: datetime | None = None
+) -> list[str]:
+    """What an update changes, one Danish line each: never 'changed' when nothing did."""
+    lines = []
+    if old.cancelled:
+        lines.append(texts.INVITE_CHANGE_AGAIN)
+    if (old.start, old.end, old.slots) != (new.start, new.end, new.slots):
+        template = texts.INVITE_CHANGE_GUEST_TIME if guest else texts.INVITE_CHANGE_TIME
+        lines.append(
+            template.format(
+                when=format_span(new.start, new.end, tz), old=format_span(old.start, old.end, tz)
+            )
+        )
+    if old.place != new.place:
+        lines.append(texts.INVITE_CHANGE_PLACE.format(place=new.place or "–", old=old.place or "–"))
+    if old.plan != new.plan:
+        lines.append(texts.INVITE_CHANGE_GUEST_ITEM if guest else texts.INVITE_CHANGE_AGENDA)
+    elif old.content != new.content and not lines:
+        lines.append(texts.INVITE_CHANGE_DETAILS)
+    if regrets_for is not None:
+        old_day = format_date(regrets_for.astimezone(tz).date())
+        lines.append(texts.INVITE_CHANGE_REGRETS_AGAIN.format(old_day=old_day))
+    return lines
 
 
 def dm_blocks(

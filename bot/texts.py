@@ -598,7 +598,9 @@ CALENDAR_BODY_REQUEST = Agree(
 )
 CALENDAR_BODY_UPDATE = (
     "Kære {name}\n\n"
-    "{summary} er ændret. Nyt tidspunkt: {when}.\n"
+    "{summary} er ændret:\n"
+    "{changes}\n\n"
+    "Tidspunkt: {when}\n"
     "Sted: {location}\n\n"
     "{description}\n\n"
     "Den opdaterede invitation er vedhæftet som kalenderfil. "
@@ -1016,6 +1018,17 @@ INVITE_DM_REQUEST = "Indkaldelse: {title}"
 INVITE_DM_UPDATE = "Ændret: {title}"
 INVITE_DM_CANCEL = "Aflyst: {title}"
 INVITE_DM_FALLBACK = "{header}, {when}, {place}"
+INVITE_CHANGE_TIME = "Nyt tidspunkt: {when} (før {old})."
+INVITE_CHANGE_GUEST_TIME = "Nyt tidspunkt for dit punkt: {when} (før {old})."
+INVITE_CHANGE_PLACE = "Nyt mødested: {place} (før {old})."
+INVITE_CHANGE_AGENDA = "Dagsordenen eller tidsplanen er ændret. Den gældende står herunder."
+INVITE_CHANGE_GUEST_ITEM = "Beskrivelsen af dit punkt er ændret. Den gældende står herunder."
+INVITE_CHANGE_DETAILS = "Oplysningerne i invitationen er opdateret. De gældende står herunder."
+INVITE_CHANGE_AGAIN = "Du er inviteret igen."
+INVITE_CHANGE_REGRETS_AGAIN = (
+    "Du meldte afbud til mødet {old_day}. Mødet er flyttet, så dit afbud gælder ikke længere. "
+    "Kan du heller ikke komme den nye dag, så meld afbud igen."
+)
 INVITE_DM_DATE = "*Dato*\n{date}"
 INVITE_DM_TIME = "*Tid*\n{start}–{end}"
 INVITE_DM_PLACE = "*Sted*\n{place}"
@@ -1036,8 +1049,18 @@ INVITE_NO_SMTP = (
     "E-mail er ikke sat op (SMTP_URL og MAIL_FROM), så der er ikke sendt e-mails, kun "
     "Slack-beskeder."
 )
-INVITE_NO_SMTP_MISSED = "Disse har ikke Slack og får derfor ingen invitation: {names}."
-INVITE_UNREACHABLE = "Kan ikke nås (hverken Slack-id eller e-mail): {names}."
+INVITE_NO_SMTP_MISSED = (
+    "Disse har ikke Slack og har derfor ikke fået invitationen endnu: {names}. De får den, "
+    "så snart e-mail er sat op."
+)
+INVITE_UNREACHABLE = (
+    "Kan ikke nås (hverken Slack-id eller e-mail), så de har ikke fået invitationen endnu: "
+    "{names}. De får den, så snart de har en e-mailadresse eller er koblet til Slack."
+)
+INVITE_REGRETS_ASKED_AGAIN = (
+    "Mødet er flyttet til en anden dag, så afbud til den gamle dag gælder ikke længere. "
+    "Disse er spurgt, om deres afbud stadig gælder: {names}."
+)
 INVITE_NO_ORGANIZER = (
     "Udvalget mangler sekretariatets navn og e-mail, som står som arrangør af "
     "kalenderinvitationerne. Udfyld dem med /klu opsæt i udvalgets kanal."

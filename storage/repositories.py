@@ -334,6 +334,7 @@ class CalendarRepo(_Repo):
         values: dict[str, Any] = {"version": t.c.version + 1}
         if now is not None:
             values["changed_at"] = now
+            values["first_changed_at"] = func.coalesce(t.c.first_changed_at, now)
         result = self.session.execute(update(t).where(t.c.meeting_id == meeting_id).values(values))
         if result.rowcount == 1:  # type: ignore[attr-defined]
             return
@@ -341,7 +342,11 @@ class CalendarRepo(_Repo):
             with self.session.begin_nested():
                 self.session.execute(
                     t.insert().values(
-                        meeting_id=meeting_id, version=1, synced_version=0, changed_at=now
+                        meeting_id=meeting_id,
+                        version=1,
+                        synced_version=0,
+                        changed_at=now,
+                        first_changed_at=now,
                     )
                 )
         except IntegrityError:  # another writer inserted it meanwhile
@@ -350,23 +355,23 @@ class CalendarRepo(_Repo):
     def pending(self) -> Sequence[CalendarSync]:
         t = tables.calendar_syncs
         rows = self.session.execute(
-            select(t).where(t.c.version > t.c.synced_version).order_by(t.c.meeting_id)
+            select(t)
+            .where(or_(t.c.version > t.c.synced_version, t.c.unreached))
+            .order_by(t.c.meeting_id)
         ).all()
-        return [CalendarSync(r.meeting_id, r.version, r.synced_version, r.changed_at) for r in rows]
+        return [_sync_state(r) for r in rows]
 
     def state(self, meeting_id: int) -> CalendarSync | None:
         t = tables.calendar_syncs
         r = self.session.execute(select(t).where(t.c.meeting_id == meeting_id)).first()
-        if r is None:
-            return None
-        return CalendarSync(r.meeting_id, r.version, r.synced_version, r.changed_at)
+        return None if r is None else _sync_state(r)
 
     def stamp(self, meeting_id: int, now: datetime) -> None:
         t = tables.calendar_syncs
         self.session.execute(
             update(t)
             .where(t.c.meeting_id == meeting_id, t.c.changed_at.is_(None))
-            .values(changed_at=now)
+            .values(changed_at=now, first_changed_at=func.coalesce(t.c.first_changed_at, now))
         )
 
     def begin_sync(self, meeting_id: int) -> None:
@@ -388,8 +393,26 @@ class CalendarRepo(_Repo):
         self.session.execute(
             update(t)
             .where(t.c.meeting_id == meeting_id, t.c.version == version)
-            .values(changed_at=None)
+            .values(changed_at=None, first_changed_at=None)
         )
+
+    def set_unreached(self, meeting_id: int, unreached: bool) -> None:
+        t = tables.calendar_syncs
+        result = self.session.execute(
+            update(t).where(t.c.meeting_id == meeting_id).values(unreached=unreached)
+        )
+        if result.rowcount == 0 and unreached:  # type: ignore[attr-defined]
+            self.session.execute(
+                t.insert().values(
+                    meeting_id=meeting_id, version=0, synced_version=0, unreached=True
+                )
+            )
+
+
+def _sync_state(r: Any) -> CalendarSync:
+    return CalendarSync(
+        r.meeting_id, r.version, r.synced_version, r.changed_at, r.first_changed_at, r.unreached
+    )
 
 
 def _delivery_row(d: Delivery) -> dict[str, Any]:

@@ -234,6 +234,8 @@ calendar_syncs = Table(
     Column("version", Integer, nullable=False),
     Column("synced_version", Integer, nullable=False),
     Column("changed_at", UTCDateTime),
+    Column("first_changed_at", UTCDateTime),  # the oldest unsent edit: bounds the debounce
+    Column("unreached", Boolean, nullable=False, server_default=false()),
 )
 
 deliveries = Table(

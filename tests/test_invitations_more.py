@@ -53,21 +53,23 @@ def test_a_meeting_on_the_day_summer_time_ends(world: World) -> None:
     assert guest["DTSTART"][4] == "20261025T140500Z"
 
 
-def test_a_guest_added_after_the_call_gets_an_invitation_and_nobody_else_anything(
+def test_a_guest_added_after_the_call_gets_an_invitation_and_the_members_the_new_agenda(
     world: World,
 ) -> None:
     world.send()
     before = len(world.inbox.received)
+    members = {a for r in world.inbox.received for a in r.rcpt_tos} - {IDA, OLE}
     spec = agenda.NewItem(title="Nyt orienteringspunkt", section=3, minutes=0, guests=(KAREN, IDA))
     agenda.add_item(world.c.uow(), 1, spec, now=world.clock())
     spec = agenda.NewItem(title="Punkt med ny gæst", section=4, minutes=0, guests=("Ny Gæst",))
     with pytest.raises(KluError):
         agenda.add_item(world.c.uow(), 1, spec, now=world.clock())
     world.tick(61)
-    # A zero-minute item at the end of section 3 moves nobody's slot; Ida's slots changed
-    # (she now has two items), Karen is a member already.
-    new = [r.rcpt_tos for r in world.inbox.received[before:]]
-    assert new == [[IDA]]
+    # A zero-minute item at the end of section 3 moves nobody's slot, so Ole gets nothing; Ida's
+    # slots changed (she now has two items); Karen is a member already and, like every member,
+    # gets the agenda with the new item.
+    new = sorted(a for r in world.inbox.received[before:] for a in r.rcpt_tos)
+    assert new == sorted({IDA} | members) and KAREN in members
     data, _ = calendar_part(world.inbox.to(IDA)[-1].message)
     p = props(libical(data))
     assert p["SEQUENCE"] == "1" and "punkt 2.c og 3.c" in p["SUMMARY"]
@@ -144,7 +146,7 @@ def test_cli_send_move_sync_cancel(
     inbox = cli_env[0]
     assert main(["--now", "2026-05-01T12:00", "invitations", "send", "--meeting", "1"]) == 0
     out = capsys.readouterr().out
-    assert "Møde 1: 16 invitationer" in out and "15 på e-mail" in out
+    assert "Møde 1: 15 invitationer" in out and "15 på e-mail" in out  # not the organiser
     assert len(inbox.received) == 15  # type: ignore[attr-defined]
     move = ["meeting", "move", "1", "19. juni 2026 kl. 14-16", "--place", "Byrådssalen"]
     assert main(["--now", "2026-05-01T12:01", *move]) == 0
@@ -152,10 +154,10 @@ def test_cli_send_move_sync_cancel(
     assert main(["--now", "2026-05-01T12:01:30", "invitations", "sync"]) == 0
     assert len(inbox.received) == 15  # type: ignore[attr-defined]
     assert main(["--now", "2026-05-01T12:03", "invitations", "sync"]) == 0
-    assert "16 opdateringer" in capsys.readouterr().out
+    assert "15 opdateringer" in capsys.readouterr().out
     assert len(inbox.received) == 30  # type: ignore[attr-defined]
     assert main(["--now", "2026-05-01T12:05", "meeting", "cancel", "1"]) == 0
-    assert "16 aflysninger" in capsys.readouterr().out
+    assert "15 aflysninger" in capsys.readouterr().out
     assert len(inbox.received) == 45  # type: ignore[attr-defined]
     assert main(["--now", "2026-05-01T12:06", "invitations", "send", "--meeting", "1"]) == 1
     assert "aflyst" in capsys.readouterr().err
@@ -184,4 +186,4 @@ def test_sending_from_four_threads_at_once_sends_once(world: World) -> None:
     addresses = [a for r in world.inbox.received for a in r.rcpt_tos]
     assert len(addresses) == 15 and len(set(addresses)) == 15
     with world.c.uow() as uow:
-        assert len(uow.calendar.copies(1)) == 16
+        assert len(uow.calendar.copies(1)) == 15  # the organiser, without Slack, holds none

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import email.policy
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -203,11 +204,14 @@ def _clock(moment: datetime) -> str:
     return texts.TIME_FORMAT_CLOCK.format(hour=moment.hour, minute=moment.minute)
 
 
-def invitation_text(event: CalendarEvent, recipient_name: str) -> tuple[str, str]:
+def invitation_text(
+    event: CalendarEvent, recipient_name: str, changes: Sequence[str] = ()
+) -> tuple[str, str]:
     """Danish subject and plain-text body (from :mod:`bot.texts`) for ``event``.
 
     REQUEST with SEQUENCE 0 is an invitation, a higher SEQUENCE an update
-    (RFC 5546 §2.1.4), and CANCEL a cancellation (RFC 5546 §3.2.5).
+    (RFC 5546 §2.1.4), and CANCEL a cancellation (RFC 5546 §3.2.5). An update's body
+    lists ``changes``: what is different from the copy the recipient holds.
     """
     zone = ZoneInfo(event.tzid)
     start = event.start.astimezone(zone)
@@ -236,5 +240,6 @@ def invitation_text(event: CalendarEvent, recipient_name: str) -> tuple[str, str
         "location": event.location,
         "description": event.description,
         "organizer": event.organizer_name,
+        "changes": "\n".join(changes) or texts.INVITE_CHANGE_DETAILS,
     }
     return subject_template.format(**fields), body_template.format(**fields)

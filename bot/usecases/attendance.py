@@ -25,21 +25,16 @@ from bot.regrets import Intent
 from bot.reminder_config import Kind
 from bot.reminder_messages import meeting_when
 from bot.usecases.attendance_notice import secretary_notice
-from bot.usecases.invitations import note_change
 from bot.usecases.recipients import is_invited, is_member_on
 from bot.usecases.reminders import cancel_for_person, parse_reminder_key
 
 LIVE = (MeetingStatus.DRAFT, MeetingStatus.CALLED)
 
-# Hook for the calendar: called in the same transaction after a change. The default marks a
-# called meeting's invitations as changed, so the debounced sync re-sends this person's copy
-# with PARTSTAT=DECLINED (or back to ACCEPTED) once the meeting has been quiet for a minute.
+# Hook called in the same transaction after a change (none by default). A regret changes
+# nothing in the person's calendar copy: an update (a REQUEST) carrying PARTSTAT=DECLINED shows
+# in Outlook as a changed meeting, since Outlook applies a recipient's own PARTSTAT only in a
+# PUBLISH (MS-OXCICAL 2.1.3.1.1.20.2.3). The secretary is told; the member gets the answer.
 CalendarHook = Callable[[UnitOfWork, Meeting, Person, datetime], None]
-
-
-def calendar_follows(uow: UnitOfWork, meeting: Meeting, person: Person, now: datetime) -> None:
-    """Let the invitations follow an attendance change (only the changed person differs)."""
-    note_change(uow, meeting, now)
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ def answer_reply(
     via: str,
     now: datetime,
     reply_to: ReplyTo | None,
-    calendar_hook: CalendarHook | None = calendar_follows,
+    calendar_hook: CalendarHook | None = None,
 ) -> Answer:
     """Register regrets/attendance (or give the hint) for one request, exactly once.
 

@@ -3,16 +3,21 @@
 Members get the whole meeting under the meeting's UID; a guest gets one event spanning their
 item slot(s) under a UID of their own. Comparing what each person should have with what they
 last received (CalendarCopy) gives exactly the invitations, updates and cancellations to send.
+
+What a copy says is compared, not only when and where: the compared signature (CalendarCopy.slots)
+ends in a digest of SUMMARY and DESCRIPTION, so reordering, adding or removing an item, a new
+duration or a new guest reaches every member whose copy carries the agenda. A regret changes
+nothing in it: the member's copy stays as it is (see README, "Invitations").
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.domain import (
-    AttendanceStatus,
     CalendarCopy,
     Committee,
     Meeting,
@@ -66,9 +71,41 @@ def _signature(slots: Sequence[Slot]) -> str:
     return ";".join(f"{s.start.isoformat()}/{s.end.isoformat()}" for s in slots)
 
 
-def _status_mark(person_id: int, declined: set[int]) -> str:
-    """Part of the compared signature: a copy held before regrets differs from one after."""
-    return "|DECLINED" if person_id in declined else ""
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def _plan_digest(
+    meeting: Meeting, slots: Sequence[Slot], people: Mapping[int, Person], *, timed: bool = True
+) -> str:
+    """The agenda (and, timed, the time plan relative to the meeting's start) as the copy shows
+    it: tells a changed agenda from a meeting that only moved. A guest's slot times are
+    compared on their own, so their digest is untimed."""
+    rows = [
+        (
+            s.number,
+            s.item.title,
+            (s.start - meeting.starts_at, s.end - s.start) if timed else None,
+            s.item.presenter,
+            [people[g.person_id].name for g in s.item.guests if g.person_id in people],
+            s.item.sagsbeskrivelse,
+            [(a.name, a.url) for a in s.item.attachments],
+        )
+        for s in slots
+    ]
+    return _digest(meeting.title, rows)
+
+
+def content_mark(summary: str, description: str, plan: str) -> str:
+    """The end of the compared signature: '#<digest of what the copy says>#<plan digest>'."""
+    return f"#{_digest(summary, description)}#{plan}"
+
+
+def marks(slots: str) -> tuple[str, str, str]:
+    """A signature split into (slot times, content digest, plan digest); old copies have ''."""
+    head, _, rest = slots.partition("#")
+    content, _, plan = rest.partition("#")
+    return head, content, plan
 
 
 def _guest_slots(meeting: Meeting, members: set[int]) -> dict[int, list[Slot]]:
@@ -94,13 +131,10 @@ def wanted_copies(
             people[person_id] = person
     wanted: dict[int, Wanted] = {}
     assert meeting.id is not None
-    declined = {
-        a.person_id
-        for a in uow.attendance.for_meeting(meeting.id)
-        if a.status == AttendanceStatus.REGRETS
-    }
     plan = time_plan(meeting)
     description = member_description(committee, meeting, plan, people)
+    agenda = _plan_digest(meeting, plan.slots, people)
+    member_mark = content_mark(meeting.title, description, agenda)
     for entry in entries:
         assert entry.person.id is not None
         role = "CHAIR" if entry.role == Role.CHAIR else "REQ-PARTICIPANT"
@@ -112,7 +146,7 @@ def wanted_copies(
             meeting.starts_at,
             meeting.ends_at,
             meeting.place,
-            _status_mark(entry.person.id, declined),
+            member_mark,
             meeting.title,
             description,
         )
@@ -120,6 +154,8 @@ def wanted_copies(
         if person_id not in people:
             continue
         start, end = min(s.start for s in slots), max(s.end for s in slots)
+        summary = guest_summary(meeting, slots)
+        text = guest_description(committee, meeting, slots)
         wanted[person_id] = Wanted(
             people[person_id],
             "REQ-PARTICIPANT",
@@ -128,9 +164,10 @@ def wanted_copies(
             start,
             end if end > start else start + MIN_SLOT,
             meeting.place,
-            _signature(slots) + _status_mark(person_id, declined),
-            guest_summary(meeting, slots),
-            guest_description(committee, meeting, slots),
+            _signature(slots)
+            + content_mark(summary, text, _plan_digest(meeting, slots, people, timed=False)),
+            summary,
+            text,
         )
     return wanted
 
@@ -143,7 +180,7 @@ def _differs(copy: CalendarCopy, wanted: Wanted) -> bool:
 def changes(
     meeting: Meeting, copies: Sequence[CalendarCopy], wanted: Mapping[int, Wanted]
 ) -> list[Change]:
-    """Exactly the people whose time, place or slot changed, who are new, or who are gone."""
+    """Exactly the people whose copy would say something else, who are new, or who are gone."""
     if meeting.status == MeetingStatus.CANCELLED:
         wanted = {}
     held = {c.person_id: c for c in copies}

@@ -16,10 +16,10 @@ from bot.calendar import Attendee, CalendarEvent, build_ics, invitation_text
 from bot.calendar.ics import CANCEL as METHOD_CANCEL
 from bot.calendar.ics import REQUEST as METHOD_REQUEST
 from bot.domain import AttendanceStatus, CalendarCopy, Committee, Meeting, Person
-from bot.invitations_text import dm_blocks
+from bot.invitations_text import Held, change_lines, dm_blocks
 from bot.ports import UnitOfWork
 from bot.timeparse import format_span
-from bot.usecases.calendar_plan import CANCEL, REQUEST, Change
+from bot.usecases.calendar_plan import CANCEL, REQUEST, UPDATE, Change, marks
 
 KIND_INVITE = "calendar_invite"
 FILENAMES = {REQUEST: "invitation.ics", "update": "opdatering.ics", CANCEL: "aflysning.ics"}
@@ -37,7 +37,14 @@ class SendReport:
     cancels: int = 0
     slack: int = 0
     email: int = 0
-    missed: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)  # neither Slack nor an e-mail address
+    waiting_for_email: list[str] = field(default_factory=list)  # an address, but no SMTP
+    asked_again: list[str] = field(default_factory=list)  # regrets for the old day reset
+
+    @property
+    def unreached(self) -> bool:
+        """Someone should hold a copy but nothing was queued for them."""
+        return bool(self.missed or self.waiting_for_email)
 
     @property
     def total(self) -> int:
@@ -57,9 +64,26 @@ class _Shown:
     description: str
     role: str
     member: bool
+    changes: tuple[str, ...] = ()
 
 
-def _shown(meeting: Meeting, change: Change) -> _Shown:
+def _held(copy: CalendarCopy) -> Held:
+    slots, content, plan = marks(copy.slots)
+    return Held(copy.starts_at, copy.ends_at, copy.location, content, plan, slots, copy.cancelled)
+
+
+def _changes(committee: Committee, change: Change, regrets_for: datetime | None) -> tuple[str, ...]:
+    """For an update, the lines that say what changed (nothing for invitations, cancels)."""
+    want, copy = change.wanted, change.copy
+    if change.kind != UPDATE or want is None or copy is None:
+        return ()
+    slots, content, plan = marks(want.slots)
+    new = Held(want.start, want.end, want.location, content, plan, slots)
+    tz = ZoneInfo(committee.timezone)
+    return tuple(change_lines(_held(copy), new, tz=tz, guest=want.guest, regrets_for=regrets_for))
+
+
+def _shown(meeting: Meeting, change: Change, changes: tuple[str, ...]) -> _Shown:
     want, copy = change.wanted, change.copy
     if want is not None:
         return _Shown(
@@ -71,6 +95,7 @@ def _shown(meeting: Meeting, change: Change) -> _Shown:
             want.description,
             want.role,
             not want.guest,
+            changes,
         )
     assert copy is not None
     return _Shown(
@@ -132,13 +157,19 @@ def deliver(
     *,
     now: datetime,
     report: SendReport,
+    regrets_for: datetime | None = None,
 ) -> None:
-    """Enqueue this change for its person on every channel they have, and record the copy."""
+    """Enqueue this change for its person on every channel they have, and record the copy.
+
+    A copy counts as held only once a delivery for it was queued: someone with no route now
+    keeps the copy they had (or none), is listed in the report, and is sent it by a later
+    round once a route exists. `regrets_for` is the old start when their regrets were for a
+    day the meeting has left: the update asks them again."""
     person = change.wanted.person if change.wanted else uow.people.get(change.person_id)
     assert person is not None and meeting.id is not None
     attendance = uow.attendance.get(meeting.id, change.person_id)
     partstat = PARTSTATS.get(attendance.status, "NEEDS-ACTION") if attendance else "NEEDS-ACTION"
-    shown = _shown(meeting, change)
+    shown = _shown(meeting, change, _changes(committee, change, regrets_for))
     event = _event(committee, person, change, shown, now, partstat) if person.email else None
     ics = build_ics(event).decode("utf-8") if event else ""
     out = _Out(
@@ -158,10 +189,17 @@ def deliver(
             change.kind,
             event,
             ics,
+            shown.changes,
             _thread(uow, meeting.id, change.person_id, change.sequence),
         )
-    if not reached and not organizer:
-        report.missed.append(person.name)
+    if not reached:
+        if organizer:
+            pass  # the organiser's own calendar has the meeting; nothing to send by e-mail
+        elif person.email:
+            report.waiting_for_email.append(person.name)
+        else:
+            report.missed.append(person.name)
+        return
     _record(uow, meeting, change, now)
     _count(report, change.kind)
 
@@ -189,11 +227,17 @@ class _Out:
         )
 
     def email(
-        self, person: Person, kind: str, event: CalendarEvent, ics: str, thread: list[str]
+        self,
+        person: Person,
+        kind: str,
+        event: CalendarEvent,
+        ics: str,
+        changes: tuple[str, ...],
+        thread: list[str],
     ) -> None:
         """The iMIP e-mail (handlers/mail.py builds the MIME message from this); `thread`:
         Message-ID tokens of the earlier e-mails about this copy, for In-Reply-To/References."""
-        subject, text = invitation_text(event, person.name)
+        subject, text = invitation_text(event, person.name, changes)
         payload: dict[str, Any] = {
             "ics": ics, "method": event.method, "subject": subject, "text": text,
             "to_name": person.name, "from_name": self.committee.secretariat_name,
@@ -208,7 +252,11 @@ class _Out:
         """The DM with date, time, place, agenda and the regrets button; then the .ics file."""
         assert self.meeting.id is not None
         tz = ZoneInfo(self.committee.timezone)
-        body = shown.description
+        body = (
+            "\n".join([*shown.changes, "", shown.description])
+            if shown.changes
+            else shown.description
+        )
         if kind == CANCEL:
             template = (
                 texts.INVITE_DM_CANCEL_TEXT if shown.member else texts.INVITE_DM_GUEST_CANCEL_TEXT

@@ -1,8 +1,11 @@
 """Calendar invitations kept in step with the meeting: send, update (debounced), cancel.
 
 Debounce: every edit of a called meeting bumps a version in calendar_syncs (one UPDATE, in the
-edit's own transaction) and sets changed_at. The clock/worker calls sync_due(); a meeting is
-synced once nothing changed for QUIET. Syncing locks the meeting row, compares what everyone
+edit's own transaction) and sets changed_at (and first_changed_at, if no edit was waiting). The
+clock/worker calls sync_due(); a meeting is synced once nothing changed for QUIET, or once its
+oldest unsent edit is MAX_DELAY old, so continuous editing cannot hold members' calendars back
+for long. A meeting where someone had no route (no Slack, no e-mail) stays due (`unreached`)
+until they have been sent their copy. Syncing locks the meeting row, compares what everyone
 should hold with what they last received (calendar_copies) and enqueues only the differences
 with outbox keys (meeting, person, sequence, channel): two workers, a retry or a re-run can
 never send the same update twice.
@@ -16,11 +19,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import Committee, Meeting, MeetingStatus
+from bot.domain import AttendanceStatus, CalendarSync, Committee, Meeting, MeetingStatus
 from bot.errors import ConflictError, InputError, NotFoundError
 from bot.ports import UnitOfWork
 from bot.timeparse import format_span, parse_meeting_time
-from bot.usecases.calendar_plan import changes, wanted_copies
+from bot.usecases.calendar_plan import UPDATE, Change, changes, wanted_copies
 from bot.usecases.committees import zone
 from bot.usecases.invitation_delivery import SendReport, deliver
 from bot.usecases.meetings import LIVE, new_calendar_uid
@@ -28,6 +31,7 @@ from bot.validation import optional_line, parse_clock
 
 log = logging.getLogger(__name__)
 QUIET = timedelta(seconds=60)
+MAX_DELAY = timedelta(minutes=10)
 
 
 def note_change(uow: UnitOfWork, meeting: Meeting, now: datetime | None) -> None:
@@ -53,15 +57,45 @@ def _sync(
     assert meeting.id is not None
     report = SendReport(meeting.id, email_enabled=email_enabled)
     state = uow.calendar.state(meeting.id)
-    today = now.astimezone(zone(committee)).date()
+    tz = zone(committee)
+    today = now.astimezone(tz).date()
     wanted = wanted_copies(uow, committee, meeting, today)
+    since = state.first_changed_at if state is not None else None
     for change in changes(meeting, uow.calendar.copies(meeting.id), wanted):
-        deliver(uow, committee, meeting, change, now=now, report=report)
+        regrets_for = _renew_regrets(uow, meeting, change, since, tz)
+        if regrets_for is not None and change.wanted is not None:
+            report.asked_again.append(change.wanted.person.name)
+        deliver(uow, committee, meeting, change, now=now, report=report, regrets_for=regrets_for)
     members = [c.sequence for c in uow.calendar.copies(meeting.id) if c.uid == meeting.calendar_uid]
     meeting.calendar_sequence = max([meeting.calendar_sequence, *members])
     if state is not None:
         uow.calendar.mark_synced(meeting.id, state.version)
+    waiting = report.unreached and meeting.ends_at > now
+    if waiting or (state is not None and state.unreached):
+        uow.calendar.set_unreached(meeting.id, waiting)
     return report
+
+
+def _renew_regrets(
+    uow: UnitOfWork, meeting: Meeting, change: Change, since: datetime | None, tz: ZoneInfo
+) -> datetime | None:
+    """Regrets given for the day the person's copy shows, when the meeting moves to another
+    day, no longer hold: they are set back to invited and the update asks again. Returns the
+    old start, or None. Regrets given after the first unsent edit were given for the meeting as
+    it then stood, and are kept."""
+    copy, want = change.copy, change.wanted
+    if change.kind != UPDATE or copy is None or want is None or copy.cancelled:
+        return None
+    if copy.starts_at.astimezone(tz).date() == want.start.astimezone(tz).date():
+        return None
+    assert meeting.id is not None
+    row = uow.attendance.get(meeting.id, change.person_id)
+    if row is None or row.status != AttendanceStatus.REGRETS:
+        return None
+    if since is not None and row.registered_at > since:
+        return None
+    row.status, row.reason, row.via = AttendanceStatus.INVITED, "", "flyttet"
+    return copy.starts_at
 
 
 class MissingOrganizerError(InputError):
@@ -138,17 +172,18 @@ def sync_due(
     email_enabled: bool,
     quiet: timedelta = QUIET,
 ) -> list[SendReport]:
-    """Send the updates of every meeting that has been quiet for `quiet` since its last edit."""
+    """Send the updates of every meeting that has been quiet for `quiet` since its last edit
+    (or edited for MAX_DELAY), and what someone not reached before can now be sent."""
     with uow_factory() as uow:
         pending = list(uow.calendar.pending())
     for state in pending:
-        if state.changed_at is None:  # an edit that did not know the time: start now
+        if state.edited and state.changed_at is None:  # an edit that did not know the time
             with uow_factory() as uow:
                 uow.calendar.stamp(state.meeting_id, now)
                 uow.commit()
     reports = []
     for state in pending:
-        if state.changed_at is None or state.changed_at > now - quiet:
+        if not _due(state, now, quiet):
             continue
         try:
             report = _sync_one(uow_factory(), state.meeting_id, now, email_enabled, quiet)
@@ -162,15 +197,27 @@ def sync_due(
     return reports
 
 
+def _due(state: CalendarSync, now: datetime, quiet: timedelta) -> bool:
+    """Quiet for `quiet`, or edited for MAX_DELAY without a pause; or only someone to reach."""
+    if not state.edited:
+        return state.unreached
+    if state.changed_at is None:
+        return False  # stamped first (sync_due), so the debounce starts now
+    if state.changed_at <= now - quiet:
+        return True
+    first = state.first_changed_at
+    return first is not None and first <= now - max(MAX_DELAY, quiet)
+
+
 def _sync_one(
     uow: UnitOfWork, meeting_id: int, now: datetime, email_enabled: bool, quiet: timedelta
 ) -> SendReport | None:
     with uow:
         meeting, committee = _locked(uow, meeting_id)  # serialises workers (FOR UPDATE)
         state = uow.calendar.state(meeting_id)
-        if state is None or state.version <= state.synced_version:
+        if state is None or not (state.edited or state.unreached):
             return None  # another worker got here first
-        if state.changed_at is None or state.changed_at > now - quiet:
+        if not _due(state, now, quiet):
             return None  # edited again meanwhile
         if meeting.status in (MeetingStatus.CALLED, MeetingStatus.CANCELLED):
             report: SendReport | None = _sync(uow, committee, meeting, now, email_enabled)
@@ -198,10 +245,14 @@ def report_text(report: SendReport, committee: Committee | None = None) -> str:
         ]
     if not report.email_enabled and report.total:
         lines.append(texts.INVITE_NO_SMTP)
+    if report.waiting_for_email:
+        names = ", ".join(report.waiting_for_email)
+        lines.append(texts.INVITE_NO_SMTP_MISSED.format(names=names))
     if report.missed:
-        names = ", ".join(report.missed)
-        missed = texts.INVITE_UNREACHABLE if report.email_enabled else texts.INVITE_NO_SMTP_MISSED
-        lines.append(missed.format(names=names))
+        lines.append(texts.INVITE_UNREACHABLE.format(names=", ".join(report.missed)))
+    if report.asked_again:
+        names = ", ".join(report.asked_again)
+        lines.append(texts.INVITE_REGRETS_ASKED_AGAIN.format(names=names))
     return "\n".join(lines)
 
 
