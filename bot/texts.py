@@ -1045,6 +1045,10 @@ INVITE_SENT = Agree(
     "{cancels:aflysning|aflysninger} lagt i kø ({slack} i Slack, {email} på e-mail)."
 )
 INVITE_NOTHING = "Møde {id}: alle har allerede den seneste kalenderinvitation; intet nyt sendt."
+INVITE_NOTHING_QUEUED = (
+    "Møde {id}: intet er lagt i kø, for ingen af dem, der mangler den seneste "
+    "kalenderinvitation, kan nås endnu."
+)
 INVITE_NO_SMTP = (
     "E-mail er ikke sat op (SMTP_URL og MAIL_FROM), så der er ikke sendt e-mails, kun "
     "Slack-beskeder."

@@ -231,7 +231,8 @@ def _sync_one(
 def report_text(report: SendReport, committee: Committee | None = None) -> str:
     """The Danish answer to the secretary."""
     if report.total == 0:
-        lines = [texts.INVITE_NOTHING.format(id=report.meeting_id)]
+        nothing = texts.INVITE_NOTHING_QUEUED if report.unreached else texts.INVITE_NOTHING
+        lines = [nothing.format(id=report.meeting_id)]
     else:
         lines = [
             texts.INVITE_SENT.format(
