@@ -863,6 +863,8 @@ SUMMARY_EMAIL_SUBJECT = "Beslutningsreferat: {title} {date}"
 SUMMARY_FILE_TITLE = "Referat {title} {date}"
 SUMMARY_NO_DECISION = "(Intet referat)"
 # The minutes document (Markdown, HTML, PDF), laid out like the municipality's minutes
+LOG_SERVING = "KLU-bot lytter på http://%s:%d%s"  # the operator's start-up line
+LOG_SOCKET_MODE = "KLU-bot kører i Socket Mode"
 SLACK_OTHER_WORKSPACE = (
     "Denne KLU-bot er installeret i et andet Slack-arbejdsområde og kan ikke bruges herfra."
 )

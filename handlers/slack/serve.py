@@ -192,7 +192,7 @@ def serve(container: Container, port: int, host: str = "0.0.0.0") -> None:
     """`klu-bot serve`: run until interrupted."""
     worker = start_worker(container)
     server = make_dev_server(build_wsgi(container, worker), host, port)
-    log.warning("KLU-bot lytter på http://%s:%d%s", host, port, EVENTS_PATH)
+    log.warning(texts.LOG_SERVING, host, port, EVENTS_PATH)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

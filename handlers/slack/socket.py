@@ -6,6 +6,7 @@ import logging
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot import texts
 from handlers.bootstrap import Container
 from handlers.slack.app import create_app
 from handlers.slack.serve import start_worker
@@ -18,7 +19,7 @@ def run_socket_mode(container: Container) -> None:
     """Connect to Slack over a WebSocket and serve until interrupted."""
     worker = start_worker(container)
     app = create_app(container, background=worker)
-    log.warning("KLU-bot kører i Socket Mode")
+    log.warning(texts.LOG_SOCKET_MODE)
     try:
         SocketModeHandler(app, container.settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     finally:
