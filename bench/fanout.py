@@ -17,7 +17,7 @@ from bench import seed
 from bench.servers import TOKEN, StandIn
 from bot.config import Settings
 from bot.domain import MeetingStatus
-from bot.usecases.reminders import plan_reminders
+from bot.reminders.planning import plan_reminders
 from handlers.bootstrap import bootstrap
 from handlers.clock import tick
 from handlers.delivery import make_senders, run_dispatch

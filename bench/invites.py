@@ -19,11 +19,11 @@ from sqlalchemy import update
 
 from bench import seed
 from bench.servers import free_port
-from bot.calendar.ics import Attendee, CalendarEvent, build_ics
-from bot.calendar.imip import build_imip_message
 from bot.config import Settings
 from bot.domain import MeetingStatus
-from bot.usecases.invitations import send_invitations
+from bot.invitations.calendar.ics import Attendee, CalendarEvent, build_ics
+from bot.invitations.calendar.imip import build_imip_message
+from bot.invitations.sync import send_invitations
 from handlers.bootstrap import bootstrap
 from handlers.delivery import make_senders, run_dispatch
 from storage import tables as t

@@ -1,7 +1,7 @@
 """Profile one request kind in-process (no HTTP): `python -m bench.profile bruttoliste
 [--topics N] [--meetings N] [--count N] [--no-cache]`; prints a pyinstrument tree (dev
 extra). Regrets are profiled up to the answer; the work after it runs in
-handlers.slack.regrets.process_message."""
+handlers.slack.listeners.attendance.process_message."""
 
 from __future__ import annotations
 

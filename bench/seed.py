@@ -14,9 +14,10 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from bot.config import Settings
 from bot.domain import MeetingStatus, Role, TopicStatus
-from bot.usecases import committees, people
-from bot.usecases.committees import bind_channel
-from bot.usecases.identity import link_chat_user
+from bot.people import committees
+from bot.people import roster as people
+from bot.people.committees import bind_channel
+from bot.people.identity import link_chat_user
 from handlers.bootstrap import Container, bootstrap
 from storage import tables as t
 from storage.migrate import upgrade

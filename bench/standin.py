@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 
 from bench.seed import MEMBER, SECRETARY
-from handlers.slack_standin import SlackStandIn
+from handlers.slack.standin import SlackStandIn
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from bot.domain import (
     Topic,
     TopicStatus,
 )
-from bot.reminder_config import MeetingTimes, ReminderSetting
+from bot.reminders.settings import MeetingTimes, ReminderSetting
 
 Clock = Callable[[], datetime]
 

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from types import FrameType
 
-from bot.outbox import DispatchReport, Sender
-from bot.usecases.action_reminders import plan_action_reminders
-from bot.usecases.call_notice import plan_call_notices
-from bot.usecases.reminders import PlanReport, plan_reminders
-from bot.usecases.retention import PruneReport, prune
+from bot.messaging.outbox import DispatchReport, Sender
+from bot.people.retention import PruneReport, prune
+from bot.reminders.actions import plan_action_reminders
+from bot.reminders.call_notice import plan_call_notices
+from bot.reminders.planning import PlanReport, plan_reminders
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
-from handlers.documents import document_source
+from handlers.documents.source import document_source
 from storage.db import compact
 
 log = logging.getLogger(__name__)

@@ -11,15 +11,15 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from bot import inbox, outbox
 from bot.config import Settings
 from bot.domain import Delivery, Role
-from bot.outbox import DispatchReport, Sender, dispatch_due, failure_notice, payload_of
+from bot.invitations.sync import sync_due
+from bot.messaging import inbox, outbox
+from bot.messaging.outbox import DispatchReport, Sender, dispatch_due, failure_notice, payload_of
 from bot.ports import UnitOfWork
-from bot.usecases.invitations import sync_due
 from handlers.bootstrap import Container
-from handlers.documents import document_source
-from handlers.mail import SmtpSender, SmtpSettings
+from handlers.documents.source import document_source
+from handlers.mail.smtp import SmtpSender, SmtpSettings
 
 log = logging.getLogger(__name__)
 KIND_FAILURE = "delivery_failed"
@@ -34,7 +34,7 @@ def make_senders(
     settings: Settings, documents: Callable[[Mapping[str, Any]], bytes] | None = None
 ) -> dict[str, Sender]:
     """The senders this process can use: Slack with a bot token, e-mail with SMTP settings;
-    `documents` renders the PDFs that deliveries name (handlers.documents)."""
+    `documents` renders the PDFs that deliveries name (handlers.documents.source)."""
     senders: dict[str, Sender] = {}
     if settings.slack_bot_token:
         from handlers.slack.sender import SlackSender, make_client
@@ -87,7 +87,7 @@ def inbox_handlers(container: Container) -> dict[str, inbox.Handler]:
     if not container.settings.slack_bot_token:
         return {}
     from handlers.slack.deps import NoBackground
-    from handlers.slack.regrets import inbox_handlers as slack_handlers
+    from handlers.slack.listeners.attendance import inbox_handlers as slack_handlers
 
     return slack_handlers(container, NoBackground())
 

@@ -8,10 +8,10 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import ports
-from storage import repositories as r
-from storage.inbox_repo import InboxRepo
-from storage.privacy_repo import PrivacyRepo
-from storage.reminder_repo import ReminderRepo
+from storage.repositories import core as r
+from storage.repositories.inbox import InboxRepo
+from storage.repositories.privacy import PrivacyRepo
+from storage.repositories.reminders import ReminderRepo
 
 
 class SqlAlchemyUnitOfWork:

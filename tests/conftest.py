@@ -16,8 +16,9 @@ from sqlalchemy import create_engine, text
 
 from bot.config import Settings
 from bot.domain import MeetingStatus
-from bot.usecases import committees, people
-from bot.usecases.meetingfile import load_meeting
+from bot.meetings.meeting_file import load_meeting
+from bot.people import committees
+from bot.people import roster as people
 from handlers.bootstrap import Container, bootstrap
 from storage.migrate import upgrade
 
@@ -166,8 +167,8 @@ def mark_called(container: Container, meeting_id: int | None = None) -> None:
     from sqlalchemy import select
 
     from bot.domain import Delivery
-    from bot.outbox import PENDING
-    from bot.usecases.invitations import send_invitations
+    from bot.invitations.sync import send_invitations
+    from bot.messaging.outbox import PENDING
     from storage.uow import SqlAlchemyUnitOfWork
 
     now = container.clock()

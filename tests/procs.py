@@ -37,9 +37,10 @@ from sqlalchemy import create_engine, text
 
 from bot.config import Settings
 from bot.domain import MeetingStatus
-from bot.reminder_config import Kind, ReminderSetting
-from bot.usecases import committees, people
-from bot.usecases.meetingfile import load_meeting
+from bot.meetings.meeting_file import load_meeting
+from bot.people import committees
+from bot.people import roster as people
+from bot.reminders.settings import Kind, ReminderSetting
 from handlers.bootstrap import Container, bootstrap
 from tests.conftest import EXAMPLES, ROOT, SAMPLE_COMMITTEE
 from tests.invitation_helpers import free_port

@@ -27,8 +27,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.usecases.committees import bind_channel, find_committee
-from bot.usecases.identity import link_chat_user
+from bot.people.committees import bind_channel, find_committee
+from bot.people.identity import link_chat_user
 from handlers.bootstrap import Container
 from handlers.slack.serve import build_wsgi, make_dev_server, start_worker
 from tests.slack_standin import SlackStandIn

@@ -10,9 +10,9 @@ from sqlalchemy import update
 
 from bot.config import Settings
 from bot.domain import Person
-from bot.outbox import SLACK, enqueue
-from bot.usecases import topics
-from bot.usecases.committees import find_committee
+from bot.messaging.outbox import SLACK, enqueue
+from bot.people.committees import find_committee
+from bot.topics import proposals as topics
 from handlers.bootstrap import Container, bootstrap
 from handlers.slack.answers import AnswerCache
 from storage import tables

@@ -25,8 +25,8 @@ def bot_modules() -> list[str]:
 
 def test_bot_has_modules_to_check() -> None:
     modules = bot_modules()
-    assert "bot.usecases.agenda" in modules
-    assert "bot.timeplan" in modules
+    assert "bot.meetings.agenda" in modules
+    assert "bot.meetings.timeplan" in modules
     assert len(modules) > 15
 
 

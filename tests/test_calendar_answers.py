@@ -10,12 +10,12 @@ import email
 import email.policy
 from email.message import EmailMessage
 
-from bot.calendar.itip_reply import PartStat, calendar_parts, parse_answers
+from bot.attendance.calendar_answers import Outcome, take_answer
 from bot.domain import AttendanceStatus
-from bot.outbox import payload_of
-from bot.usecases.calendar_answers import Outcome, take_answer
-from bot.usecases.invitations import send_invitations
-from bot.usecases.meetings import get_meeting
+from bot.invitations.calendar.itip_reply import PartStat, calendar_parts, parse_answers
+from bot.invitations.sync import send_invitations
+from bot.meetings.planning import get_meeting
+from bot.messaging.outbox import payload_of
 from handlers.bootstrap import Container
 from tests.conftest import FakeClock
 

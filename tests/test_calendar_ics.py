@@ -1,4 +1,4 @@
-"""Tests for bot.calendar.ics / bot.calendar.vtimezone (RFC 5545, RFC 5546).
+"""Tests for bot.invitations.calendar.ics / bot.invitations.calendar.vtimezone (RFC 5545, RFC 5546).
 
 Three kinds of checks:
 
@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar import Attendee, CalendarEvent, build_ics, build_vtimezone
-from bot.calendar.vtimezone import transitions_in_year
+from bot.invitations.calendar import Attendee, CalendarEvent, build_ics, build_vtimezone
+from bot.invitations.calendar.vtimezone import transitions_in_year
 
 GOLDEN = Path(__file__).parent / "golden"
 VALIDATOR_SOURCE = Path(__file__).parent / "ical_validate.c"

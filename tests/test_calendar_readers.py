@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from bot.calendar import CalendarEvent, build_ics
+from bot.invitations.calendar import CalendarEvent, build_ics
 from tests import icaljs
 from tests.test_calendar_ics import member_request
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.cli import main
+from handlers.cli.main import main
 from tests.conftest import EXAMPLES
 from tests.dbdump import dump
 

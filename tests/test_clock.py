@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.outbox import SLACK, Sender
-from bot.usecases import meetings
-from bot.usecases.committees import find_committee
+from bot.meetings import planning as meetings
+from bot.messaging.outbox import SLACK, Sender
+from bot.people.committees import find_committee
 from handlers.bootstrap import Container, bootstrap
-from handlers.cli import main
+from handlers.cli.main import main
 from handlers.clock import tick
 from handlers.slack.sender import SlackSender, make_client
 from tests.conftest import CPH, FakeClock, mark_called

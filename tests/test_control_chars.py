@@ -10,9 +10,9 @@ import time
 import pytest
 
 from bot.domain import AttendanceStatus
-from bot.usecases.topics import NewTopic, propose_topic
-from handlers.cli import main
-from handlers.slack import views
+from bot.topics.proposals import NewTopic, propose_topic
+from handlers.cli.main import main
+from handlers.slack.listeners.topics import views
 from tests.conftest import FakeClock
 from tests.slack_http import (  # noqa: F401
     MEMBER,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
-from bot.regrets import parse_command_reason, parse_reply
-from handlers.cli import main
+from bot.attendance.replies import parse_command_reason, parse_reply
+from handlers.cli.main import main
 from storage.tables import metadata
 from tests.conftest import EXAMPLES
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from bot.domain import Section
-from handlers.cli import main
+from handlers.cli.main import main
 from tests.pdf_struct import header_rows, headings, info, page_texts, structure
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from bot.config import ConfigError, load_settings
 from bot.domain import AttendanceStatus
 from handlers.bootstrap import Container
-from handlers.cli import main
+from handlers.cli.main import main
 from handlers.clock import tick
 from tests.conftest import FakeClock
 from tests.dbdump import dump

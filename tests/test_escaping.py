@@ -13,8 +13,8 @@ import json
 import time
 from typing import Any
 
-from bot.usecases.committees import find_committee
-from bot.usecases.meetings import NewMeeting, create_meeting
+from bot.meetings.planning import NewMeeting, create_meeting
+from bot.people.committees import find_committee
 from handlers.clock import tick
 from handlers.delivery import make_senders
 from tests.conftest import FakeClock

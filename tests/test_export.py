@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, MetaData, select
 
-from bot import outbox
 from bot.config import Settings
 from bot.domain import (
     ActionItem,
@@ -26,13 +25,16 @@ from bot.domain import (
     Role,
 )
 from bot.errors import ConflictError, InputError
-from bot.usecases import meetings, people, topics
-from bot.usecases.committees import CommitteeSettings, find_committee, setup_committee
+from bot.meetings import planning as meetings
+from bot.messaging import outbox
+from bot.people import roster as people
+from bot.people.committees import CommitteeSettings, find_committee, setup_committee
+from bot.topics import proposals as topics
 from handlers.bootstrap import Container, bootstrap
-from handlers.cli import main
-from storage.export import dumps, export_committee, skipped_tables
+from handlers.cli.main import main
+from storage.backup.export import dumps, export_committee, skipped_tables
+from storage.backup.restore import import_committee
 from storage.migrate import upgrade
-from storage.restore import import_committee
 from storage.tables import metadata
 from tests.conftest import FakeClock, _reset_postgres
 

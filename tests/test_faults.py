@@ -19,12 +19,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
-from bot import outbox
-from bot.outbox import EMAIL, LEASE, MAX_ATTEMPTS, SLACK, Sender
-from bot.usecases.committees import find_committee
+from bot.messaging import outbox
+from bot.messaging.outbox import EMAIL, LEASE, MAX_ATTEMPTS, SLACK, Sender
+from bot.people.committees import find_committee
 from handlers.bootstrap import Container
 from handlers.delivery import run_dispatch
-from handlers.mail import SmtpSender, SmtpSettings
+from handlers.mail.smtp import SmtpSender, SmtpSettings
 from handlers.slack.sender import SlackSender, make_client
 from tests.conftest import FakeClock
 from tests.invitation_helpers import Inbox, free_port

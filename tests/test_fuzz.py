@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from bot.commands import parse_command, verb_key
 from bot.errors import KluError
-from bot.minutes_import import decode, parse_minutes_text
-from bot.usecases.topicform import check_topic_form
-from bot.usecases.topics import NewTopic
+from bot.minutes.text_import import decode, parse_minutes_text
+from bot.topics.form import check_topic_form
+from bot.topics.proposals import NewTopic
 from storage.tables import metadata
 from tests.slack_http import MEMBER, SECRETARY, SlackAppServer
 from tests.slack_http import bot_fixture as bot_fixture

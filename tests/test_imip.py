@@ -1,4 +1,4 @@
-"""Tests for bot.calendar.imip: iMIP messages (RFC 6047) and their Danish texts."""
+"""Tests for bot.invitations.calendar.imip: iMIP messages (RFC 6047) and their Danish texts."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from bot import texts
-from bot.calendar import build_ics, build_imip_message, invitation_text
-from bot.calendar.ics import CalendarEvent
+from bot.invitations.calendar import build_ics, build_imip_message, invitation_text
+from bot.invitations.calendar.ics import CalendarEvent
 from tests.test_calendar_ics import cancel, guest_request, member_request
 
 SENDER = "sekretariat@klu.example"
@@ -54,7 +54,7 @@ def parse(raw: bytes) -> EmailMessage:
 
 
 def method_inside(ics: bytes) -> str:
-    """METHOD read from the raw calendar text, without bot.calendar or icalendar."""
+    """METHOD read from the raw calendar text, without bot.invitations.calendar or icalendar."""
     unfolded = re.sub(rb"\r\n[ \t]", b"", ics)
     (method,) = re.findall(rb"^METHOD:(.*)\r$", unfolded, re.MULTILINE)
     return str(method.decode("ascii"))

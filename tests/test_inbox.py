@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot import inbox
 from bot.domain import AttendanceStatus
-from bot.outbox import SLACK, Sender
+from bot.messaging import inbox
+from bot.messaging.outbox import SLACK, Sender
 from handlers.bootstrap import Container
 from handlers.clock import tick
 from handlers.slack.sender import SlackSender, make_client

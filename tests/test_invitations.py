@@ -11,8 +11,9 @@ import pytest
 
 from bot.config import Settings
 from bot.domain import Attendance, AttendanceStatus, MeetingStatus
-from bot.usecases import agenda, invitations
-from bot.usecases.calendar_plan import guest_uid
+from bot.invitations import sync as invitations
+from bot.invitations.copies import guest_uid
+from bot.meetings import agenda
 from handlers.bootstrap import Container
 from handlers.delivery import run_dispatch
 from tests.conftest import FakeClock

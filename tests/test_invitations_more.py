@@ -9,9 +9,11 @@ from collections.abc import Iterator
 import pytest
 
 from bot.errors import KluError
-from bot.usecases import agenda, invitations, meetings
-from bot.usecases.committees import find_committee
-from handlers.cli import main
+from bot.invitations import sync as invitations
+from bot.meetings import agenda
+from bot.meetings import planning as meetings
+from bot.people.committees import find_committee
+from handlers.cli.main import main
 from handlers.delivery import run_dispatch
 from tests.conftest import FakeClock
 from tests.invitation_helpers import (

@@ -17,11 +17,11 @@ from email.message import EmailMessage
 
 import pytest
 
+from bot.attendance.answers import answer_reply
+from bot.attendance.replies import Intent
 from bot.domain import AttendanceStatus
-from bot.regrets import Intent
-from bot.usecases.attendance import answer_reply
 from handlers.bootstrap import Container
-from handlers.cli import main
+from handlers.cli.main import main
 from tests.conftest import FakeClock
 from tests.invitation_helpers import Inbox, calendar_part, libical, params, props, start_smtp
 from tests.slack_http import (  # noqa: F401
@@ -206,7 +206,7 @@ def test_an_update_says_what_changed_and_only_that(world: World) -> None:
     with world.c.uow() as uow:
         karen = uow.people.by_email(KAREN)
         assert karen is not None
-    from bot.usecases import invitations
+    from bot.invitations import sync as invitations
 
     invitations.reschedule_meeting(world.c.uow(), 1, "", place="Byrådssalen", now=world.clock())
     world.tick(61)
@@ -226,7 +226,7 @@ def test_regrets_for_the_old_day_are_asked_about_again_after_a_move(world: World
     world.send()
     _regrets(world, HENRIK, "Ev-regrets-henrik")
     world.tick(30)
-    from bot.usecases import invitations
+    from bot.invitations import sync as invitations
 
     invitations.reschedule_meeting(world.c.uow(), 1, "19. juni 2026 kl. 14-16", now=world.clock())
     world.tick(10)
@@ -260,7 +260,7 @@ def test_a_move_within_the_day_keeps_the_regrets(world: World) -> None:
     world.send()
     _regrets(world, HENRIK, "Ev-regrets-henrik")
     world.tick(30)
-    from bot.usecases import invitations
+    from bot.invitations import sync as invitations
 
     invitations.reschedule_meeting(world.c.uow(), 1, "18. juni 2026 kl. 14-16", now=world.clock())
     world.tick(61)
@@ -307,7 +307,7 @@ def test_reordering_the_agenda_updates_the_members_copies_by_cli(
 
 
 def test_guests_and_durations_change_the_members_copy_too(world: World) -> None:
-    from bot.usecases import agenda
+    from bot.meetings import agenda
 
     world.send()
     before = len(world.inbox.received)

@@ -19,9 +19,9 @@ from typing import Any
 from pypdf import PdfReader
 
 from bot.domain import AttendanceStatus, MeetingStatus
-from bot.usecases.meetings import get_meeting
-from handlers.slack import minutes_views
-from handlers.slack import secretary_views as views
+from bot.meetings.planning import get_meeting
+from handlers.slack.listeners.meetings import views
+from handlers.slack.listeners.minutes import views as minutes_views
 from tests.conftest import FakeClock
 from tests.slack_http import (  # noqa: F401
     CHANNEL,
@@ -84,7 +84,7 @@ def _channel_summary(standin: SlackStandIn) -> str:
 
 
 def _wait_stored(bot: SlackAppServer, channel: str, ts: str) -> None:
-    from bot.usecases.attendance import meeting_of_message
+    from bot.attendance.answers import meeting_of_message
 
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

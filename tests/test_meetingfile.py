@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import KluError
-from bot.timeplan import find_item, item_number, ordered_items
-from bot.usecases import committees, people
-from bot.usecases.meetingfile import load_meeting
+from bot.meetings.meeting_file import load_meeting
+from bot.meetings.timeplan import find_item, item_number, ordered_items
+from bot.people import committees
+from bot.people import roster as people
 from handlers.bootstrap import Container
 from tests.conftest import EXAMPLES, SAMPLE_COMMITTEE
 from tests.dbdump import dump

@@ -16,10 +16,10 @@ from aiosmtpd.controller import Controller
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from bot import outbox
 from bot.config import Settings
-from bot.outbox import EMAIL, backoff, message_token
-from bot.usecases import invitations
+from bot.invitations import sync as invitations
+from bot.messaging import outbox
+from bot.messaging.outbox import EMAIL, backoff, message_token
 from handlers.bootstrap import Container, bootstrap
 from handlers.delivery import run_dispatch
 from storage.migrate import alembic_config, upgrade

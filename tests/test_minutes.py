@@ -7,21 +7,22 @@ from datetime import timedelta
 
 import pytest
 
-from bot import outbox
 from bot.domain import MeetingStatus, Outcome, TopicStatus
 from bot.errors import ConflictError, InputError
-from bot.timeplan import find_item
-from bot.usecases import committees, people
-from bot.usecases.approve import approve_minutes
-from bot.usecases.meetings import NewMeeting, create_meeting
-from bot.usecases.minutes import (
+from bot.meetings.planning import NewMeeting, create_meeting
+from bot.meetings.timeplan import find_item
+from bot.messaging import outbox
+from bot.minutes.approve import approve_minutes
+from bot.minutes.presence import set_attendance
+from bot.minutes.recording import (
     ItemMinutes,
     NewAction,
     record_item,
     set_next_meeting_note,
 )
-from bot.usecases.minutes_attendance import set_attendance
-from bot.usecases.topics import NewTopic, propose_topic, schedule_topic
+from bot.people import committees
+from bot.people import roster as people
+from bot.topics.proposals import NewTopic, propose_topic, schedule_topic
 from handlers.bootstrap import Container
 from tests.conftest import FakeClock
 
@@ -312,7 +313,7 @@ def test_correction_after_posting_updates_the_message_and_is_logged(held: Contai
 
 
 def test_search_finds_decisions_and_topics_newest_first(held: Container) -> None:
-    from bot.usecases.search import hits_text, search
+    from bot.minutes.search import hits_text, search
 
     committee = _committee(held)
     proposer = _person(held, "henrik.lund@plo-fjordby.dk")
@@ -340,8 +341,8 @@ def test_attendees_count_each_person_once_and_keep_substitutes() -> None:
     from datetime import UTC, datetime
 
     from bot.domain import AgendaItem, AttendanceStatus, ItemGuest, Meeting, Person, Role
-    from bot.minutes_model import attendees
-    from bot.usecases.people import RosterEntry
+    from bot.minutes.model import attendees
+    from bot.people.roster import RosterEntry
 
     def person(pid: int, name: str, side: str = "PLO-K") -> Person:
         return Person(name=name, side=side, id=pid)
@@ -381,8 +382,8 @@ def test_attendees_count_each_person_once_and_keep_substitutes() -> None:
 def test_the_email_summary_to_a_member_with_regrets_lists_every_participant(
     held: Container,
 ) -> None:
-    from bot.regrets import Intent
-    from bot.usecases.attendance import answer_reply
+    from bot.attendance.answers import answer_reply
+    from bot.attendance.replies import Intent
 
     henrik = _person(held, "henrik.lund@plo-fjordby.dk")
     answer_reply(

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot import outbox
 from bot.errors import InputError
-from bot.minutes_doc import to_html, to_markdown
-from bot.minutes_import import join_lines, parse_minutes_text
-from bot.usecases.action_reminders import plan_action_reminders
-from bot.usecases.approve import approve_minutes
-from bot.usecases.minutes_file import import_minutes, load_doc
+from bot.messaging import outbox
+from bot.minutes.approve import approve_minutes
+from bot.minutes.document import to_html, to_markdown
+from bot.minutes.minutes_file import import_minutes, load_doc
+from bot.minutes.text_import import join_lines, parse_minutes_text
+from bot.reminders.actions import plan_action_reminders
 from handlers.bootstrap import Container
-from handlers.cli import main
-from handlers.pdf import render_pdf
+from handlers.cli.main import main
+from handlers.documents.pdf import render_pdf
 from tests.conftest import FakeClock
 from tests.test_minutes import MEETING, _committee, held_fixture, record_sample  # noqa: F401
 
@@ -85,7 +85,7 @@ def test_document_in_every_format_carries_every_section_and_decision(held: Conta
 
 
 def test_user_text_cannot_break_the_html_or_markdown(held: Container) -> None:
-    from bot.usecases.minutes import ItemMinutes, record_item
+    from bot.minutes.recording import ItemMinutes, record_item
 
     record_item(held.uow(), _committee(held), MEETING, "2.b",
                 ItemMinutes(beslutning="<script>alert(1)</script> *fed* [link](x)"),
@@ -96,7 +96,7 @@ def test_user_text_cannot_break_the_html_or_markdown(held: Container) -> None:
 
 
 def test_follow_up_of_open_actions_is_on_the_next_agenda_document(held: Container) -> None:
-    from bot.usecases.meetings import NewMeeting, create_meeting
+    from bot.meetings.planning import NewMeeting, create_meeting
 
     record_sample(held)
     committee = _committee(held)

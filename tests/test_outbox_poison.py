@@ -15,10 +15,10 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 
-from bot import outbox
 from bot.config import Settings
-from bot.outbox import EMAIL, MAX_ATTEMPTS, backoff
-from bot.usecases import invitations
+from bot.invitations import sync as invitations
+from bot.messaging import outbox
+from bot.messaging.outbox import EMAIL, MAX_ATTEMPTS, backoff
 from handlers.bootstrap import Container
 from handlers.clock import tick
 from tests.conftest import FakeClock

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot import outbox
 from bot.domain import Delivery
-from bot.outbox import EMAIL, LEASE, SLACK, Sender, dispatch_due
+from bot.messaging import outbox
+from bot.messaging.outbox import EMAIL, LEASE, SLACK, Sender, dispatch_due
 from handlers.bootstrap import Container
-from handlers.mail import SmtpSender, SmtpSettings
+from handlers.mail.smtp import SmtpSender, SmtpSettings
 from handlers.slack.sender import SlackSender, make_client
 from tests.conftest import FakeClock
 from tests.slack_standin import SlackStandIn

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.domain import TopicStatus
-from bot.usecases import committees, meetings, people, topics
-from bot.usecases.identity import Caller
-from bot.usecases.overview import meeting_brief, topic_board
+from bot.meetings import planning as meetings
+from bot.people import committees
+from bot.people import roster as people
+from bot.people.identity import Caller
+from bot.topics import proposals as topics
+from bot.topics.board import meeting_brief, topic_board
 from handlers.bootstrap import Container
 from tests.conftest import FakeClock
 
@@ -72,8 +75,8 @@ def test_next_meeting_brief_loads_the_guests_it_names(sample: Container) -> None
 def test_counting_stops_at_the_cap_and_the_board_says_over(
     sample: Container, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.usecases import overview
-    from handlers.slack.views import board_message
+    from bot.topics import board as overview
+    from handlers.slack.listeners.topics.views import board_message
 
     monkeypatch.setattr(overview, "COUNT_CAP", 5)
     caller = _caller(sample)

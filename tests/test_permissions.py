@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.invitations_text import SEND_ACTION
-from bot.reminder_messages import ATTEND_ACTION, REGRETS_ACTION
-from bot.usecases import topics
-from bot.usecases.committees import find_committee
-from handlers.slack import minutes_views, secretary_views, views
+from bot.invitations.content import SEND_ACTION
+from bot.people.committees import find_committee
+from bot.reminders.messages import ATTEND_ACTION, REGRETS_ACTION
+from bot.topics import proposals as topics
+from handlers.slack.listeners.meetings import views as secretary_views
+from handlers.slack.listeners.minutes import views as minutes_views
+from handlers.slack.listeners.topics import views
 from storage.tables import metadata
 from tests.slack_http import MEMBER, SECRETARY, SlackAppServer, link
 from tests.slack_http import bot_fixture as bot_fixture

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from bot import outbox
 from bot.domain import ActionItem, Attendance, AttendanceStatus, MeetingStatus, Person, Topic
 from bot.errors import NotFoundError
-from bot.render import topics_text
-from bot.usecases import people, privacy, retention, topics
-from bot.usecases.committees import find_committee
+from bot.meetings.text import topics_text
+from bot.messaging import outbox
+from bot.people import privacy, retention
+from bot.people import roster as people
+from bot.people.committees import find_committee
+from bot.topics import proposals as topics
 from handlers.bootstrap import Container
-from handlers.cli import main
-from storage.export import dumps, export_committee
+from handlers.cli.main import main
+from storage.backup.export import dumps, export_committee
 from tests.conftest import FakeClock
 
 SOFIE = "sofie.brandt@plo-fjordby.dk"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.regrets import Intent, Reply, parse_command_reason, parse_reply
+from bot.attendance.replies import Intent, Reply, parse_command_reason, parse_reply
 
 CASES = [
     ("afbud", Reply(Intent.REGRETS)),

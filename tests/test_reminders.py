@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.attendance.answers import answer_reply
+from bot.attendance.replies import Intent
 from bot.domain import AttendanceStatus, Delivery, Meeting, MeetingStatus, Person
+from bot.meetings import planning as meetings
+from bot.people.committees import find_committee
 from bot.ports import UnitOfWork
-from bot.regrets import Intent
-from bot.reminder_config import Kind, ReminderSetting
-from bot.usecases import meetings
-from bot.usecases.attendance import answer_reply
-from bot.usecases.call_notice import plan_call_notices
-from bot.usecases.committees import find_committee
-from bot.usecases.reminders import due_time, plan_reminders, settings_for
+from bot.reminders.call_notice import plan_call_notices
+from bot.reminders.planning import due_time, plan_reminders, settings_for
+from bot.reminders.settings import Kind, ReminderSetting
 from handlers.bootstrap import Container
 from tests.conftest import CPH, FakeClock, mark_called
 
@@ -324,7 +324,7 @@ def test_user_text_is_escaped_in_slack_but_not_in_mail(sample: Container, clock:
 def test_calendar_hook_runs_in_the_change_transaction_and_only_on_a_change(
     sample: Container, clock: FakeClock
 ) -> None:
-    from bot.outbox import EMAIL, enqueue
+    from bot.messaging.outbox import EMAIL, enqueue
 
     calls: list[tuple[int | None, str]] = []
 
@@ -472,7 +472,7 @@ def test_the_deadline_follows_the_committees_agenda_setting(
 def test_notices_stay_at_the_agenda_hour_across_the_dst_change(
     sample: Container, clock: FakeClock
 ) -> None:
-    from bot.usecases.call_notice import notices
+    from bot.reminders.call_notice import notices
 
     clock.set_local("2026-09-01T10:00")
     with sample.uow() as uow:

@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from bot.calendar import CalendarEvent, build_ics
-from bot.calendar.ics import wall_time_is_ambiguous
 from bot.config import Settings
-from bot.usecases import committees, invitations, people
-from bot.usecases.meetingfile import load_meeting
+from bot.invitations import sync as invitations
+from bot.invitations.calendar import CalendarEvent, build_ics
+from bot.invitations.calendar.ics import wall_time_is_ambiguous
+from bot.meetings.meeting_file import load_meeting
+from bot.people import committees
+from bot.people import roster as people
 from handlers.bootstrap import Container
 from handlers.delivery import run_dispatch
 from tests import icaljs

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot import texts
 from bot.errors import InputError
-from bot.roster import (
+from bot.people.roster_file import (
     ROLES,
     RosterError,
     RosterRow,

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.usecases import committees, people
-from bot.usecases.committees import find_committee
-from bot.usecases.meetingfile import load_meeting
-from bot.usecases.meetings import get_meeting
+from bot.meetings.meeting_file import load_meeting
+from bot.meetings.planning import get_meeting
+from bot.people import committees
+from bot.people import roster as people
+from bot.people.committees import find_committee
 from bot.validation import one_line, optional_line
 from handlers.bootstrap import Container, bootstrap
-from handlers.cli import main
-from handlers.slack import secretary_views as views
+from handlers.cli.main import main
+from handlers.slack.listeners.meetings import views
 from tests.conftest import SAMPLE_COMMITTEE, FakeClock
 from tests.slack_http import (  # noqa: F401
     SECRETARY,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.commands import parse_command, verb_key
 from bot.domain import AgendaItem, Committee, Meeting
 from handlers.slack import blocks as b
-from handlers.slack.views import meeting_blocks
+from handlers.slack.listeners.topics.views import meeting_blocks
 
 
 @given(st.text(alphabet="<>&a!@ ", max_size=400), st.integers(min_value=5, max_value=300))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text as sql
 
 from bot import texts
-from bot.usecases.committees import find_committee
+from bot.people.committees import find_committee
 from tests.slack_http import MEMBER, SlackAppServer, bot_fixture, standin_fixture  # noqa: F401
 from tests.slack_standin import SlackStandIn
 

@@ -16,9 +16,9 @@ import pytest
 from bot import texts
 from bot.config import Settings
 from bot.domain import Attendance, AttendanceStatus
-from bot.usecases import topics
-from bot.usecases.committees import find_committee
-from bot.usecases.identity import unlinked_people
+from bot.people.committees import find_committee
+from bot.people.identity import unlinked_people
+from bot.topics import proposals as topics
 from handlers.bootstrap import Container, bootstrap
 from handlers.slack import blocks as b
 from handlers.slack.identity import Linker
@@ -146,7 +146,7 @@ def test_serve_without_a_signing_secret_stops_with_exit_code_2(tmp_path: Path) -
         "DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
     }
     result = subprocess.run(
-        [sys.executable, "-c", "import sys, handlers.cli as c; sys.exit(c.main(['serve']))"],
+        [sys.executable, "-c", "import sys, handlers.cli.main as c; sys.exit(c.main(['serve']))"],
         cwd=ROOT,
         env=env,
         capture_output=True,

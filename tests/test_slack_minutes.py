@@ -9,13 +9,13 @@ from typing import Any
 from pypdf import PdfReader
 
 from bot.domain import MeetingStatus
-from bot.outbox import payload_of
-from bot.reminder_messages import ATTEND_ACTION
-from bot.timeplan import find_item
-from bot.usecases.committees import find_committee
-from bot.usecases.meetings import get_meeting
-from bot.usecases.minutes_attendance import set_attendance
-from handlers.slack import minutes_views as views
+from bot.meetings.planning import get_meeting
+from bot.meetings.timeplan import find_item
+from bot.messaging.outbox import payload_of
+from bot.minutes.presence import set_attendance
+from bot.people.committees import find_committee
+from bot.reminders.messages import ATTEND_ACTION
+from handlers.slack.listeners.minutes import views
 from tests.conftest import FakeClock
 from tests.pdf_struct import header_rows, structure
 from tests.slack_http import (  # noqa: F401

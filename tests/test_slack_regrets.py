@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.domain import AttendanceStatus
-from bot.outbox import SLACK, Sender
+from bot.messaging.outbox import SLACK, Sender
 from handlers.bootstrap import Container
 from handlers.clock import tick
 from handlers.slack.sender import SlackSender, make_client
@@ -56,7 +56,7 @@ def _wait_messages(
 
 def _wait_recorded(bot: SlackAppServer, channel: str, ts: str, timeout: float = 5.0) -> None:
     """Wait until the worker has stored the sent DM's channel|ts (a reply can only come after)."""
-    from bot.usecases.attendance import meeting_of_message
+    from bot.attendance.answers import meeting_of_message
 
     deadline = time.monotonic() + timeout
     while meeting_of_message(bot.container.uow(), channel, ts) is None:
@@ -319,9 +319,9 @@ def test_a_late_retry_never_undoes_a_later_change(
 def test_a_reply_to_an_invitation_is_for_that_meeting_not_the_next(
     bot: SlackAppServer, standin: SlackStandIn, clock: FakeClock
 ) -> None:
-    from bot.usecases import meetings
-    from bot.usecases.committees import find_committee
-    from bot.usecases.invitations import send_invitations
+    from bot.invitations.sync import send_invitations
+    from bot.meetings import planning as meetings
+    from bot.people.committees import find_committee
 
     with bot.container.uow() as uow:
         committee = find_committee(uow, None)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain import Meeting
-from bot.usecases.committees import find_committee
-from bot.usecases.meetings import get_meeting
-from bot.usecases.people import find_person
-from handlers.slack import secretary_views as views
+from bot.meetings.planning import get_meeting
+from bot.people.committees import find_committee
+from bot.people.roster import find_person
+from handlers.slack.listeners.meetings import views
 from tests.slack_http import (  # noqa: F401
     CHANNEL,
     MEMBER,

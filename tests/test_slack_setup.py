@@ -14,12 +14,12 @@ import pytest
 
 from bot.config import load_settings
 from bot.domain import Role
-from bot.minutes_doc import to_markdown
-from bot.usecases.committees import find_committee, settings_of, setup_committee
-from bot.usecases.minutes_file import load_doc
-from bot.usecases.people import role_of
+from bot.minutes.document import to_markdown
+from bot.minutes.minutes_file import load_doc
+from bot.people.committees import find_committee, settings_of, setup_committee
+from bot.people.roster import role_of
 from handlers.bootstrap import Container
-from handlers.slack import secretary_views as views
+from handlers.slack.listeners.meetings import views
 from tests.slack_http import (  # noqa: F401
     CHANNEL,
     MEMBER,

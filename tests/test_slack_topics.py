@@ -7,10 +7,14 @@ from typing import Any
 
 from bot import texts
 from bot.domain import TopicStatus
-from bot.usecases import topics
-from bot.usecases.committees import find_committee
+from bot.people.committees import find_committee
+from bot.topics import proposals as topics
 from handlers.slack import blocks as b
-from handlers.slack.views import BOARD_PAGE_ACTION, BOARD_TOPIC_ACTION, TOPIC_FIELDS
+from handlers.slack.listeners.topics.views import (
+    BOARD_PAGE_ACTION,
+    BOARD_TOPIC_ACTION,
+    TOPIC_FIELDS,
+)
 from tests.slack_http import (  # noqa: F401
     MEMBER,
     SECRETARY,

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from bot import texts
-from bot.usecases.approve import approved_text
-from bot.usecases.identity import contact_of
+from bot.minutes.approve import approved_text
+from bot.people.identity import contact_of
 
 TITLE = "Møde i Kommunalt Lægeligt Udvalg"
 CONTACT = "Camilla Juul, camilla.juul@fjordby.dk"

@@ -1,4 +1,4 @@
-"""Tests for bot.timeparse: Danish date/time parsing, DST validation and formatting."""
+"""Tests for bot.time.parse: Danish date/time parsing, DST validation and formatting."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InputError
-from bot.timeparse import (
+from bot.time.parse import (
     DanishParserInfo,
     format_date,
     format_datetime,

@@ -7,9 +7,9 @@ import pytest
 
 from bot.domain import Committee
 from bot.errors import InputError
-from bot.usecases.committees import find_committee
-from bot.usecases.topic_import import import_topics
-from bot.usecases.topics import list_topics
+from bot.people.committees import find_committee
+from bot.topics.importing import import_topics
+from bot.topics.proposals import list_topics
 from handlers.bootstrap import Container
 from tests.conftest import CPH, EXAMPLES, FakeClock
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import threading
 
 from bot import texts
-from bot.usecases import topics
-from bot.usecases.committees import find_committee
-from handlers.slack.views import TOPIC_FIELDS
+from bot.people.committees import find_committee
+from bot.topics import proposals as topics
+from handlers.slack.listeners.topics.views import TOPIC_FIELDS
 from tests.conftest import FakeClock
 from tests.slack_http import (  # noqa: F401 (fixtures)
     MEMBER,

@@ -22,7 +22,7 @@ from sqlalchemy import event, select, text
 from bot import texts
 from bot.config import Settings
 from bot.domain import AttendanceStatus
-from bot.reminder_messages import REGRETS_ACTION
+from bot.reminders.messages import REGRETS_ACTION
 from handlers.bootstrap import Container, bootstrap
 from storage import tables
 from storage.sqlite_writes import lock_file_for

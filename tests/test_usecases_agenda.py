@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from bot.domain import Meeting, MeetingStatus
 from bot.errors import ConflictError, InputError, NotFoundError
-from bot.timeplan import find_item, item_number, ordered_items
-from bot.usecases import agenda, committees, meetings
+from bot.meetings import agenda
+from bot.meetings import planning as meetings
+from bot.meetings.timeplan import find_item, item_number, ordered_items
+from bot.people import committees
 from handlers.bootstrap import Container
 from tests.dbdump import dump
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.errors import InputError, NotFoundError
-from bot.usecases import committees
+from bot.people import committees
 from handlers.bootstrap import Container
 from tests.conftest import SAMPLE_COMMITTEE
 from tests.dbdump import dump

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InputError, NotFoundError
-from bot.usecases.agenda import NewItem
-from bot.usecases.guests import GuestRef, add_item_with_guests, parse_guest_emails
-from bot.usecases.meetings import get_meeting
+from bot.meetings.agenda import NewItem
+from bot.meetings.guests import GuestRef, add_item_with_guests, parse_guest_emails
+from bot.meetings.planning import get_meeting
 from handlers.bootstrap import Container
 
 

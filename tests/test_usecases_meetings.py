@@ -8,8 +8,9 @@ import pytest
 
 from bot.domain import MeetingStatus
 from bot.errors import ConflictError, InputError, NotFoundError
-from bot.timeplan import item_number, ordered_items
-from bot.usecases import committees, meetings
+from bot.meetings import planning as meetings
+from bot.meetings.timeplan import item_number, ordered_items
+from bot.people import committees
 from handlers.bootstrap import Container
 from tests.conftest import CPH, SAMPLE_COMMITTEE, FakeClock
 from tests.dbdump import dump

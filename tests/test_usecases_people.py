@@ -9,7 +9,9 @@ import pytest
 from bot import texts
 from bot.domain import Role
 from bot.errors import InputError, NotFoundError, PermissionDeniedError
-from bot.usecases import committees, people, recipients
+from bot.messaging import recipients
+from bot.people import committees
+from bot.people import roster as people
 from handlers.bootstrap import Container
 from tests.conftest import EXAMPLES, SAMPLE_COMMITTEE
 from tests.dbdump import dump

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain import AgendaItem, Meeting
-from bot.render import agenda_text, overrun_warning
-from bot.timeparse import format_time
-from bot.timeplan import time_plan
-from bot.usecases import agenda, committees, meetings
+from bot.meetings import agenda
+from bot.meetings import planning as meetings
+from bot.meetings.text import agenda_text, overrun_warning
+from bot.meetings.timeplan import time_plan
+from bot.people import committees
+from bot.time.parse import format_time
 from handlers.bootstrap import Container
 from tests.conftest import CPH, FakeClock
 

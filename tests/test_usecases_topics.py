@@ -8,10 +8,14 @@ import pytest
 
 from bot.domain import Committee, Meeting, Person, Topic, TopicStatus
 from bot.errors import ConflictError, InputError, NotFoundError
+from bot.meetings import agenda
+from bot.meetings import planning as meetings
+from bot.meetings.text import topics_text
+from bot.meetings.timeplan import find_item, item_number, ordered_items
+from bot.people import committees
+from bot.people import roster as people
 from bot.ports import UnitOfWork
-from bot.render import topics_text
-from bot.timeplan import find_item, item_number, ordered_items
-from bot.usecases import agenda, committees, meetings, people, topics
+from bot.topics import proposals as topics
 from handlers.bootstrap import Container
 from tests.conftest import FakeClock
 from tests.dbdump import dump

@@ -27,11 +27,12 @@ from bot import texts
 from bot.errors import KluError
 from handlers.bootstrap import Container
 from handlers.logs import install_record_factory, set_request_id
-from handlers.slack import commands, regrets
+from handlers.slack import commands
 from handlers.slack.answers import AnswerCache, NoCache
 from handlers.slack.authenticity import authentic
 from handlers.slack.blocks import escape, message
 from handlers.slack.deps import Background, NoBackground, SlackDeps
+from handlers.slack.listeners import attendance as regrets
 from handlers.slack.outgoing import respond_later
 from handlers.slack.sender import make_client
 
@@ -45,12 +46,12 @@ FIRST = [commands.register, regrets.register_message]
 
 # Listener modules, each with register(app, deps). Add yours as one more line.
 LISTENERS = [
-    "handlers.slack.topics",
-    "handlers.slack.home",
-    "handlers.slack.secretary",
-    "handlers.slack.minutes",
-    "handlers.slack.regrets",
-    "handlers.slack.invitations",
+    "handlers.slack.listeners.topics.commands",
+    "handlers.slack.listeners.home",
+    "handlers.slack.listeners.meetings.commands",
+    "handlers.slack.listeners.minutes.commands",
+    "handlers.slack.listeners.attendance",
+    "handlers.slack.listeners.invitations",
 ]
 
 

@@ -15,12 +15,12 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot import texts
 from bot.commands import HELP, parse_command, verb_key
-from bot.usecases.identity import Caller
-from bot.usecases.overview import meeting_brief
-from handlers.slack import views
+from bot.people.identity import Caller
+from bot.topics.board import meeting_brief
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import caller_for, is_direct
 from handlers.slack.inbound import typed
+from handlers.slack.listeners.topics import views
 
 Reply = dict[str, Any]
 

@@ -10,14 +10,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.ports import UnitOfWork
-from bot.usecases.identity import (
+from bot.people.identity import (
     Caller,
     NotLinkedError,
     link_chat_user,
     resolve_caller,
     unlinked_people,
 )
+from bot.ports import UnitOfWork
 from handlers.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.outbox import SLACK, enqueue
+from bot.messaging.outbox import SLACK, enqueue
 from handlers.slack.deps import SlackDeps
 
 

@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.domain import Delivery
-from bot.outbox import PermanentFailure, TemporaryFailure, payload_of
+from bot.messaging.outbox import PermanentFailure, TemporaryFailure, payload_of
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def make_client(token: str, base_url: str, timeout: int = 10) -> WebClient:
 
 
 class SlackSender:
-    """bot.outbox.Sender for the 'slack' channel."""
+    """bot.messaging.outbox.Sender for the 'slack' channel."""
 
     def __init__(
         self, client: WebClient, documents: Callable[[Mapping[str, Any]], bytes] | None = None

@@ -24,14 +24,14 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bot import texts
 from bot.config import ConfigError, load_settings, require
 from handlers.bootstrap import Container, bootstrap
-from handlers.documents import document_source
+from handlers.documents.source import document_source
 from handlers.logs import NO_REQUEST, request_context
 from handlers.logs import configure as configure_logs
 from handlers.slack.app import create_app
 from handlers.slack.authenticity import authentic
 from handlers.slack.identity import Linker
 from handlers.slack.installation import Installation, claims_of
-from handlers.slack.regrets import inbox_handlers
+from handlers.slack.listeners.attendance import inbox_handlers
 from handlers.slack.sender import make_client
 from handlers.slack.worker import OutboxWorker, make_senders
 

@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable, Mapping
 from queue import Empty, SimpleQueue
 
-from bot.inbox import Handler
-from bot.outbox import Sender
+from bot.messaging.inbox import Handler
+from bot.messaging.outbox import Sender
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
 from handlers.slack.deps import Background

@@ -1,0 +1,131 @@
+"""Who gets a meeting's messages, and how: a Slack DM when the person is linked, else e-mail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.domain import AttendanceStatus, Committee, Meeting, Person, Role
+from bot.meetings.timeplan import Slot, time_plan
+from bot.messaging.outbox import EMAIL, SLACK
+from bot.people.roster import roster
+from bot.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one message goes: outbox channel, recipient, and the payload for that channel."""
+
+    channel: str
+    recipient: str
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class GuestSlots:
+    """A guest and the time-plan slots of the items they attend."""
+
+    person: Person
+    slots: tuple[Slot, ...] = field(default_factory=tuple)
+
+
+def members(uow: UnitOfWork, committee: Committee, today: date) -> list[Person]:
+    """The committee's active members (everyone on the roster but guests)."""
+    return [e.person for e in roster(uow, committee, today) if e.role != Role.GUEST]
+
+
+def secretary(uow: UnitOfWork, committee: Committee, today: date) -> Person | None:
+    """The committee's secretary on the roster, if any."""
+    for entry in roster(uow, committee, today):
+        if entry.role == Role.SECRETARY:
+            return entry.person
+    return None
+
+
+def guests(uow: UnitOfWork, meeting: Meeting) -> list[GuestSlots]:
+    """The meeting's item guests, each with their slots in agenda order."""
+    plan = time_plan(meeting)
+    by_person: dict[int, list[Slot]] = {}
+    for slot in plan.slots:
+        for guest in slot.item.guests:
+            by_person.setdefault(guest.person_id, []).append(slot)
+    found = []
+    for person_id, slots in by_person.items():
+        person = uow.people.get(person_id)
+        if person is not None:
+            found.append(GuestSlots(person, tuple(slots)))
+    return found
+
+
+def regrets(uow: UnitOfWork, meeting_id: int) -> dict[int, str]:
+    """Person id -> reason, for everyone who has sent regrets to the meeting."""
+    return {
+        a.person_id: a.reason
+        for a in uow.attendance.for_meeting(meeting_id)
+        if a.status == AttendanceStatus.REGRETS
+    }
+
+
+def direct(
+    person: Person,
+    *,
+    text: str,
+    subject: str,
+    mail_text: str | None = None,
+    blocks: Sequence[Mapping[str, Any]] | None = None,
+) -> Route | None:
+    """A DM to a linked Slack user, else an e-mail; None for someone with neither."""
+    if person.slack_user_id:
+        payload: dict[str, Any] = {"op": "dm", "user": person.slack_user_id, "text": text}
+        if blocks:
+            payload["blocks"] = list(blocks)
+        return Route(SLACK, person.slack_user_id, payload)
+    if person.email:
+        body = mail_text if mail_text is not None else text
+        return Route(
+            EMAIL, person.email, {"subject": subject, "text": body, "to_name": person.name}
+        )
+    return None
+
+
+def to_secretariat(
+    uow: UnitOfWork,
+    committee: Committee,
+    today: date,
+    *,
+    text: str,
+    subject: str,
+    mail_text: str,
+    blocks: Sequence[Mapping[str, Any]] | None = None,
+) -> Route | None:
+    """To the secretary on the roster, else to the committee's secretariat e-mail."""
+    person = secretary(uow, committee, today)
+    route = (
+        direct(person, text=text, subject=subject, mail_text=mail_text, blocks=blocks)
+        if person
+        else None
+    )
+    if route is None and committee.secretariat_email:
+        payload = {"subject": subject, "text": mail_text, "to_name": committee.secretariat_name}
+        route = Route(EMAIL, committee.secretariat_email, payload)
+    return route
+
+
+def is_member_on(uow: UnitOfWork, committee: Committee, person: Person, day: date) -> bool:
+    """On the committee's roster that day in a role other than guest (as `members` counts;
+    reads only the person's own memberships, not the whole roster)."""
+    if person.id is None:
+        return False
+    return any(
+        m.committee_id == committee.id and m.is_active(day) and m.role != Role.GUEST
+        for m in uow.memberships.for_person(person.id)
+    )
+
+
+def is_invited(uow: UnitOfWork, committee: Committee, meeting: Meeting, person: Person) -> bool:
+    """A member of the committee on the meeting day, or a guest on one of its items."""
+    if is_member_on(uow, committee, person, meeting.starts_at.date()):
+        return True
+    return any(g.person_id == person.id for item in meeting.items for g in item.guests)

@@ -1,0 +1,144 @@
+"""Approving the minutes: the meeting becomes referat_godkendt, the summary goes out once.
+
+The summary is posted to the committee channel with the full minutes attached (PDF when a
+renderer is given), sent by DM (or e-mail) to everyone who sent regrets, postponed items are
+carried forward and dealt-with topics leave the bruttoliste. Approving twice sends nothing new.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot import texts
+from bot.domain import AgendaItem, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
+from bot.errors import ConflictError
+from bot.meetings.carryover import carry_forward
+from bot.meetings.planning import get_meeting
+from bot.messaging import outbox
+from bot.minutes.corrections import summary_key
+from bot.minutes.model import MINUTES, MinutesRecord
+from bot.minutes.record import load_record
+from bot.minutes.recording import mark_held, recordable
+from bot.minutes.summary import meeting_date, summary_message, summary_text
+from bot.minutes.topic_outcomes import settle_topics
+from bot.ports import UnitOfWork
+
+
+@dataclass
+class Approval:
+    """What approving did."""
+
+    meeting: Meeting
+    already: bool
+    posted: bool
+    regrets_sent: int
+    carried: list[tuple[AgendaItem, Meeting]] = field(default_factory=list)
+
+
+def approve_minutes(
+    uow: UnitOfWork,
+    committee: Committee,
+    meeting_id: int,
+    *,
+    actor: Person | None,
+    now: datetime,
+    document: bool = False,
+) -> Approval:
+    """Approve the minutes and send the decision summary (idempotent); with `document`, the
+    referat's PDF follows it into the channel (rendered by the outbox when it is sent)."""
+    with uow:
+        meeting = uow.meetings.lock(meeting_id) or get_meeting(uow, meeting_id)  # one at a time
+        recordable(meeting, committee, now)
+        if not meeting.items:
+            raise ConflictError(texts.MINUTES_NOTHING_TO_APPROVE)
+        already = meeting.status == MeetingStatus.MINUTES_APPROVED
+        mark_held(meeting)
+        meeting.status = MeetingStatus.MINUTES_APPROVED
+        if meeting.minutes_approved_at is None:
+            meeting.minutes_approved_at = now  # the retention of regret reasons counts from here
+        settle_topics(uow, meeting, actor=actor, now=now)
+        uow.flush()
+        record = load_record(uow, committee, meeting)
+        posted = _post(uow, record, now, document) if not already else False
+        sent = _to_regrets(uow, record, now) if not already else 0
+        carried = carry_forward(uow, committee)
+        uow.commit()
+        return Approval(meeting, already, posted, sent, carried)
+
+
+def _post(uow: UnitOfWork, record: MinutesRecord, now: datetime, document: bool) -> bool:
+    channel = record.committee.slack_channel_id
+    meeting_id = record.meeting.id
+    assert meeting_id is not None
+    if not channel:
+        return False
+    outbox.enqueue(
+        uow,
+        key=summary_key(meeting_id),
+        channel=outbox.SLACK,
+        kind="minutes_summary",
+        recipient=channel,
+        payload={"op": "post", "channel": channel, **summary_message(record)},
+        now=now,
+    )
+    if document:
+        date = meeting_date(record)
+        outbox.enqueue(
+            uow,
+            key=f"minutes-document:{meeting_id}",
+            channel=outbox.SLACK,
+            kind="minutes_document",
+            recipient=channel,
+            payload={
+                "op": "upload",
+                "channel": channel,
+                "document": {"kind": MINUTES, "meeting_id": meeting_id},
+                "filename": f"referat-{record.meeting.starts_at.date().isoformat()}.pdf",
+                "title": texts.SUMMARY_FILE_TITLE.format(title=record.meeting.title, date=date),
+                "initial_comment": texts.SUMMARY_FULL_MINUTES,
+            },
+            now=now,
+        )
+    return True
+
+
+def plain(text: str) -> str:
+    """Slack mrkdwn to plain text for e-mail."""
+    return html.unescape(re.sub(r"(?<![\w*_])[*_]|[*_](?![\w*_])", "", text))
+
+
+def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime) -> int:
+    meeting_id = record.meeting.id
+    text = f"{texts.SUMMARY_DM_INTRO}\n\n{summary_text(record)}"
+    subject = texts.SUMMARY_EMAIL_SUBJECT.format(
+        title=record.meeting.title, date=meeting_date(record)
+    )
+    count = 0
+    for person in record.with_status(AttendanceStatus.REGRETS):
+        key = f"minutes-summary-dm:{meeting_id}:{person.id}"
+        if person.slack_user_id:
+            payload: dict[str, str] = {"op": "dm", "user": person.slack_user_id, "text": text}
+            channel, recipient = outbox.SLACK, person.slack_user_id
+        elif person.email:
+            payload = {"subject": subject, "text": plain(text), "to_name": person.name}
+            channel, recipient = outbox.EMAIL, person.email
+        else:
+            continue
+        kind = "minutes_summary_dm"
+        if outbox.enqueue(
+            uow, key=key, channel=channel, kind=kind, recipient=recipient, payload=payload, now=now
+        ):
+            count += 1
+    return count
+
+
+def approved_text(date: str, regrets_sent: int, *, posted: bool) -> str:
+    """What the secretary is told after approving: where the summary went, truthfully."""
+    if posted:
+        dms = texts.MINUTES_APPROVED_DMS.format(count=regrets_sent) if regrets_sent else ""
+        return texts.MINUTES_APPROVED.format(date=date, dms=dms)
+    dms = texts.MINUTES_APPROVED_NO_CHANNEL_DMS.format(count=regrets_sent) if regrets_sent else ""
+    return texts.MINUTES_APPROVED_NO_CHANNEL.format(date=date) + dms

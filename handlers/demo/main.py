@@ -1,0 +1,225 @@
+"""`klu-bot demo`: the real app over HTTP against a local Slack stand-in, no workspace needed.
+
+A throwaway SQLite database in a temp dir; the sample roster from examples/; signed slash
+commands and modal submissions as Slack would send them; and, printed, what each person sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import tempfile
+import threading
+import time
+import unicodedata
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.config import DEFAULT_TIMEZONE, Settings
+from bot.people.roster_file import parse_roster_csv
+from bot.time.parse import format_date
+from handlers.bootstrap import Container, bootstrap, system_clock
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "demo-signing-secret"
+TOKEN = "xoxb-demo"
+CHANNEL = "C0KLU"
+MAIL_FROM = "klu@fjordby.dk"
+EMAIL_ONLY = "henrik.lund@plo-fjordby.dk"  # a GP with e-mail only, not in Slack
+Out = Callable[[str], None]
+
+
+def examples_dir() -> Path:
+    """examples/ of the clone (next to the package, else in the current directory)."""
+    for root in (ROOT, Path.cwd()):
+        if (root / "examples" / "roster.csv").is_file():
+            return root / "examples"
+    raise FileNotFoundError(texts.DEMO_NO_EXAMPLES)
+
+
+def standin_class() -> Any:
+    """The local Slack Web API stand-in the demo talks to (part of the installed package)."""
+    from handlers.slack.standin import SlackStandIn
+
+    return SlackStandIn
+
+
+def user_id_for(name: str) -> str:
+    """U_SOFIE for Sofie Brandt: readable ids for the stand-in's users."""
+    first = unicodedata.normalize("NFKD", name.split()[0]).encode("ascii", "ignore").decode()
+    return "U_" + "".join(ch for ch in first.upper() if ch.isalnum())
+
+
+class DemoClock:
+    """The real clock, moved ahead when the story jumps to a later day."""
+
+    def __init__(self, zone: str = DEFAULT_TIMEZONE) -> None:
+        self.zone = ZoneInfo(zone)
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return system_clock() + self.offset
+
+    def jump(self, when: datetime) -> None:
+        """From now on the clock reads `when` (and runs on from there)."""
+        self.offset = when - system_clock()
+
+
+class SignedClient:
+    """Posts to /slack/events exactly as Slack does: bodies signed with the secret."""
+
+    def __init__(self, url: str, team: str = "T0KLU", app: str = "A0KLU") -> None:
+        self.url = url
+        self.team, self.app = team, app
+        self.seq = 0
+
+    def post(self, fields: dict[str, str]) -> dict[str, Any]:
+        """POST a signed form; the JSON answer ({} when empty)."""
+        return self.send(urlencode(fields).encode(), "application/x-www-form-urlencoded")
+
+    def send(self, body: bytes, content_type: str) -> dict[str, Any]:
+        """POST a signed body; the JSON answer ({} when empty)."""
+        ts = str(int(time.time()))
+        base = b"v0:" + ts.encode() + b":" + body
+        signature = "v0=" + hmac.new(SECRET.encode(), base, hashlib.sha256).hexdigest()
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+        }
+        request = urllib.request.Request(self.url, data=body, headers=headers)
+        with urllib.request.urlopen(request, timeout=20) as reply:
+            text = reply.read().decode()
+        answer = json.loads(text) if text.strip() else {}
+        return answer if isinstance(answer, dict) else {}
+
+    def command(self, user: str, text: str, channel: str = CHANNEL) -> dict[str, Any]:
+        """`/klu <text>` from a user in a channel."""
+        self.seq += 1
+        return self.post(
+            {
+                "command": "/klu",
+                "text": text,
+                "user_id": user,
+                "channel_id": channel,
+                "channel_name": "klu",
+                "team_id": self.team,
+                "api_app_id": self.app,
+                "trigger_id": f"trigger.{self.seq}",
+                "response_url": f"{self.url}/response/{self.seq}",
+            }
+        )
+
+    def interaction(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """An interaction payload (button, modal) from this workspace."""
+        self.seq += 1
+        base = {"team": {"id": self.team}, "api_app_id": self.app, "trigger_id": f"t.{self.seq}"}
+        return self.post({"payload": json.dumps({**base, **payload})})
+
+    def submit(self, user: str, view: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """Submit a modal with its state values (block id -> element state)."""
+        payload = {
+            "type": "view_submission",
+            "user": {"id": user},
+            "view": {**view, "id": f"V{self.seq}", "state": {"values": state}},
+        }
+        return self.interaction(payload)
+
+    def click(self, user: str, action_id: str, value: str) -> dict[str, Any]:
+        """Press a button in a message only this user sees."""
+        action = {"action_id": action_id, "block_id": "b", "type": "button", "value": value}
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user},
+            "container": {"type": "message", "channel_id": CHANNEL, "is_ephemeral": True},
+            "channel": {"id": CHANNEL},
+            "response_url": f"{self.url}/response/{self.seq}",
+            "actions": [action],
+        }
+        return self.interaction(payload)
+
+    def event(self, event: dict[str, Any]) -> dict[str, Any]:
+        """An Events API callback (a message someone wrote)."""
+        self.seq += 1
+        body = {
+            "team_id": self.team,
+            "api_app_id": self.app,
+            "type": "event_callback",
+            "event_id": f"Ev{self.seq:06d}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        return self.send(json.dumps(body).encode(), "application/json")
+
+
+def next_meeting_text(now_local_date: Any) -> str:
+    """A Thursday six to seven weeks ahead, in the words a secretary would type."""
+    day = now_local_date + timedelta(days=42)
+    day += timedelta(days=(3 - day.weekday()) % 7)
+    return f"{format_date(day)} kl. 15-17"
+
+
+@contextmanager
+def running_app(container: Container) -> Iterator[str]:
+    """The WSGI app on a free port with its outbox worker; yields the events URL."""
+    from handlers.slack.serve import build_wsgi, make_dev_server, start_worker
+
+    worker = start_worker(container, interval=0.1, link_every=None)
+    server = make_dev_server(build_wsgi(container, worker), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/slack/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+        worker.stop()
+
+
+def run_demo(out: Out = print) -> int:
+    """Play the whole story and print it; 0 when it ran through."""
+    from handlers.demo.story import play
+
+    SlackStandIn = standin_class()
+    examples = examples_dir()
+    roster = parse_roster_csv((examples / "roster.csv").read_bytes())
+    from handlers.demo.mailbox import smtp_server
+
+    with (
+        tempfile.TemporaryDirectory(prefix="klu-demo-") as tmp,
+        SlackStandIn() as slack,
+        smtp_server() as (smtp_url, mail),
+    ):
+        names = {user_id_for(row.name): row.name for row in roster}
+        for row in roster:
+            if row.email != EMAIL_ONLY:
+                slack.add_user(user_id_for(row.name), row.email, row.name)
+        slack.add_channel(CHANNEL, "klu")
+        settings = Settings(
+            database_url=f"sqlite:///{Path(tmp) / 'demo.db'}",
+            slack_bot_token=TOKEN,
+            slack_signing_secret=SECRET,
+            slack_api_url=slack.base_url,
+            smtp_url=smtp_url,
+            mail_from=MAIL_FROM,
+        )
+        clock = DemoClock()
+        container = bootstrap(settings, clock=clock)
+        try:
+            with running_app(container) as url:
+                today = clock().astimezone(clock.zone).date()
+                when = next_meeting_text(today)
+                client = SignedClient(url, slack.team_id, slack.app_id)
+                play(container, slack, client, examples, when, names, out, clock, mail)
+        finally:
+            container.engine.dispose()
+    out(texts.DEMO_DONE)
+    return 0
