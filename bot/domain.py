@@ -1,7 +1,11 @@
-"""The committee's entities as plain dataclasses.
+"""The committee's entities as plain dataclasses, with the rules of their life cycles.
 
-Storage maps these classes imperatively (see storage/mapping.py), so the core never imports
-SQLAlchemy. Datetimes are aware; storage keeps them in UTC.
+A meeting goes kladde -> indkaldt -> afholdt -> referat godkendt, or is aflyst; a topic is
+åben -> planlagt -> behandlet, or trukket tilbage. Those changes happen only through the methods
+here (`Meeting.call/hold/approve/cancel`, `Topic.schedule/unschedule/withdraw/settle`), so this
+file reads as the committee's rules. Storage maps these classes imperatively (see
+storage/mapping.py), so the core never imports SQLAlchemy. Datetimes are aware; storage keeps
+them in UTC.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+from bot import texts
+from bot.errors import ConflictError
 
 
 class Role(StrEnum):
@@ -31,6 +38,10 @@ class MeetingStatus(StrEnum):
     HELD = "afholdt"
     MINUTES_APPROVED = "referat_godkendt"
     CANCELLED = "aflyst"
+
+
+LIVE = (MeetingStatus.DRAFT, MeetingStatus.CALLED)
+"""A meeting not yet held or cancelled: its agenda can change and its invitations follow."""
 
 
 class TopicStatus(StrEnum):
@@ -186,6 +197,45 @@ class Meeting:
     items: list[AgendaItem] = field(default_factory=list)
     id: int | None = None
 
+    @property
+    def is_live(self) -> bool:
+        """Not yet held or cancelled."""
+        return self.status in LIVE
+
+    def ensure_editable(self) -> None:
+        """Refuse agenda changes on cancelled or held meetings."""
+        if self.status == MeetingStatus.CANCELLED:
+            raise ConflictError(texts.MEETING_CANCELLED)
+        if not self.is_live:
+            raise ConflictError(texts.MEETING_CLOSED)
+
+    def call(self, now: datetime) -> None:
+        """Indkaldt: a live meeting that has not ended yet is called (again, after a change)."""
+        if not self.is_live:
+            status = texts.MEETING_STATUS_NAMES[self.status]
+            raise ConflictError(texts.INVITE_NOT_CALLABLE.format(id=self.id, status=status))
+        if self.ends_at <= now:
+            raise ConflictError(texts.MEETING_IN_PAST)
+        self.status = MeetingStatus.CALLED
+
+    def hold(self) -> None:
+        """Afholdt: minutes are being written, so the meeting took place."""
+        if self.is_live:
+            self.status = MeetingStatus.HELD
+
+    def approve(self, now: datetime) -> None:
+        """Referat godkendt; the retention of regret reasons counts from the first approval."""
+        self.hold()
+        self.status = MeetingStatus.MINUTES_APPROVED
+        if self.minutes_approved_at is None:
+            self.minutes_approved_at = now
+
+    def cancel(self) -> None:
+        """Aflyst: only a meeting not yet held (cancelling twice is harmless)."""
+        if not self.is_live and self.status != MeetingStatus.CANCELLED:
+            raise ConflictError(texts.MEETING_CLOSED)
+        self.status = MeetingStatus.CANCELLED
+
 
 @dataclass(eq=False)
 class TopicEvent:
@@ -215,6 +265,52 @@ class Topic:
     events: list[TopicEvent] = field(default_factory=list)
     id: int | None = None
 
+    def schedule(self, meeting_id: int | None, now: datetime, actor_id: int | None) -> None:
+        """Planlagt: an open topic became an item on a meeting's agenda."""
+        self.ensure_open()
+        self.status = TopicStatus.SCHEDULED
+        self.events.append(
+            TopicEvent(at=now, kind="scheduled", detail=str(meeting_id), actor_id=actor_id)
+        )
+
+    def ensure_open(self) -> None:
+        """Refuse anything but an open topic."""
+        if self.status != TopicStatus.OPEN:
+            raise ConflictError(
+                texts.TOPIC_NOT_OPEN.format(status=texts.TOPIC_STATUS_NAMES[self.status])
+            )
+
+    def unschedule(self, meeting_id: int | None, now: datetime | None) -> None:
+        """Back on the list: its item was removed from the agenda."""
+        if self.status != TopicStatus.SCHEDULED:
+            return
+        self.status = TopicStatus.OPEN
+        if now is not None:
+            self.events.append(TopicEvent(at=now, kind="unscheduled", detail=str(meeting_id)))
+
+    def withdraw(self, now: datetime, reason: str, actor_id: int | None) -> None:
+        """Trukket tilbage: only an open topic; it stays in history but leaves the list."""
+        if self.status == TopicStatus.WITHDRAWN:
+            raise ConflictError(texts.TOPIC_ALREADY_WITHDRAWN)
+        if self.status == TopicStatus.SCHEDULED:
+            raise ConflictError(texts.TOPIC_ON_AGENDA)
+        if self.status == TopicStatus.DONE:
+            raise ConflictError(
+                texts.TOPIC_NOT_OPEN.format(status=texts.TOPIC_STATUS_NAMES[self.status])
+            )
+        self.status = TopicStatus.WITHDRAWN
+        self.events.append(TopicEvent(at=now, kind="withdrawn", detail=reason, actor_id=actor_id))
+
+    def settle(self, meeting_id: int | None, now: datetime, actor_id: int | None) -> bool:
+        """Behandlet: its item got an outcome other than postponed; True if it changed."""
+        if self.status not in (TopicStatus.OPEN, TopicStatus.SCHEDULED):
+            return False
+        self.status = TopicStatus.DONE
+        self.events.append(
+            TopicEvent(at=now, kind="done", detail=str(meeting_id), actor_id=actor_id)
+        )
+        return True
+
 
 @dataclass(eq=False)
 class Attendance:
@@ -241,6 +337,10 @@ class ActionItem:
     due: date | None = None
     status: ActionStatus = ActionStatus.OPEN
     id: int | None = None
+
+    def complete(self) -> None:
+        """Udført: it leaves the follow-up list and gets no more reminders."""
+        self.status = ActionStatus.DONE
 
 
 @dataclass(eq=False)

@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.config import Settings
+from bot.domain import MeetingStatus
 from bot.meetings import planning as meetings
+from bot.meetings.create import create_meeting
 from bot.messaging.outbox import SLACK, Sender
 from bot.people.committees import find_committee
 from handlers.bootstrap import Container, bootstrap
@@ -124,12 +126,12 @@ def test_a_whole_cycle_across_the_dst_change(
         committee = find_committee(uow, None)
         meeting = uow.meetings.get(1)
         assert meeting is not None
-        meeting.status = meetings.MeetingStatus.HELD  # the June meeting is history
+        meeting.status = MeetingStatus.HELD  # the June meeting is history
         for item in meeting.items:
             item.beslutning = "Godkendt"
         uow.commit()
     spec = meetings.NewMeeting("torsdag 29. oktober 2026 kl. 15-17", place="Rådhuset")
-    meetings.create_meeting(sample.uow(), committee, spec, now=clock())
+    create_meeting(sample.uow(), committee, spec, now=clock())
     mark_called(sample)
     log = _run(sample, clock, standin, "2026-10-07T00:00", "2026-10-30T12:00", timedelta(hours=3))
     when = {(at, "kanal" if ch == CHANNEL else "dm", text.split(":")[0]) for at, ch, text in log}
@@ -372,7 +374,7 @@ def test_a_draft_meeting_tells_the_secretary_to_call_it_and_members_hear_nothing
     with sample.uow() as uow:
         meeting = uow.meetings.get(1)
         assert meeting is not None
-        meeting.status = meetings.MeetingStatus.DRAFT
+        meeting.status = MeetingStatus.DRAFT
         uow.commit()
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")

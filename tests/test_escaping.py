@@ -13,7 +13,8 @@ import json
 import time
 from typing import Any
 
-from bot.meetings.planning import NewMeeting, create_meeting
+from bot.meetings.create import create_meeting
+from bot.meetings.planning import NewMeeting
 from bot.people.committees import find_committee
 from handlers.clock import tick
 from handlers.delivery import make_senders

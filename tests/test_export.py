@@ -26,6 +26,7 @@ from bot.domain import (
 )
 from bot.errors import ConflictError, InputError
 from bot.meetings import planning as meetings
+from bot.meetings.create import create_meeting
 from bot.messaging import outbox
 from bot.people import roster as people
 from bot.people.committees import CommitteeSettings, find_committee, setup_committee
@@ -332,7 +333,7 @@ def _second_committee(c: Container, clock: FakeClock) -> int:
         assert other.id is not None and sofie.id is not None and ida.id is not None
         uow.memberships.add(Membership(other.id, sofie.id, Role.MEMBER, date(2026, 1, 1)))
         uow.commit()
-    meeting = meetings.create_meeting(
+    meeting = create_meeting(
         c.uow(), other, meetings.NewMeeting(when="2026-09-03 14:00-15:00"), now=clock()
     )
     with c.uow() as uow:
@@ -458,7 +459,7 @@ def _pu_in(c: Container, clock: FakeClock) -> int:
         assert other.id is not None and sofie.id is not None and ole.id is not None
         uow.memberships.add(Membership(other.id, sofie.id, Role.MEMBER, date(2026, 1, 1)))
         uow.commit()
-    meeting = meetings.create_meeting(
+    meeting = create_meeting(
         c.uow(), other, meetings.NewMeeting(when="2026-09-03 14:00-15:00"), now=clock()
     )
     with c.uow() as uow:

@@ -12,6 +12,7 @@ from bot.errors import KluError
 from bot.invitations import sync as invitations
 from bot.meetings import agenda
 from bot.meetings import planning as meetings
+from bot.meetings.create import create_meeting
 from bot.people.committees import find_committee
 from handlers.cli.main import main
 from handlers.delivery import run_dispatch
@@ -32,7 +33,7 @@ def test_a_meeting_on_the_day_summer_time_ends(world: World) -> None:
     with world.c.uow() as uow:
         committee = find_committee(uow, None)
     spec = meetings.NewMeeting(when="25. oktober 2026 kl. 15-17", default_items=True)
-    meeting = meetings.create_meeting(world.c.uow(), committee, spec, now=world.clock())
+    meeting = create_meeting(world.c.uow(), committee, spec, now=world.clock())
     assert meeting.id is not None
     agenda.add_item(
         world.c.uow(),

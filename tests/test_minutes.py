@@ -9,7 +9,8 @@ import pytest
 
 from bot.domain import MeetingStatus, Outcome, TopicStatus
 from bot.errors import ConflictError, InputError
-from bot.meetings.planning import NewMeeting, create_meeting
+from bot.meetings.create import create_meeting
+from bot.meetings.planning import NewMeeting
 from bot.meetings.timeplan import find_item
 from bot.messaging import outbox
 from bot.minutes.approve import approve_minutes

@@ -96,7 +96,8 @@ def test_user_text_cannot_break_the_html_or_markdown(held: Container) -> None:
 
 
 def test_follow_up_of_open_actions_is_on_the_next_agenda_document(held: Container) -> None:
-    from bot.meetings.planning import NewMeeting, create_meeting
+    from bot.meetings.create import create_meeting
+    from bot.meetings.planning import NewMeeting
 
     record_sample(held)
     committee = _committee(held)

@@ -11,6 +11,7 @@ from bot.attendance.answers import answer_reply
 from bot.attendance.replies import Intent
 from bot.domain import AttendanceStatus, Delivery, Meeting, MeetingStatus, Person
 from bot.meetings import planning as meetings
+from bot.meetings.create import create_meeting
 from bot.people.committees import find_committee
 from bot.ports import UnitOfWork
 from bot.reminders.call_notice import plan_call_notices
@@ -140,9 +141,7 @@ def test_due_times_are_local_across_dst(
     with sample.uow() as uow:
         committee = find_committee(uow, None)
         settings = settings_for(uow, committee.id or 0)
-    meeting = meetings.create_meeting(
-        sample.uow(), committee, meetings.NewMeeting(when), now=clock()
-    )
+    meeting = create_meeting(sample.uow(), committee, meetings.NewMeeting(when), now=clock())
     for kind, utc in expected.items():
         due = due_time(meeting, settings[kind], CPH)
         assert due.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") == utc
@@ -153,7 +152,7 @@ def test_dst_cycle_end_to_end(sample: Container, clock: FakeClock) -> None:
     clock.set_local("2026-09-01T10:00")
     with sample.uow() as uow:
         committee = find_committee(uow, None)
-    meetings.create_meeting(
+    create_meeting(
         sample.uow(), committee, meetings.NewMeeting("29/10-2026 kl. 15-17"), now=clock()
     )
     mark_called(sample)
@@ -243,9 +242,7 @@ def test_a_meeting_created_late_skips_what_is_long_past(
         committee = find_committee(uow, None)
         committee.slack_channel_id = "C_KLU"
         uow.commit()
-    meetings.create_meeting(
-        sample.uow(), committee, meetings.NewMeeting("6/7-2026 kl. 15-17"), now=clock()
-    )
+    create_meeting(sample.uow(), committee, meetings.NewMeeting("6/7-2026 kl. 15-17"), now=clock())
     mark_called(sample)
     seen = _walk(sample, clock, "2026-07-01T10:00", "2026-07-06T12:00", timedelta(hours=3))
     kinds = {k.split(":")[1] for k in seen}
@@ -359,10 +356,10 @@ def test_a_time_that_dst_skips_or_repeats_is_still_one_moment(
     clock.set_local("2026-02-01T10:00")
     with sample.uow() as uow:
         committee = find_committee(uow, None)
-    spring = meetings.create_meeting(
+    spring = create_meeting(
         sample.uow(), committee, meetings.NewMeeting("30/3-2026 kl. 15-17"), now=clock()
     )
-    autumn = meetings.create_meeting(
+    autumn = create_meeting(
         sample.uow(), committee, meetings.NewMeeting("26/10-2026 kl. 15-17"), now=clock()
     )
     at_half_past_two = ReminderSetting(committee.id or 0, Kind.DAY_BEFORE, 1, "02:30")
@@ -478,7 +475,7 @@ def test_notices_stay_at_the_agenda_hour_across_the_dst_change(
     with sample.uow() as uow:
         committee = find_committee(uow, None)
         agenda = settings_for(uow, committee.id or 0)[Kind.AGENDA]
-    draft = meetings.create_meeting(
+    draft = create_meeting(
         sample.uow(), committee, meetings.NewMeeting("10/11-2026 kl. 15-17"), now=clock()
     )
     # summer time ends 25 October: the first notice is in summer time, the deadline in winter

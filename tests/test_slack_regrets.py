@@ -321,11 +321,12 @@ def test_a_reply_to_an_invitation_is_for_that_meeting_not_the_next(
 ) -> None:
     from bot.invitations.sync import send_invitations
     from bot.meetings import planning as meetings
+    from bot.meetings.create import create_meeting
     from bot.people.committees import find_committee
 
     with bot.container.uow() as uow:
         committee = find_committee(uow, None)
-    later = meetings.create_meeting(
+    later = create_meeting(
         bot.container.uow(), committee, meetings.NewMeeting("17/9-2026 kl. 15-17"), now=clock()
     )
     assert later.id is not None and later.id != 1

@@ -9,6 +9,7 @@ import pytest
 from bot.domain import MeetingStatus
 from bot.errors import ConflictError, InputError, NotFoundError
 from bot.meetings import planning as meetings
+from bot.meetings.create import create_meeting
 from bot.meetings.timeplan import item_number, ordered_items
 from bot.people import committees
 from handlers.bootstrap import Container
@@ -25,7 +26,7 @@ def klu(container: Container) -> Container:
 def _create(c: Container, when: str, **kwargs: str) -> meetings.Meeting:
     with c.uow() as uow:
         committee = committees.find_committee(uow, None)
-    return meetings.create_meeting(
+    return create_meeting(
         c.uow(), committee, meetings.NewMeeting(when=when, **kwargs), now=c.clock()
     )
 
@@ -164,9 +165,9 @@ def test_cancelled_and_held_meetings_are_not_editable(klu: Container) -> None:
     meeting = _create(klu, "17/9")
     meeting.status = MeetingStatus.CANCELLED
     with pytest.raises(ConflictError, match="aflyst"):
-        meetings.ensure_editable(meeting)
+        meeting.ensure_editable()
     meeting.status = MeetingStatus.HELD
     with pytest.raises(ConflictError, match="afholdt"):
-        meetings.ensure_editable(meeting)
+        meeting.ensure_editable()
     meeting.status = MeetingStatus.CALLED
-    meetings.ensure_editable(meeting)
+    meeting.ensure_editable()

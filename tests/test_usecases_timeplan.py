@@ -9,6 +9,7 @@ import pytest
 from bot.domain import AgendaItem, Meeting
 from bot.meetings import agenda
 from bot.meetings import planning as meetings
+from bot.meetings.create import create_meeting
 from bot.meetings.text import agenda_text, overrun_warning
 from bot.meetings.timeplan import time_plan
 from bot.people import committees
@@ -125,7 +126,7 @@ def test_plan_on_the_dst_days_afternoon(clock: FakeClock, container: Container) 
 
     clock.set_local("2026-01-10T10:00")
     committee = committees.setup_committee(container.uow(), SAMPLE_COMMITTEE)
-    created = meetings.create_meeting(
+    created = create_meeting(
         container.uow(),
         committee,
         meetings.NewMeeting(when="25. oktober 2026 kl. 15-17"),

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.attendance.notices import secretary_notice
 from bot.attendance.replies import Intent
-from bot.domain import Attendance, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
+from bot.domain import LIVE, Attendance, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
 from bot.errors import ConflictError, KluError, NotFoundError, PermissionDeniedError
 from bot.messaging.mrkdwn import escape as slack_escape
 from bot.messaging.outbox import SLACK, enqueue
@@ -27,8 +27,6 @@ from bot.ports import UnitOfWork
 from bot.reminders.messages import meeting_when
 from bot.reminders.planning import cancel_for_person, parse_reminder_key
 from bot.reminders.settings import Kind
-
-LIVE = (MeetingStatus.DRAFT, MeetingStatus.CALLED)
 
 # Hook called in the same transaction after a change (none by default). A regret changes
 # nothing in the person's calendar copy: an update (a REQUEST) carrying PARTSTAT=DECLINED shows

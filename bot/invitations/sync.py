@@ -19,11 +19,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import AttendanceStatus, CalendarSync, Committee, Meeting, MeetingStatus
+from bot.domain import LIVE, AttendanceStatus, CalendarSync, Committee, Meeting, MeetingStatus
 from bot.errors import ConflictError, InputError, NotFoundError
 from bot.invitations.copies import UPDATE, Change, changes, wanted_copies
 from bot.invitations.delivery import SendReport, deliver
-from bot.meetings.planning import LIVE, new_calendar_uid
+from bot.meetings.changes import note_change
+from bot.meetings.planning import new_calendar_uid
 from bot.people.committees import zone
 from bot.ports import UnitOfWork
 from bot.time.parse import format_span, parse_meeting_time
@@ -32,12 +33,6 @@ from bot.validation import optional_line, parse_clock
 log = logging.getLogger(__name__)
 QUIET = timedelta(seconds=60)
 MAX_DELAY = timedelta(minutes=10)
-
-
-def note_change(uow: UnitOfWork, meeting: Meeting, now: datetime | None) -> None:
-    """Record an edit of time, place or plan; a called meeting's invitations follow later."""
-    if meeting.status == MeetingStatus.CALLED and meeting.id is not None:
-        uow.calendar.mark_changed(meeting.id, now)
 
 
 def _locked(uow: UnitOfWork, meeting_id: int) -> tuple[Meeting, Committee]:
@@ -114,14 +109,9 @@ def send_invitations(
     with uow:
         meeting, committee = _locked(uow, meeting_id)
         _require_organizer(committee)
-        if meeting.status not in LIVE:
-            status = texts.MEETING_STATUS_NAMES[meeting.status]
-            raise ConflictError(texts.INVITE_NOT_CALLABLE.format(id=meeting_id, status=status))
-        if meeting.ends_at <= now:
-            raise ConflictError(texts.MEETING_IN_PAST)
+        meeting.call(now)
         if not meeting.calendar_uid:
             meeting.calendar_uid = new_calendar_uid()
-        meeting.status = MeetingStatus.CALLED
         report = _sync(uow, committee, meeting, now, email_enabled)
         uow.commit()
         return report
@@ -133,9 +123,7 @@ def cancel_meeting(
     """Cancel the meeting; everyone holding an invitation gets a cancellation at once."""
     with uow:
         meeting, committee = _locked(uow, meeting_id)
-        if meeting.status not in (*LIVE, MeetingStatus.CANCELLED):
-            raise ConflictError(texts.MEETING_CLOSED)
-        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancel()
         report = _sync(uow, committee, meeting, now, email_enabled)
         uow.commit()
         return report

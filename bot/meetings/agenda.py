@@ -14,12 +14,10 @@ from bot.domain import (
     ItemGuest,
     Meeting,
     Section,
-    TopicEvent,
-    TopicStatus,
 )
 from bot.errors import InputError
-from bot.invitations.sync import note_change
-from bot.meetings.planning import ensure_editable, get_meeting
+from bot.meetings.changes import note_change
+from bot.meetings.planning import get_meeting
 from bot.meetings.timeplan import find_item, section_items
 from bot.people.roster import find_person
 from bot.ports import UnitOfWork
@@ -155,7 +153,7 @@ def update_item_in(
 ) -> AgendaItem:
     """Give an item new contents (title, duration, presenter, guests, indstilling,
     sagsbeskrivelse, bilag); its place on the agenda stays (moving is move_item)."""
-    ensure_editable(meeting)
+    meeting.ensure_editable()
     fresh = build_item(uow, spec)
     for key in ("title", "planned_minutes", "presenter", "indstilling", "sagsbeskrivelse"):
         setattr(item, key, getattr(fresh, key))
@@ -172,7 +170,7 @@ def add_item_in(
     uow: UnitOfWork, meeting: Meeting, spec: NewItem, *, now: datetime | None = None
 ) -> AgendaItem:
     """Add an item to a loaded meeting inside an open unit of work (no commit)."""
-    ensure_editable(meeting)
+    meeting.ensure_editable()
     item = build_item(uow, spec)
     insert_item(meeting, item, spec.position)
     note_change(uow, meeting, now)
@@ -201,7 +199,7 @@ def move_item(
     """Move an item within or between sections; both sections are relettered."""
     with uow:
         meeting = get_meeting(uow, meeting_id)
-        ensure_editable(meeting)
+        meeting.ensure_editable()
         item = find_item(meeting, ref)
         old_section = item.section
         meeting.items.remove(item)
@@ -219,15 +217,13 @@ def remove_item(
     """Remove an item; a topic it carried goes back to the bruttoliste as open."""
     with uow:
         meeting = get_meeting(uow, meeting_id)
-        ensure_editable(meeting)
+        meeting.ensure_editable()
         item = find_item(meeting, ref)
         meeting.items.remove(item)
         renumber(meeting, item.section)
         topic = uow.topics.get(item.topic_id) if item.topic_id is not None else None
-        if topic is not None and topic.status == TopicStatus.SCHEDULED:
-            topic.status = TopicStatus.OPEN
-            if now is not None:
-                topic.events.append(TopicEvent(at=now, kind="unscheduled", detail=str(meeting_id)))
+        if topic is not None:
+            topic.unschedule(meeting_id, now)
         note_change(uow, meeting, now)
         uow.commit()
         return item
@@ -239,7 +235,7 @@ def set_item_minutes(
     """Change an item's planned duration (the time plan follows)."""
     with uow:
         meeting = get_meeting(uow, meeting_id)
-        ensure_editable(meeting)
+        meeting.ensure_editable()
         item = find_item(meeting, ref)
         item.planned_minutes = parse_minutes(minutes)
         note_change(uow, meeting, now)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import (
+    LIVE,
     AgendaItem,
     Attachment,
     Committee,
@@ -20,7 +21,6 @@ from bot.domain import (
     Section,
 )
 from bot.meetings.agenda import insert_item
-from bot.meetings.planning import LIVE
 from bot.meetings.timeplan import item_number, ordered_items
 from bot.ports import UnitOfWork
 from bot.time.parse import format_date

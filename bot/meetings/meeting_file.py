@@ -12,11 +12,11 @@ from bot import texts
 from bot.domain import Committee, Meeting, Person, Section
 from bot.errors import InputError, KluError
 from bot.meetings.agenda import NewItem, build_item, check_section, insert_item
+from bot.meetings.create import carry_postponed
 from bot.meetings.planning import (
     DEFAULT_ITEMS,
     NewMeeting,
     build_meeting,
-    carry_postponed,
     check_no_overlap,
 )
 from bot.people.roster_file import is_valid_email

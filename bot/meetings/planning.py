@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
-from bot.domain import AgendaItem, Committee, Meeting, MeetingStatus, Section
+from bot.domain import LIVE, AgendaItem, Committee, Meeting, Section
 from bot.errors import ConflictError, NotFoundError
 from bot.people.committees import zone
 from bot.ports import UnitOfWork
@@ -19,7 +19,6 @@ DEFAULT_ITEMS = (
     (Section.APPROVAL, texts.SECTION_TITLES[1], 5),
     (Section.AOB, texts.SECTION_TITLES[4], 10),
 )
-LIVE = (MeetingStatus.DRAFT, MeetingStatus.CALLED)
 
 
 @dataclass(frozen=True)
@@ -66,27 +65,6 @@ def build_meeting(committee: Committee, spec: NewMeeting, *, now: datetime) -> M
                 AgendaItem(section=section, position=position, title=title, planned_minutes=minutes)
             )
     return meeting
-
-
-def create_meeting(
-    uow: UnitOfWork, committee: Committee, spec: NewMeeting, *, now: datetime
-) -> Meeting:
-    """Create a draft meeting with sections 1 and 4 present by default."""
-    meeting = build_meeting(committee, spec, now=now)
-    with uow:
-        check_no_overlap(uow, committee, meeting)
-        uow.meetings.add(meeting)
-        uow.flush()
-        carry_postponed(uow, committee)
-        uow.commit()
-    return meeting
-
-
-def carry_postponed(uow: UnitOfWork, committee: Committee) -> None:
-    """Bring postponed items of approved minutes onto the new meeting (idempotent)."""
-    from bot.meetings.carryover import carry_forward  # late: carryover builds on this module
-
-    carry_forward(uow, committee)
 
 
 def check_no_overlap(uow: UnitOfWork, committee: Committee, meeting: Meeting) -> None:
@@ -136,11 +114,3 @@ def resolve_meeting(
     if meeting.committee_id != committee.id:
         raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=ref))
     return meeting
-
-
-def ensure_editable(meeting: Meeting) -> None:
-    """Refuse agenda changes on cancelled or held meetings."""
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ConflictError(texts.MEETING_CANCELLED)
-    if meeting.status not in LIVE:
-        raise ConflictError(texts.MEETING_CLOSED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.domain import ActionItem, ActionStatus, Committee, Meeting
+from bot.domain import ActionItem, Committee, Meeting
 from bot.errors import NotFoundError
 from bot.minutes.model import followup_line
 from bot.minutes.record import open_followups
@@ -34,7 +34,7 @@ def complete_action(uow: UnitOfWork, committee: Committee, action_id: int) -> Ac
     with uow:
         for action, _ in open_actions(uow, committee):
             if action.id == action_id:
-                action.status = ActionStatus.DONE
+                action.complete()
                 uow.commit()
                 return action
     raise NotFoundError(texts.MINUTES_UNKNOWN_ACTION.format(ref=action_id))

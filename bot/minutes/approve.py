@@ -21,7 +21,7 @@ from bot.messaging import outbox
 from bot.minutes.corrections import summary_key
 from bot.minutes.model import MINUTES, MinutesRecord
 from bot.minutes.record import load_record
-from bot.minutes.recording import mark_held, recordable
+from bot.minutes.recording import recordable
 from bot.minutes.summary import meeting_date, summary_message, summary_text
 from bot.minutes.topic_outcomes import settle_topics
 from bot.ports import UnitOfWork
@@ -55,10 +55,7 @@ def approve_minutes(
         if not meeting.items:
             raise ConflictError(texts.MINUTES_NOTHING_TO_APPROVE)
         already = meeting.status == MeetingStatus.MINUTES_APPROVED
-        mark_held(meeting)
-        meeting.status = MeetingStatus.MINUTES_APPROVED
-        if meeting.minutes_approved_at is None:
-            meeting.minutes_approved_at = now  # the retention of regret reasons counts from here
+        meeting.approve(now)
         settle_topics(uow, meeting, actor=actor, now=now)
         uow.flush()
         record = load_record(uow, committee, meeting)

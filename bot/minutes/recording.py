@@ -72,8 +72,7 @@ def minutes_meeting(
 
 def mark_held(meeting: Meeting) -> None:
     """A meeting with minutes has been held."""
-    if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.CALLED):
-        meeting.status = MeetingStatus.HELD
+    meeting.hold()
 
 
 def record_item(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Meeting, Outcome, Person, TopicEvent, TopicStatus
+from bot.domain import Meeting, Outcome, Person
 from bot.ports import UnitOfWork
 
 
@@ -17,18 +17,8 @@ def settle_topics(uow: UnitOfWork, meeting: Meeting, *, actor: Person | None, no
         topic = uow.topics.get(item.topic_id)
         if topic is None:
             continue
-        if item.outcome != Outcome.POSTPONED and topic.status in (
-            TopicStatus.OPEN,
-            TopicStatus.SCHEDULED,
+        if item.outcome != Outcome.POSTPONED and topic.settle(
+            meeting.id, now, actor.id if actor else None
         ):
-            topic.status = TopicStatus.DONE
-            topic.events.append(
-                TopicEvent(
-                    at=now,
-                    kind="done",
-                    detail=str(meeting.id),
-                    actor_id=actor.id if actor else None,
-                )
-            )
             done += 1
     return done

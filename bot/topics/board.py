@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
-from bot.domain import Attendance, AttendanceStatus, Meeting, Person, Role, Topic, TopicStatus
+from bot.domain import LIVE, Attendance, AttendanceStatus, Meeting, Person, Role, Topic, TopicStatus
 from bot.errors import NotFoundError
-from bot.meetings.planning import LIVE, next_meeting
+from bot.meetings.planning import next_meeting
 from bot.people.identity import Caller
 from bot.ports import UnitOfWork
 from bot.topics.proposals import OPEN_FIRST

@@ -10,7 +10,7 @@ from bot import texts
 from bot.domain import Committee, Person, Section, Topic, TopicEvent, TopicStatus
 from bot.errors import ConflictError, InputError, NotFoundError
 from bot.meetings.agenda import NewItem, add_item_in
-from bot.meetings.planning import ensure_editable, get_meeting
+from bot.meetings.planning import get_meeting
 from bot.ports import UnitOfWork
 from bot.validation import clean_text, optional_text
 
@@ -160,14 +160,11 @@ def schedule_topic(
     """Put an open topic on a coming meeting's agenda as a new item that carries it."""
     with uow:
         topic = _get(uow, committee, ref)
-        if topic.status != TopicStatus.OPEN:
-            raise ConflictError(
-                texts.TOPIC_NOT_OPEN.format(status=texts.TOPIC_STATUS_NAMES[topic.status])
-            )
+        topic.ensure_open()
         meeting = get_meeting(uow, meeting_id)
         if meeting.committee_id != committee.id:
             raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=meeting_id))
-        ensure_editable(meeting)
+        meeting.ensure_editable()
         if meeting.ends_at <= now:
             raise ConflictError(texts.MEETING_IN_PAST)
         spec = NewItem(
@@ -178,10 +175,7 @@ def schedule_topic(
             topic_id=topic.id,
         )
         add_item_in(uow, meeting, spec)
-        topic.status = TopicStatus.SCHEDULED
-        topic.events.append(
-            TopicEvent(at=now, kind="scheduled", detail=str(meeting.id), actor_id=_id(actor))
-        )
+        topic.schedule(meeting.id, now, _id(actor))
         uow.commit()
         return topic
 
@@ -198,23 +192,7 @@ def withdraw_topic(
     """Withdraw a topic; it stays in history but leaves the list."""
     with uow:
         topic = _get(uow, committee, ref)
-        if topic.status == TopicStatus.WITHDRAWN:
-            raise ConflictError(texts.TOPIC_ALREADY_WITHDRAWN)
-        if topic.status == TopicStatus.SCHEDULED:
-            raise ConflictError(texts.TOPIC_ON_AGENDA)
-        if topic.status == TopicStatus.DONE:
-            raise ConflictError(
-                texts.TOPIC_NOT_OPEN.format(status=texts.TOPIC_STATUS_NAMES[topic.status])
-            )
-        topic.status = TopicStatus.WITHDRAWN
-        topic.events.append(
-            TopicEvent(
-                at=now,
-                kind="withdrawn",
-                detail=optional_text(reason, texts.FIELD_REASON),
-                actor_id=_id(actor),
-            )
-        )
+        topic.withdraw(now, optional_text(reason, texts.FIELD_REASON), _id(actor))
         uow.commit()
         return topic
 

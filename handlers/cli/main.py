@@ -17,6 +17,7 @@ from bot.errors import InputError, KluError
 from bot.meetings import agenda
 from bot.meetings import meeting_file as meetingfile
 from bot.meetings import planning as meetings
+from bot.meetings.create import create_meeting
 from bot.meetings.text import agenda_text, topics_text
 from bot.minutes.actions import followup_lines
 from bot.people import committees
@@ -152,7 +153,7 @@ def cmd_meeting_create(args: argparse.Namespace, c: Container) -> str:
     spec = meetings.NewMeeting(
         when=args.when, place=args.place, title=args.title, case_no=args.case_no, doc_no=args.doc_no
     )
-    meeting = meetings.create_meeting(c.uow(), committee, spec, now=c.clock())
+    meeting = create_meeting(c.uow(), committee, spec, now=c.clock())
     assert meeting.id is not None
     return (
         texts.CLI_MEETING_CREATED.format(id=meeting.id)

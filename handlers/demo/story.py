@@ -10,9 +10,9 @@ from typing import Any
 from bot import texts
 from bot.people.roster import import_roster
 from handlers.bootstrap import Container
-from handlers.demo.main import SignedClient
 from handlers.demo.meeting import play_meeting
 from handlers.demo.render import indent, message_to_text, view_to_text
+from handlers.demo.signed import SignedClient
 from handlers.slack.identity import Linker
 from handlers.slack.sender import make_client
 

@@ -146,7 +146,7 @@ def show_agenda(request: CommandRequest) -> Reply:
     with c.uow() as uow:
         meeting = meetings.resolve_meeting(uow, caller.committee, request.rest or None, c.clock())
         everyone = submit.people_by_id(uow)
-    editable = caller.is_secretary and meeting.status in meetings.LIVE
+    editable = caller.is_secretary and meeting.is_live
     blocks = secretary_agenda.agenda_blocks(meeting, caller.committee, everyone, editable=editable)
     return b.message(b.escape(meeting.title), blocks)
 

@@ -41,7 +41,7 @@ def _editable_meeting(c: Container, form: Form, person: Person | None) -> Meetin
                 "meeting",
                 lambda: must_be_secretary(c, uow, committee, person, texts.SEC_ACTION_AGENDA),
             )
-            form.check("meeting", lambda: meetings.ensure_editable(meeting))
+            form.check("meeting", meeting.ensure_editable)
     return meeting if form.ok else None
 
 
@@ -106,7 +106,7 @@ def submit_item_edit(
     try:
         meeting, _ = item_ref(c, meeting_id, item_id)
         secretary_of_meeting(c, meeting, person)
-        meetings.ensure_editable(meeting)
+        meeting.ensure_editable()
     except KluError as exc:
         return message_view(exc.message)
     item = next(i for i in meeting.items if i.id == item_id)

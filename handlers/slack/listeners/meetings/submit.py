@@ -11,6 +11,7 @@ from bot import texts
 from bot.domain import Committee, Person
 from bot.errors import NotFoundError
 from bot.meetings import planning as meetings
+from bot.meetings.create import create_meeting
 from bot.people import committees
 from bot.people import roster as people
 from bot.people.committees import CommitteeSettings, Founder, settings_of
@@ -193,9 +194,7 @@ def submit_meeting(c: Container, person: Person | None, form: Form) -> Ack:
         case_no=form.text("case_no"),
         doc_no=form.text("doc_no"),
     )
-    meeting = form.check(
-        "when", lambda: meetings.create_meeting(c.uow(), committee, spec, now=c.clock())
-    )
+    meeting = form.check("when", lambda: create_meeting(c.uow(), committee, spec, now=c.clock()))
     if meeting is None or meeting.id is None:
         return form.response()
     when = format_span(meeting.starts_at, meeting.ends_at, ZoneInfo(committee.timezone))
