@@ -430,3 +430,37 @@ class InboxItem:
     kind: str
     payload: str
     attempts: int
+
+
+# Reminders: the kinds around a meeting and how far from it one may be planned.
+MAX_REMINDER_DAYS = 90
+
+
+class Kind(StrEnum):
+    """The automatic reminders around a meeting."""
+
+    TOPICS = "topics"
+    AGENDA = "agenda"
+    DAY_BEFORE = "daybefore"
+    MINUTES = "minutes"
+
+
+@dataclass(frozen=True)
+class ReminderSetting:
+    """When one kind goes out: `days` before the meeting day (after, for minutes), `at` local."""
+
+    committee_id: int
+    kind: Kind
+    days: int
+    at: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class MeetingTimes:
+    """Just what planning needs to know whether anything is due (a cheap query)."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: MeetingStatus

@@ -22,13 +22,14 @@ from bot.domain import (
     InboxItem,
     Meeting,
     MeetingStatus,
+    MeetingTimes,
     Membership,
     MinutesChange,
     Person,
+    ReminderSetting,
     Topic,
     TopicStatus,
 )
-from bot.reminders.settings import MeetingTimes, ReminderSetting
 
 Clock = Callable[[], datetime]
 

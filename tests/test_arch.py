@@ -77,3 +77,142 @@ def test_bot_does_not_import_handlers_or_storage() -> None:
 def test_the_ast_scan_would_see_a_forbidden_import() -> None:
     tree = ast.parse("def f():\n    from sqlalchemy.orm import Session\n    import slack_sdk.web\n")
     assert _imported_roots(tree) == {"sqlalchemy", "slack_sdk"}
+
+
+# The core's features in order: each may import only from those before it (architecture.md).
+# The shared kernel is the modules directly in bot/ and bot/time/.
+FEATURE_ORDER = (
+    "kernel",
+    "people",
+    "meetings",
+    "topics",
+    "messaging",
+    "invitations",
+    "minutes",
+    "reminders",
+    "attendance",
+)
+KERNEL = {"domain", "ports", "errors", "texts", "config", "commands", "validation", "time"}
+
+
+def _modules(top: str) -> dict[str, Path]:
+    found = {}
+    for path in sorted((ROOT / top).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _imports(tree: ast.AST, known: set[str]) -> set[str]:
+    """The project modules a file imports, at module level or inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in known)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if full in known:
+                    found.add(full)
+                elif node.module in known:
+                    found.add(node.module)
+    return found
+
+
+def _graph(tops: tuple[str, ...]) -> dict[str, set[str]]:
+    modules: dict[str, Path] = {}
+    for top in tops:
+        modules.update(_modules(top))
+    known = set(modules)
+    return {
+        name: _imports(ast.parse(path.read_text(encoding="utf-8")), known) - {name}
+        for name, path in modules.items()
+    }
+
+
+def _feature(module: str) -> str:
+    parts = module.split(".")
+    return "kernel" if len(parts) < 2 or parts[1] in KERNEL else parts[1]
+
+
+def wrong_way(graph: dict[str, set[str]]) -> list[str]:
+    """Imports from a core feature to one after it in FEATURE_ORDER (or to no feature)."""
+    bad = []
+    for source, targets in sorted(graph.items()):
+        here = _feature(source)
+        for target in sorted(targets):
+            there = _feature(target)
+            if there not in FEATURE_ORDER or here not in FEATURE_ORDER:
+                bad.append(f"{source} -> {target} (unknown feature)")
+            elif FEATURE_ORDER.index(there) > FEATURE_ORDER.index(here):
+                bad.append(f"{source} -> {target}")
+    return bad
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+            elif child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(sorted(graph.get(child, set())))))
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+    return found
+
+
+def test_every_bot_folder_is_a_known_feature() -> None:
+    folders = {p.name for p in (ROOT / "bot").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders - KERNEL <= set(FEATURE_ORDER)
+
+
+def test_the_core_features_import_only_those_below_them() -> None:
+    assert wrong_way(_graph(("bot",))) == []
+
+
+def test_no_import_cycle_in_bot_handlers_or_storage() -> None:
+    assert cycles(_graph(("bot", "handlers", "storage"))) == []
+
+
+def test_the_order_check_sees_an_arrow_the_wrong_way_even_inside_a_function() -> None:
+    tree = ast.parse("def f():\n    from bot.attendance.answers import x\n")
+    known = {"bot.attendance.answers", "bot.people.roster"}
+    graph = {"bot.people.roster": _imports(tree, known)}
+    assert wrong_way(graph) == ["bot.people.roster -> bot.attendance.answers"]
+    assert wrong_way({"bot.attendance.answers": {"bot.people.roster"}}) == []
+
+
+def test_the_cycle_check_sees_a_circle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import texts
+from bot.domain import MAX_REMINDER_DAYS
 from bot.ports import UnitOfWork
-from bot.reminders.settings import MAX_DAYS
 
 DEFAULT_REASON_DAYS = 30
 DEFAULT_RETENTION_DAYS = 90
-# A reminder is planned at most MAX_DAYS before its meeting (and the minutes reminder as long
-# after), so its key must outlive both windows.
-KEY_DAYS = 2 * MAX_DAYS + 7
+# A reminder is planned at most MAX_REMINDER_DAYS before its meeting (and the minutes
+# reminder as long after), so its key must outlive both windows.
+KEY_DAYS = 2 * MAX_REMINDER_DAYS + 7
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.reminders.outgoing import outgoing_for
 from bot.reminders.settings import (
     AFTER_MEETING,
-    MAX_DAYS,
+    MAX_REMINDER_DAYS,
     Kind,
     MeetingTimes,
     ReminderSetting,
@@ -139,7 +139,9 @@ def _plan_committee(
     tz = zone(committee)
     settings = settings_for(uow, committee.id)
     pending = uow.reminders.keys("reminder:", pending_only=True)
-    for times in uow.reminders.meeting_times(committee.id, now - timedelta(days=MAX_DAYS + 2)):
+    for times in uow.reminders.meeting_times(
+        committee.id, now - timedelta(days=MAX_REMINDER_DAYS + 2)
+    ):
         report.cancelled += uow.reminders.cancel(stale_keys(times, pending))
         due = [kind for kind in Kind if is_due(times, settings[kind], tz, now)]
         if times.status == MeetingStatus.CANCELLED or not due:

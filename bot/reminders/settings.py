@@ -1,45 +1,10 @@
-"""Reminder kinds and their per-committee settings (days before or after, local time, on/off)."""
+"""Reminder defaults and names; the kinds and settings themselves are in bot/domain.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
-
 from bot import texts
-from bot.domain import MeetingStatus
+from bot.domain import MAX_REMINDER_DAYS, Kind, MeetingTimes, ReminderSetting
 from bot.errors import InputError
-
-
-class Kind(StrEnum):
-    """The automatic reminders around a meeting."""
-
-    TOPICS = "topics"
-    AGENDA = "agenda"
-    DAY_BEFORE = "daybefore"
-    MINUTES = "minutes"
-
-
-@dataclass(frozen=True)
-class ReminderSetting:
-    """When one kind goes out: `days` before the meeting day (after, for minutes), `at` local."""
-
-    committee_id: int
-    kind: Kind
-    days: int
-    at: str
-    enabled: bool = True
-
-
-@dataclass(frozen=True)
-class MeetingTimes:
-    """Just what planning needs to know whether anything is due (a cheap query)."""
-
-    id: int
-    starts_at: datetime
-    ends_at: datetime
-    status: MeetingStatus
-
 
 # (days, local time): topics 3 weeks before; the agenda two weeks before, as the agreement
 # that sets up a KLU requires (overenskomst om almen praksis § 102: "senest to uger inden
@@ -51,7 +16,6 @@ DEFAULTS: dict[Kind, tuple[int, str]] = {
     Kind.MINUTES: (1, "09:00"),
 }
 AFTER_MEETING = frozenset({Kind.MINUTES})
-MAX_DAYS = 90
 
 _NAMES = {
     "emner": Kind.TOPICS,
@@ -89,3 +53,6 @@ def default_setting(committee_id: int, kind: Kind) -> ReminderSetting:
     """The setting a committee has until the secretary changes it."""
     days, at = DEFAULTS[kind]
     return ReminderSetting(committee_id, kind, days, at, True)
+
+
+__all__ = ["MAX_REMINDER_DAYS", "Kind", "MeetingTimes", "ReminderSetting"]

@@ -12,7 +12,13 @@ from bot.people.committees import find_committee
 from bot.reminders.messages import meeting_when
 from bot.reminders.planning import settings_for
 from bot.reminders.schedule import schedule
-from bot.reminders.settings import DANISH_NAMES, MAX_DAYS, Kind, ReminderSetting, parse_kind
+from bot.reminders.settings import (
+    DANISH_NAMES,
+    MAX_REMINDER_DAYS,
+    Kind,
+    ReminderSetting,
+    parse_kind,
+)
 from bot.time.parse import format_datetime
 from bot.validation import parse_clock
 from handlers.bootstrap import Container
@@ -85,8 +91,8 @@ def _days(value: str | None, current: int) -> int:
     if value is None:
         return current
     text = value.strip()
-    if not text.isdigit() or int(text) > MAX_DAYS:
-        raise InputError(texts.REMINDER_BAD_DAYS.format(max=MAX_DAYS, value=value))
+    if not text.isdigit() or int(text) > MAX_REMINDER_DAYS:
+        raise InputError(texts.REMINDER_BAD_DAYS.format(max=MAX_REMINDER_DAYS, value=value))
     return int(text)
 
 

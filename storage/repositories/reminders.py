@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain import Delivery
-from bot.reminders.settings import Kind, MeetingTimes, ReminderSetting
+from bot.domain import Delivery, Kind, MeetingTimes, ReminderSetting
 from storage import tables
 
 CANCELLED = "cancelled"
