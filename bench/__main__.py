@@ -17,18 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import http_bench, seed
+from bench import http_bench, seed, startup
 from bench.machine import load_average, machine_info
 from bench.report import write_report
 from bench.servers import BARE_APP, KLU_APP, ROOT, Gunicorn, StandIn
 
 FULL: dict[str, Any] = {
     "budget": 400, "clients": [1, 8, 32], "small": (100, 10), "large": (100_000, 1000),
-    "scale_n": 200, "scale_rounds": 3, "fanout": 5000, "invites": 1000,
+    "scale_n": 200, "scale_rounds": 3, "fanout": 5000, "invites": 1000, "startup": 10,
 }  # fmt: skip
 QUICK: dict[str, Any] = {
     "budget": 16, "clients": [1, 4], "small": (20, 4), "large": (200, 20),
-    "scale_n": 8, "scale_rounds": 1, "fanout": 40, "invites": 10,
+    "scale_n": 8, "scale_rounds": 1, "fanout": 40, "invites": 10, "startup": 2,
 }  # fmt: skip
 
 
@@ -79,10 +79,10 @@ def _serve(
 def _seeded(url: str, topics: int, meetings: int) -> None:
     now = seed.utcnow()
     container = seed.committee_db(url, now)
-    seed.add_topics(container.engine, topics, now)
-    seed.add_meetings(container.engine, meetings, now)
-    seed.analyze(container.engine)
-    container.engine.dispose()
+    seed.add_topics(container._engine, topics, now)
+    seed.add_meetings(container._engine, meetings, now)
+    seed.analyze(container._engine)
+    container.close()
 
 
 def http_section(dbs: dict[str, str], cfg: dict[str, Any], out: dict[str, Any]) -> None:
@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-pg", action="store_true", help="SQLite only")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     p.add_argument("--before", type=Path, help="an earlier run's .json to compare with")
-    p.add_argument("--only", default="http,scale,fanout,invites")
+    p.add_argument("--only", default="http,scale,fanout,invites,startup")
     p.add_argument("--scale-n", type=int, help="requests per size in the data-size runs")
     p.add_argument("--merge", type=Path, help="keep this run's .json sections not re-run")
     args = p.parse_args(argv)
@@ -228,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             if "fanout" in only:
                 out["fanout"] = _child("bench.fanout", dbs["SQLite"], cfg["fanout"])
                 out["load"]["after fan-out"] = load_average()
+            if "startup" in only:
+                out["startup"] = startup.measure(cfg["startup"])
             if "invites" in only:
                 out["invites"] = _child("bench.invites", dbs["SQLite"], cfg["invites"])
                 out["load"]["after invitations"] = load_average()

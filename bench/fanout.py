@@ -54,7 +54,7 @@ def run(url: str, recipients: int) -> FanOut:
     meeting_day = datetime(2026, 12, 3, 15, 0, tzinfo=CPH)
     due = datetime(2026, 12, 2, 9, 0, tzinfo=CPH)
     container = seed.committee_db(url, due)
-    engine = container.engine
+    engine = container._engine
     seed.add_members(engine, recipients, due.date())
     with engine.begin() as conn:
         conn.execute(
@@ -88,7 +88,7 @@ def run(url: str, recipients: int) -> FanOut:
         result.send_s, result.send_cpu_s = time.perf_counter() - w0, time.process_time() - c0
         result.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result.second_round = len(tick(clock, senders).plan.enqueued)
-        with clock.engine.connect() as conn:
+        with clock._engine.connect() as conn:
             result.sent_rows = int(
                 conn.execute(
                     select(func.count()).where(
@@ -98,7 +98,7 @@ def run(url: str, recipients: int) -> FanOut:
                     )
                 ).scalar_one()
             )
-        clock.engine.dispose()
+        clock.close()
     finally:
         summary: dict[str, Any] = standin.finish()
     result.posts = int(summary.get("posts", 0))

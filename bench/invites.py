@@ -84,7 +84,7 @@ def run(url: str, count: int, samples: int = 200) -> Invites:
     times = [one_invitation(now) for _ in range(samples)]
     result.one_ms = statistics.median(times) * 1000
     container = seed.committee_db(url, now)
-    engine = container.engine
+    engine = container._engine
     seed.add_members(engine, count, now.date())
     with engine.begin() as conn:  # e-mail only: nobody on the roster has Slack here
         conn.execute(update(t.people).values(slack_user_id=None))
@@ -120,7 +120,7 @@ def run(url: str, count: int, samples: int = 200) -> Invites:
         while run_dispatch(app, senders).sent:
             pass
         result.send_s = time.perf_counter() - t0
-        app.engine.dispose()
+        app.close()
     finally:
         smtp.stop()
     result.received = len(inbox.messages)

@@ -57,10 +57,10 @@ def main() -> None:
     now = seed.utcnow()
     url = args.url or f"sqlite:///{tempfile.mkdtemp(prefix='klu-prof-')}/klu.db"
     c = seed.committee_db(url, now)
-    seed.add_topics(c.engine, args.topics, now)
-    seed.add_meetings(c.engine, args.meetings, now)
-    seed.analyze(c.engine)
-    c.engine.dispose()
+    seed.add_topics(c._engine, args.topics, now)
+    seed.add_meetings(c._engine, args.meetings, now)
+    seed.analyze(c._engine)
+    c.close()
     standin = StandIn()
     settings = Settings(
         database_url=url,

@@ -156,6 +156,18 @@ def _scale(out: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _startup(out: dict[str, Any]) -> list[str]:
+    rows = out.get("startup")
+    if not rows:
+        return []
+    lines = ["## Start-up: `klu-bot` commands that need no database", ""]
+    lines += _table(
+        ["command", "median, s", "worst, s"],
+        [[f"`{r['command']}`", f"{r['median_s']:.3f}", f"{r['max_s']:.3f}"] for r in rows],
+    )
+    return [*lines, ""]
+
+
 def _fanout(out: dict[str, Any]) -> list[str]:
     f = out.get("fanout")
     if not f:
@@ -253,6 +265,12 @@ def _targets(out: dict[str, Any]) -> list[str]:
             low = min(shares)
             add(f"throughput >= 0.5 x fastest bare at {clients} clients (lowest)",
                 f"{low[0]:.2f} ({low[1]})", low[0] >= 0.5)  # fmt: skip
+    starts = out.get("startup") or []
+    if starts:
+        slowest = max(starts, key=lambda x: x["median_s"])
+        add("`klu-bot --help` and other CLI commands start in < 0.3 s (median, slowest)",
+            f"{slowest['median_s']:.2f} s ({slowest['command']})",
+            slowest["median_s"] < 0.3)  # fmt: skip
     ratios = []
     scale: list[Cell] = out.get("scale", [])
     for x in scale:
@@ -342,5 +360,6 @@ def write_report(path: Path, out: dict[str, Any], before: dict[str, Any] | None)
     lines += _scale(out)
     lines += _fanout(out)
     lines += _invites(out)
+    lines += _startup(out)
     lines += _before(out, before)
     path.write_text("\n".join(lines))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, text
@@ -13,7 +13,9 @@ from bot import texts
 from bot.config import ConfigError, Settings
 from bot.ports import Clock, UnitOfWork
 from storage import health, revisions
-from storage.db import database_url, make_engine, make_session_factory
+from storage.backup.export import Document, export_committee
+from storage.backup.restore import ImportReport, import_committee
+from storage.db import compact, database_url, make_engine, make_session_factory
 from storage.mapping import start_mappers
 from storage.migrate import upgrade
 from storage.uow import SqlAlchemyUnitOfWork
@@ -26,24 +28,42 @@ def system_clock() -> datetime:
 
 @dataclass
 class Container:
-    """What the handlers need, wired once per process."""
+    """What the handlers need, wired once per process. The SQLAlchemy engine stays inside:
+    handlers get units of work and the few whole-database operations below, never the engine
+    (only the benchmark's and the tests' seeding reach `_engine`)."""
 
     settings: Settings
-    engine: Engine
+    _engine: Engine = field(repr=False)
     uow: Callable[[], UnitOfWork]
     clock: Clock
 
+    def close(self) -> None:
+        """Close the database connections (at the end of a command)."""
+        self._engine.dispose()
+
+    def compact(self) -> None:
+        """SQLite: rewrite the file so no old page or WAL frame keeps erased values."""
+        compact(self._engine)
+
+    def export_committee(self, committee_id: int) -> Document:
+        """The committee's whole record as a JSON-ready document (storage/backup)."""
+        return export_committee(self._engine, committee_id)
+
+    def import_committee(self, data: bytes) -> ImportReport:
+        """Restore a document written by export_committee."""
+        return import_committee(self._engine, data)
+
     def revision(self) -> tuple[int, int]:
         """The data revisions (roster, content) as last committed, for cached answers."""
-        return revisions.read(self.engine)
+        return revisions.read(self._engine)
 
     def revision_reader(self) -> Callable[[], tuple[int, int]]:
         """`revision` for a request path: a connection of its own per thread, one round trip."""
-        return revisions.RevisionReader(self.engine)
+        return revisions.RevisionReader(self._engine)
 
     def healthy(self) -> bool:
         """True when the database answers and takes a write (storage/health.py)."""
-        return health.writable(self.engine, self.clock())
+        return health.writable(self._engine, self.clock())
 
     def storage_failed(self, error: BaseException) -> bool:
         """True when an error says the database could not store, not that the request was

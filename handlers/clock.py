@@ -25,7 +25,6 @@ from bot.reminders.planning import PlanReport, plan_reminders
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
 from handlers.documents.source import document_source
-from storage.db import compact
 
 log = logging.getLogger(__name__)
 PLAN_EVERY = 60.0
@@ -83,7 +82,7 @@ def prune_daily(container: Container) -> PruneReport | None:
     )
     _pruned_on[id(container)] = now.date()
     if report.reasons or report.inbox or report.events or report.deliveries_redacted:
-        compact(container.engine)  # SQLite: what was pruned leaves the file and its WAL too
+        container.compact()  # SQLite: what was pruned leaves the file and its WAL too
     log.info(
         "retention: %d reasons erased, %d inbox rows, %d event ids, %d deliveries pruned",
         report.reasons,

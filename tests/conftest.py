@@ -91,7 +91,7 @@ def container(db_url: str, clock: FakeClock, migrated_template: Path) -> Iterato
             shutil.copyfile(migrated_template, target)
     c = bootstrap(Settings(database_url=db_url), clock=clock)
     yield c
-    c.engine.dispose()
+    c.close()
 
 
 SAMPLE_COMMITTEE = committees.CommitteeSettings(
@@ -125,7 +125,7 @@ def sample_template(migrated_template: Path, tmp_path_factory: pytest.TempPathFa
     clock = FakeClock(SAMPLE_START)
     c = bootstrap(Settings(database_url=f"sqlite:///{path}"), clock=clock)
     build_sample(c, clock)
-    c.engine.dispose()
+    c.close()
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
@@ -148,7 +148,7 @@ def sample(
     if db_url.startswith("sqlite:///") and clock() == SAMPLE_START and _pristine(container):
         template: Path = request.getfixturevalue("sample_template")
         target = Path(db_url.removeprefix("sqlite:///"))
-        container.engine.dispose()
+        container.close()
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(template, target)

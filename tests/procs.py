@@ -141,7 +141,7 @@ def seed_live(url: str, slack: SlackStandIn, *, extra_members: int = 0) -> Live:
             called.status = MeetingStatus.CALLED  # its invitations are not what is tested here
             uow.commit()
     finally:
-        container.engine.dispose()
+        container.close()
     for user_id, email, name in users:
         slack.add_user(user_id, email, name)
     secretary = next(u for u, e, _ in users if e == SAMPLE_COMMITTEE.secretariat_email)

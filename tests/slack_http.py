@@ -68,7 +68,7 @@ class SlackAppServer:
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=slack.base_url,
         )
-        self.container = Container(settings, container.engine, container.uow, container.clock)
+        self.container = Container(settings, container._engine, container.uow, container.clock)
         self.slack = slack
         self.worker = start_worker(self.container, interval=0.2, link_every=None)
         self.server = make_dev_server(build_wsgi(self.container, self.worker), "127.0.0.1", 0)

@@ -60,7 +60,7 @@ def server(imported: str) -> Iterator[tuple[SlackAppServer, SlackStandIn]]:
             yield app, slack
         finally:
             app.stop()
-            container.engine.dispose()
+            container.close()
 
 
 def test_a_members_first_command_after_the_import_is_answered(

@@ -33,7 +33,7 @@ def other_process(bot: SlackAppServer, clock: FakeClock) -> Iterator[Container]:
     """A second container on the same database: another process (the CLI, the clock)."""
     c = bootstrap(Settings(database_url=bot.container.settings.database_url), clock=clock)
     yield c
-    c.engine.dispose()
+    c.close()
 
 
 def _propose(c: Container, text: str) -> None:
@@ -138,7 +138,7 @@ def test_the_request_path_reader_sees_every_commit_and_survives_a_broken_connect
 ) -> None:
     from storage.revisions import RevisionReader
 
-    reader = RevisionReader(container.engine)
+    reader = RevisionReader(container._engine)
     start = reader()
     assert start == container.revision()
     with container.uow() as uow:

@@ -122,7 +122,7 @@ def test_signed_requests_for_another_team_enterprise_or_app_are_refused(
 ) -> None:
     prepare(sample, standin)
     settings = replace(sample.settings, slack_app_id=standin.app_id)
-    bot = SlackAppServer(Container(settings, sample.engine, sample.uow, sample.clock), standin)
+    bot = SlackAppServer(Container(settings, sample._engine, sample.uow, sample.clock), standin)
     try:
         before, calls = dump(db_url), len(standin.calls)
         command = parse_qs(bot.command_body("emne Fremmed emne", SOFIE).decode())

@@ -18,9 +18,9 @@ from handlers.slack.serve import build_wsgi, make_dev_server
 def test_harness_measures_the_app_and_writes_a_report(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'klu.db'}"
     seeded = seed.committee_db(url, seed.utcnow())
-    seed.add_topics(seeded.engine, 30, seed.utcnow())
-    seed.add_meetings(seeded.engine, 4, seed.utcnow())
-    seeded.engine.dispose()
+    seed.add_topics(seeded._engine, 30, seed.utcnow())
+    seed.add_meetings(seeded._engine, 4, seed.utcnow())
+    seeded.close()
     standin = StandIn()
     settings = Settings(
         database_url=url,
@@ -46,7 +46,7 @@ def test_harness_measures_the_app_and_writes_a_report(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
-        container.engine.dispose()
+        container.close()
         standin.finish()
     out = {"http": _cells(rows, "SQLite"), "load": {"start": [0.0, 0.0, 0.0]}, "seconds": 1.0}
     report = tmp_path / "RESULTS.md"

@@ -175,7 +175,7 @@ def test_two_clocks_at_once_send_each_reminder_exactly_once(
         t.start()
     for t in threads:
         t.join(30)
-    other.engine.dispose()
+    other.close()
     assert errors == []
     counts = _per_channel(standin)
     assert len(counts) == 14 and set(counts.values()) == {1}
@@ -291,12 +291,12 @@ def test_a_restarted_clock_resumes_where_it_stopped(
     clock.set_local("2026-06-04T09:00")
     report = tick(sample, _senders(standin))
     assert len(report.plan.enqueued) == 14 and report.dispatch.sent == 0
-    sample.engine.dispose()  # the process dies; Slack recovers meanwhile
+    sample.close()  # the process dies; Slack recovers meanwhile
     standin.reset()
     restarted = bootstrap(Settings(database_url=db_url), clock=clock)
     clock.set_local("2026-06-04T09:30")
     report = tick(restarted, _senders(standin))
-    restarted.engine.dispose()
+    restarted.close()
     assert report.plan.enqueued == [] and report.dispatch.sent == 14
     assert set(_per_channel(standin).values()) == {1}
 

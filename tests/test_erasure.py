@@ -162,7 +162,7 @@ def test_the_clock_prunes_old_rows_once_a_day(regretted: Container, clock: FakeC
         ).all()
     assert left == 0
     assert kept and all(payload == "{}" for (payload,) in kept)
-    assert "influenza" not in _stored(c.engine.url.render_as_string(hide_password=False))
+    assert "influenza" not in _stored(c._engine.url.render_as_string(hide_password=False))
     clock.advance(days=200)
     report = tick(c, {}).pruned
     assert report is not None and report.deliveries_deleted == len(kept)

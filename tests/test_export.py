@@ -125,7 +125,7 @@ def target(db_url: str, tmp_path: Path, clock: FakeClock, rich: Container) -> It
 
     def make() -> Container:
         if ON_POSTGRES:
-            rich.engine.dispose()
+            rich.close()
             _reset_postgres(db_url)
             url = db_url
         else:
@@ -135,14 +135,14 @@ def target(db_url: str, tmp_path: Path, clock: FakeClock, rich: Container) -> It
 
     yield make
     for c in made:
-        c.engine.dispose()
+        c.close()
 
 
 def export_text(c: Container) -> str:
     with c.uow() as uow:
         committee = find_committee(uow, "KLU")
     assert committee.id is not None
-    return dumps(export_committee(c.engine, committee.id))
+    return dumps(export_committee(c._engine, committee.id))
 
 
 def test_export_holds_the_committee_data(rich: Container) -> None:
@@ -175,7 +175,7 @@ def test_every_table_is_exported_or_knowingly_skipped(rich: Container) -> None:
 def test_round_trip_gives_the_same_bytes(rich: Container, target: Any) -> None:
     before = export_text(rich)
     fresh = target()
-    report = import_committee(fresh.engine, before.encode())
+    report = import_committee(fresh._engine, before.encode())
     assert report.committee == "KLU"
     assert report.counts["people"] == 16
     assert export_text(fresh) == before
@@ -186,7 +186,7 @@ def test_new_rows_after_import_get_fresh_ids(
 ) -> None:
     before = json.loads(export_text(rich))
     fresh = target()
-    import_committee(fresh.engine, json.dumps(before).encode())
+    import_committee(fresh._engine, json.dumps(before).encode())
     with fresh.uow() as uow:
         committee = find_committee(uow, "KLU")
         sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
@@ -198,22 +198,22 @@ def test_new_rows_after_import_get_fresh_ids(
 
 def test_import_into_a_database_with_data_is_refused(rich: Container) -> None:
     data = export_text(rich).encode()
-    before = everything(rich.engine)
+    before = everything(rich._engine)
     with pytest.raises(ConflictError, match="KLU findes allerede"):
-        import_committee(rich.engine, data)
-    assert everything(rich.engine) == before
+        import_committee(rich._engine, data)
+    assert everything(rich._engine) == before
 
 
 def test_a_person_already_there_is_merged_by_email(rich: Container, target: Any) -> None:
     doc = json.loads(export_text(rich))
     fresh = target()
-    with fresh.engine.begin() as conn:
+    with fresh._engine.begin() as conn:
         conn.execute(
             metadata.tables["people"]
             .insert()
             .values(id=1, name="Sofie B.", email="sofie.brandt@plo-fjordby.dk")
         )
-    report = import_committee(fresh.engine, json.dumps(doc).encode())
+    report = import_committee(fresh._engine, json.dumps(doc).encode())
     assert report.merged == 1
     with fresh.uow() as uow:
         sofie = people.find_person(uow, "sofie.brandt@plo-fjordby.dk")
@@ -268,10 +268,10 @@ def _broken(doc: dict[str, Any], how: str) -> bytes:
 def test_a_bad_file_changes_nothing(rich: Container, target: Any, how: str) -> None:
     doc = json.loads(export_text(rich))
     fresh = target()
-    before = everything(fresh.engine)
+    before = everything(fresh._engine)
     with pytest.raises(InputError, match="Intet er ændret"):
-        import_committee(fresh.engine, _broken(doc, how))
-    assert everything(fresh.engine) == before
+        import_committee(fresh._engine, _broken(doc, how))
+    assert everything(fresh._engine) == before
 
 
 def test_cli_export_and_import(
@@ -282,12 +282,12 @@ def test_cli_export_and_import(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     first, second = tmp_path / "first.json", tmp_path / "second.json"
-    monkeypatch.setenv("DATABASE_URL", str(rich.engine.url.render_as_string(hide_password=False)))
+    monkeypatch.setenv("DATABASE_URL", str(rich._engine.url.render_as_string(hide_password=False)))
     assert main(["export", "-o", str(first)]) == 0
     assert main(["import", str(first)]) == 1
     assert "findes allerede" in capsys.readouterr().err
     fresh = target()
-    monkeypatch.setenv("DATABASE_URL", str(fresh.engine.url.render_as_string(hide_password=False)))
+    monkeypatch.setenv("DATABASE_URL", str(fresh._engine.url.render_as_string(hide_password=False)))
     assert main(["import", str(first)]) == 0
     assert main(["--committee", "KLU", "export", "-o", str(second)]) == 0
     assert first.read_bytes() == second.read_bytes()
@@ -314,14 +314,14 @@ def test_another_committee_stays_out(rich: Container, target: Any, clock: FakeCl
     klu = json.loads(export_text(rich))["tables"]
     assert "Kun for PU" not in json.dumps(klu, ensure_ascii=False)
     assert {m["committee_id"] for m in klu["memberships"]} == {1}
-    pu_text = dumps(export_committee(rich.engine, other.id))
+    pu_text = dumps(export_committee(rich._engine, other.id))
     pu = json.loads(pu_text)["tables"]
     assert [p["email"] for p in pu["people"]] == ["sofie.brandt@plo-fjordby.dk"]
     assert [t["text"] for t in pu["topics"]] == ["Kun for PU"]
     assert pu["meetings"] == [] and pu["topic_events"][0]["kind"] == "proposed"
     fresh = target()
-    import_committee(fresh.engine, pu_text.encode())
-    assert dumps(export_committee(fresh.engine, other.id)) == pu_text
+    import_committee(fresh._engine, pu_text.encode())
+    assert dumps(export_committee(fresh._engine, other.id)) == pu_text
 
 
 def _second_committee(c: Container, clock: FakeClock) -> int:
@@ -372,13 +372,13 @@ def test_two_committees_sharing_people_restore_into_one_database(
 ) -> None:
     pu_id = _second_committee(rich, clock)
     klu_text = export_text(rich)
-    pu_text = dumps(export_committee(rich.engine, pu_id))
+    pu_text = dumps(export_committee(rich._engine, pu_id))
     original = _census(rich)
     klu_file, pu_file = tmp_path / "klu.json", tmp_path / "pu.json"
     klu_file.write_text(klu_text, encoding="utf-8")
     pu_file.write_text(pu_text, encoding="utf-8")
     fresh = target()
-    monkeypatch.setenv("DATABASE_URL", str(fresh.engine.url.render_as_string(hide_password=False)))
+    monkeypatch.setenv("DATABASE_URL", str(fresh._engine.url.render_as_string(hide_password=False)))
     assert main(["import", str(klu_file)]) == 0
     assert main(["import", str(pu_file)]) == 0
     out = capsys.readouterr().out
@@ -392,7 +392,7 @@ def test_two_committees_sharing_people_restore_into_one_database(
         "Samarbejde om rusmidler",
     ]
     assert export_text(fresh) == klu_text  # each committee exports as before
-    assert dumps(export_committee(fresh.engine, pu_id)) == pu_text
+    assert dumps(export_committee(fresh._engine, pu_id)) == pu_text
 
 
 def test_committees_from_two_databases_get_fresh_ids(
@@ -422,10 +422,10 @@ def test_committees_from_two_databases_get_fresh_ids(
                 now=clock(),
             )
         uow.commit()
-    pu_text = dumps(export_committee(second.engine, pu_id))
+    pu_text = dumps(export_committee(second._engine, pu_id))
     fresh = target()
-    import_committee(fresh.engine, klu_text.encode())
-    report = import_committee(fresh.engine, pu_text.encode())
+    import_committee(fresh._engine, klu_text.encode())
+    report = import_committee(fresh._engine, pu_text.encode())
     assert report.merged == 1
     with fresh.uow() as uow:
         pu = find_committee(uow, "PU")
@@ -448,7 +448,7 @@ def test_committees_from_two_databases_get_fresh_ids(
     now_klu, then_klu = json.loads(export_text(fresh))["tables"], json.loads(klu_text)["tables"]
     del now_klu["deliveries"], then_klu["deliveries"]  # by recipient: Sofie's PU ones too now
     assert now_klu == then_klu
-    second.engine.dispose()
+    second.close()
 
 
 def _pu_in(c: Container, clock: FakeClock) -> int:
@@ -474,19 +474,19 @@ def test_the_same_committee_twice_is_refused_and_writes_nothing(
     rich: Container, target: Any, clock: FakeClock
 ) -> None:
     pu_id = _second_committee(rich, clock)
-    pu_text = dumps(export_committee(rich.engine, pu_id))
+    pu_text = dumps(export_committee(rich._engine, pu_id))
     klu_text = export_text(rich)
     fresh = target()  # on PostgreSQL the same database, emptied
-    import_committee(fresh.engine, klu_text.encode())
-    import_committee(fresh.engine, pu_text.encode())
-    before = everything(fresh.engine)
+    import_committee(fresh._engine, klu_text.encode())
+    import_committee(fresh._engine, pu_text.encode())
+    before = everything(fresh._engine)
     with pytest.raises(ConflictError, match="PU findes allerede"):
-        import_committee(fresh.engine, pu_text.encode())
-    assert everything(fresh.engine) == before
+        import_committee(fresh._engine, pu_text.encode())
+    assert everything(fresh._engine) == before
     doc = json.loads(pu_text)
     doc["committee"] = "PU2"
     doc["tables"]["committees"][0]["short_name"] = "PU2"
     doc["tables"]["memberships"][0]["role"] = "hvem"  # a bad row late in the file
     with pytest.raises(InputError, match="Intet er ændret"):
-        import_committee(fresh.engine, json.dumps(doc).encode())
-    assert everything(fresh.engine) == before
+        import_committee(fresh._engine, json.dumps(doc).encode())
+    assert everything(fresh._engine) == before

@@ -66,7 +66,7 @@ def _until_idle(c: Container, clock: FakeClock, senders: dict[str, Sender], step
 
 
 def _statuses(c: Container) -> Counter[str]:
-    engine = c.engine
+    engine = c._engine
     with engine.connect() as conn:
         return Counter(conn.execute(text("SELECT status FROM deliveries")).scalars().all())
 

@@ -97,7 +97,7 @@ def bare_bot_fixture(sample: Container, standin: SlackStandIn) -> Iterator[tuple
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=standin.base_url,
     )
-    c = Container(settings, sample.engine, sample.uow, sample.clock)
+    c = Container(settings, sample._engine, sample.uow, sample.clock)
     server = make_dev_server(build_wsgi(c), "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -174,6 +174,6 @@ def test_the_text_of_a_done_event_is_not_kept(container: Container, clock: FakeC
 
     inbox.receive(container.uow(), key="EvP", kind="test", payload={"n": "syg"}, now=clock())
     inbox.process_due(container.uow, _handlers([]), now=clock())
-    with container.engine.connect() as conn:
+    with container._engine.connect() as conn:
         row = conn.execute(select(tables.inbox.c.payload, tables.inbox.c.done_at)).one()
     assert row.payload == "" and row.done_at is not None

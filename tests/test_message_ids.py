@@ -72,7 +72,7 @@ def test_two_installations_never_send_under_the_same_id(
             with c.uow() as uow:
                 keys.append({d.key for d in uow.outbox.for_recipients([HENRIK])})
     finally:
-        other.engine.dispose()
+        other.close()
     assert keys[0] == keys[1] != set()
     first, second = _ids(inbox, HENRIK)
     assert first != second
@@ -175,7 +175,7 @@ def test_rows_from_before_nonces_keep_their_ids_and_pending_ones_get_a_nonce(
     with c.uow() as uow:
         sent = uow.outbox.get("cal:1:2:0:email")
         pending = uow.outbox.get("cal:1:2:1:email")
-    c.engine.dispose()
+    c.close()
     assert sent is not None and pending is not None
     assert message_token(sent) == hashlib.sha256(b"cal:1:2:0:email").hexdigest()[:32]
     assert message_token(pending) == pending.nonce

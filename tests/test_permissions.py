@@ -100,7 +100,7 @@ def _buttons(topic_id: int) -> dict[str, tuple[str, str, str]]:
 
 def _domain(bot: SlackAppServer) -> dict[str, Any]:
     """Every row of every table but the bookkeeping ones, through the app's own engine."""
-    with bot.container.engine.connect() as conn:
+    with bot.container._engine.connect() as conn:
         return {
             table.name: sorted((tuple(row) for row in conn.execute(select(table))), key=repr)
             for table in metadata.sorted_tables

@@ -134,7 +134,7 @@ def test_erase_removes_identity_and_keeps_records(sofie: Container, clock: FakeC
         assert uow.outbox.get("home:U0SOFIE:Ev1") is None  # the key named her Slack id
         home = uow.outbox.get("home:[slettet]:Ev1")
     assert home is not None and (home.status, home.payload) == ("sent", "{}")
-    exported = dumps(export_committee(sofie.engine, committee.id or 0))
+    exported = dumps(export_committee(sofie._engine, committee.id or 0))
     assert SOFIE not in exported and "U0SOFIE" not in exported and "Sygdom" not in exported
     assert "Sofie Brandt" not in exported  # also gone where she was the presenter
 
@@ -161,7 +161,7 @@ def test_cli_erase_asks_first_and_warns_about_the_secretariat(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", sample.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("DATABASE_URL", sample._engine.url.render_as_string(hide_password=False))
     secretary = "camilla.juul@fjordby.dk"
     assert main(["person", "erase", secretary]) == 1
     assert "--yes" in capsys.readouterr().err

@@ -112,7 +112,7 @@ def test_cli_committee_setup_with_line_breaks(
     c = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}"))
     with c.uow() as uow:
         committee = find_committee(uow, "KLU")
-    c.engine.dispose()
+    c.close()
     assert committee.name == "Kommunalt Lægeligt Udvalg"
     _single(committee.short_name, committee.default_place, committee.organiser_unit)
     _single(committee.secretariat_name)

@@ -164,7 +164,7 @@ def test_healthz(bot: SlackAppServer) -> None:
 def test_an_unexpected_failure_is_logged_with_the_request_id_and_answered_once(
     bot: SlackAppServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with bot.container.engine.begin() as conn:
+    with bot.container._engine.begin() as conn:
         conn.execute(sql("DROP TABLE topic_events"))
     with caplog.at_level(logging.ERROR, logger="handlers.slack.app"):
         reply = bot.command("emne Noget", SOFIE)

@@ -36,7 +36,7 @@ JSON = "application/json"
 
 def _counts(bot: SlackAppServer) -> dict[str, int]:
     """Rows per table, every table (outbox, inbox and processed events included)."""
-    with bot.container.engine.connect() as conn:
+    with bot.container._engine.connect() as conn:
         return {
             t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
             for t in metadata.sorted_tables
@@ -140,7 +140,7 @@ def test_the_error_handler_never_answers_an_unverified_request(
     settings = replace(
         sample.settings, slack_signing_secret=SIGNING_SECRET, slack_api_url=standin.base_url
     )
-    container = Container(settings, sample.engine, sample.uow, sample.clock)
+    container = Container(settings, sample._engine, sample.uow, sample.clock)
     app = create_app(container, make_client("xoxb-test", standin.base_url))
     body = _click_body_for(standin, f"{standin.base_url}respond/evil")
     headers: dict[str, Any] = {
@@ -150,7 +150,7 @@ def test_the_error_handler_never_answers_an_unverified_request(
     }
     response = app.dispatch(BoltRequest(body=body, headers=headers))
     assert response.status == 401
-    with container.engine.connect() as conn:
+    with container._engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(deliveries)).scalar_one() == 0
 
 
@@ -276,7 +276,7 @@ def app_bot_fixture(sample: Container, standin: SlackStandIn) -> Any:
 
     prepare(sample, standin)
     settings = replace(sample.settings, slack_app_id=standin.app_id)
-    server = SlackAppServer(Container(settings, sample.engine, sample.uow, sample.clock), standin)
+    server = SlackAppServer(Container(settings, sample._engine, sample.uow, sample.clock), standin)
     yield server
     server.stop()
 

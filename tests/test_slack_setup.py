@@ -73,7 +73,7 @@ def admin_bot(sample: Container, standin: SlackStandIn) -> Iterator[SlackAppServ
     """The app with KLU_ADMINS naming Mallory by e-mail (she is on no roster)."""
     prepare(sample, standin)
     settings = replace(sample.settings, admins=("mallory@example.com",))
-    server = SlackAppServer(Container(settings, sample.engine, sample.uow, sample.clock), standin)
+    server = SlackAppServer(Container(settings, sample._engine, sample.uow, sample.clock), standin)
     yield server
     server.stop()
 

@@ -65,7 +65,7 @@ def test_a_typed_entity_survives_the_round_trip(bot: SlackAppServer) -> None:
 def test_a_hostile_meeting_title_and_place_never_reach_slack_raw(
     bot: SlackAppServer, standin: SlackStandIn
 ) -> None:
-    with bot.container.engine.begin() as conn:
+    with bot.container._engine.begin() as conn:
         conn.execute(update(meetings).values(title=HOSTILE_TITLE, place=HOSTILE_PLACE))
     bot.command("indkald 1", CAMILLA)
     standin.wait_for("files.completeUploadExternal", 2, timeout=10)

@@ -16,7 +16,7 @@ from storage.sqlite_writes import lock_file_for
 
 
 def _sqlite_only(c: Container) -> None:
-    if c.engine.dialect.name != "sqlite":
+    if c._engine.dialect.name != "sqlite":
         pytest.skip("the write queue is for SQLite only")
 
 
@@ -46,7 +46,7 @@ def test_a_writer_waits_for_the_one_before_it_and_reads_do_not(container: Contai
 
 def test_another_process_holding_the_lock_file_makes_writers_wait(container: Container) -> None:
     _sqlite_only(container)
-    path = lock_file_for(container.engine.url.database)
+    path = lock_file_for(container._engine.url.database)
     assert path is not None
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # its own open file: as another process
     fcntl.flock(fd, fcntl.LOCK_EX)

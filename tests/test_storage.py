@@ -52,15 +52,15 @@ def test_check_notices_drift(db_url: str) -> None:
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(container: Container) -> None:
-    if container.engine.dialect.name != "sqlite":
+    if container._engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
-    with container.engine.connect() as conn:
+    with container._engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
 def test_foreign_keys_are_enforced(container: Container) -> None:
-    with pytest.raises(IntegrityError), container.engine.begin() as conn:
+    with pytest.raises(IntegrityError), container._engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO memberships (committee_id, person_id, role, active_from) "
@@ -100,7 +100,7 @@ def test_aware_datetimes_round_trip_as_utc(container: Container) -> None:
 def test_utc_type_refuses_naive_datetimes(container: Container) -> None:
     naive = datetime(2026, 6, 18, 15, 0)
     with pytest.raises(ValueError, match="naive"):
-        UTCDateTime().process_bind_param(naive, container.engine.dialect)
+        UTCDateTime().process_bind_param(naive, container._engine.dialect)
     committee = _committee(container)
     assert committee.id is not None
     with container.uow() as uow:

@@ -55,7 +55,7 @@ def read_only(sample: Container, standin: SlackStandIn, db_url: str) -> Iterator
         Settings(database_url=read_only_url(db_url)), clock=sample.clock, migrate=False
     )
     yield container
-    container.engine.dispose()
+    container.close()
 
 
 def dm_event(event_id: str, text_value: str, slack: SlackStandIn) -> bytes:
@@ -81,7 +81,7 @@ def dm_event(event_id: str, text_value: str, slack: SlackStandIn) -> bytes:
 
 
 def inbox_keys(c: Container) -> list[str]:
-    with c.engine.connect() as conn:
+    with c._engine.connect() as conn:
         return list(conn.execute(select(tables.inbox.c.key)).scalars())
 
 
@@ -131,7 +131,7 @@ def test_a_dm_that_cannot_be_stored_is_refused_and_its_retry_is_stored(
 def test_healthz_writes_and_says_503_while_the_database_only_reads(
     sample: Container, read_only: Container, standin: SlackStandIn
 ) -> None:
-    with read_only.engine.connect() as conn:  # it does answer a read
+    with read_only._engine.connect() as conn:  # it does answer a read
         assert conn.execute(text("SELECT count(*) FROM committees")).scalar_one() == 1
     server = SlackAppServer(read_only, standin)
     try:
@@ -143,7 +143,7 @@ def test_healthz_writes_and_says_503_while_the_database_only_reads(
         assert server.get("/healthz").status == 200
     finally:
         server.stop()
-    with sample.engine.connect() as conn:  # the check really wrote
+    with sample._engine.connect() as conn:  # the check really wrote
         [checked] = conn.execute(select(tables.health.c.checked_at)).scalars()
     assert checked == sample.clock()
 
@@ -183,7 +183,7 @@ def test_a_dm_on_a_full_disk_is_refused_and_its_retry_is_stored(
     if not db_url.startswith("sqlite"):
         pytest.skip("max_page_count is SQLite's (PostgreSQL's full disk is not simulated)")
     prepare(sample, standin)
-    sample.engine.dispose()
+    sample.close()
     full = True
 
     def no_room(dbapi: Any, _record: Any) -> None:  # the file may not grow, as on a full disk
@@ -191,8 +191,8 @@ def test_a_dm_on_a_full_disk_is_refused_and_its_retry_is_stored(
             pages = dbapi.execute("PRAGMA page_count").fetchone()[0]
             dbapi.execute(f"PRAGMA max_page_count={pages}")
 
-    event.listen(sample.engine, "connect", no_room)
-    with sample.engine.connect() as conn:
+    event.listen(sample._engine, "connect", no_room)
+    with sample._engine.connect() as conn:
         free = conn.execute(text("PRAGMA freelist_count")).scalar_one()
         size = conn.execute(text("PRAGMA page_size")).scalar_one()
     reason = "er syg " + "x" * ((free + 2) * size)  # more than the free pages hold
@@ -206,7 +206,7 @@ def test_a_dm_on_a_full_disk_is_refused_and_its_retry_is_stored(
     assert inbox_keys(sample) == []
 
     full = False
-    sample.engine.dispose()
+    sample.close()
     server = SlackAppServer(sample, standin)
     try:
         assert server.post(body, "application/json").status == 200

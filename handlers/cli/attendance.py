@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 import uuid
-from collections.abc import Callable
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -18,8 +16,7 @@ from bot.people.committees import find_committee
 from bot.people.roster import find_person
 from bot.reminders.messages import meeting_when
 from handlers.bootstrap import Container
-
-Leaf = Callable[[Any, str, str, str], argparse.ArgumentParser]
+from handlers.cli.files import Handler
 
 
 def _record(args: argparse.Namespace, c: Container, intent: Intent, reason: str) -> str:
@@ -64,21 +61,7 @@ def cmd_attendance_attend(args: argparse.Namespace, c: Container) -> str:
     return _record(args, c, Intent.ATTEND, "")
 
 
-def add_attendance_commands(top: Any, leaf: Leaf) -> None:
-    """`attendance regrets PERSON [GRUND…] [--meeting N]` and `attendance attend PERSON`."""
-    group = top.add_parser(
-        "attendance", help=texts.CLI_HELP["attendance:top.attendance"]
-    ).add_subparsers(metavar="HANDLING")
-    regrets = leaf(
-        group, "regrets", "cmd_attendance_regrets", texts.CLI_HELP["attendance:group.regrets"]
-    )
-    regrets.add_argument("person", help=texts.CLI_HELP["attendance:regrets.person"])
-    regrets.add_argument("reason", nargs="*", help=texts.CLI_HELP["attendance:regrets.reason"])
-    regrets.add_argument(
-        "--meeting", default=None, help=texts.CLI_HELP["attendance:regrets.meeting"]
-    )
-    attend = leaf(
-        group, "attend", "cmd_attendance_attend", texts.CLI_HELP["attendance:group.attend"]
-    )
-    attend.add_argument("person", help=texts.CLI_HELP["attendance:attend.person"])
-    attend.add_argument("--meeting", default=None, help=texts.CLI_HELP["attendance:attend.meeting"])
+COMMANDS: dict[str, Handler] = {
+    "cmd_attendance_regrets": cmd_attendance_regrets,
+    "cmd_attendance_attend": cmd_attendance_attend,
+}

@@ -15,9 +15,8 @@ from bot.config import DEFAULT_TIMEZONE
 from bot.errors import InputError
 from bot.people import committees, privacy, retention
 from handlers.bootstrap import Container
-from storage.backup.export import dumps, export_committee
-from storage.backup.restore import import_committee
-from storage.db import compact
+from handlers.cli.files import Handler, read_file
+from storage.backup.export import dumps
 
 
 def _write(path: str, content: str) -> None:
@@ -32,19 +31,12 @@ def _write(path: str, content: str) -> None:
         raise InputError(texts.CLI_CANNOT_WRITE.format(path=path)) from None
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError:
-        raise InputError(texts.CLI_CANNOT_READ.format(path=path)) from None
-
-
 def cmd_export(args: argparse.Namespace, c: Container) -> str:
     """Write all of the committee's data to one JSON file."""
     with c.uow() as uow:
         committee = committees.find_committee(uow, args.committee)
     assert committee.id is not None
-    document = export_committee(c.engine, committee.id)
+    document = c.export_committee(committee.id)
     _write(args.output, dumps(document))
     rows = sum(len(found) for found in document["tables"].values())
     return texts.EXPORT_WRITTEN.format(committee=committee.short_name, path=args.output, rows=rows)
@@ -52,7 +44,7 @@ def cmd_export(args: argparse.Namespace, c: Container) -> str:
 
 def cmd_import(args: argparse.Namespace, c: Container) -> str:
     """Restore a committee's export, all or nothing; people already here are merged."""
-    report = import_committee(c.engine, _read(args.file))
+    report = c.import_committee(read_file(args.file))
     rows = sum(report.counts.values())
     done = texts.IMPORT_DONE.format(committee=report.committee, path=args.file, rows=rows)
     merged = texts.IMPORT_PEOPLE_MERGED.format(count=report.merged) if report.merged else ""
@@ -78,7 +70,7 @@ def cmd_person_erase(args: argparse.Namespace, c: Container) -> str:
     now = c.clock()
     today = now.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
     report = privacy.erase_person(c.uow(), args.email, now=now, today=today)
-    compact(c.engine)  # SQLite: no old page or WAL frame keeps the erased values
+    c.compact()  # SQLite: no old page or WAL frame keeps the erased values
     lines = [
         texts.PRIVACY_ERASED.format(
             email=report.email,
@@ -102,7 +94,7 @@ def cmd_prune(args: argparse.Namespace, c: Container) -> str:
         reason_days=c.settings.regret_reason_days,
         retention_days=c.settings.retention_days,
     )
-    compact(c.engine)
+    c.compact()
     return texts.RETENTION_PRUNED.format(
         reasons=report.reasons,
         reason_days=c.settings.regret_reason_days,
@@ -113,19 +105,10 @@ def cmd_prune(args: argparse.Namespace, c: Container) -> str:
     )
 
 
-def add_commands(top: Any, leaf: Any) -> None:
-    """The parser entries for these commands (called from handlers/cli_parser.py)."""
-    exp = leaf(top, "export", "cmd_export", texts.CLI_HELP["backup:top.export"])
-    exp.add_argument("-o", "--output", required=True, help=texts.CLI_HELP["backup:exp.o"])
-    imp = leaf(top, "import", "cmd_import", texts.CLI_HELP["backup:top.import"])
-    imp.add_argument("file")
-    person = top.add_parser("person", help=texts.CLI_HELP["backup:top.person"]).add_subparsers(
-        metavar="HANDLING"
-    )
-    pexp = leaf(person, "export", "cmd_person_export", texts.CLI_HELP["backup:person.export"])
-    pexp.add_argument("email")
-    pexp.add_argument("-o", "--output", required=True)
-    perase = leaf(person, "erase", "cmd_person_erase", texts.CLI_HELP["backup:person.erase"])
-    perase.add_argument("email")
-    perase.add_argument("--yes", action="store_true", help=texts.CLI_HELP["backup:perase.yes"])
-    leaf(top, "prune", "cmd_prune", texts.CLI_HELP["backup:top.prune"])
+COMMANDS: dict[str, Handler] = {
+    "cmd_export": cmd_export,
+    "cmd_import": cmd_import,
+    "cmd_person_export": cmd_person_export,
+    "cmd_person_erase": cmd_person_erase,
+    "cmd_prune": cmd_prune,
+}

@@ -11,6 +11,7 @@ from bot.meetings import agenda
 from bot.meetings import planning as meetings
 from bot.people import committees
 from handlers.bootstrap import Container
+from handlers.cli.files import Handler
 from handlers.delivery import email_enabled, run_dispatch
 
 
@@ -73,3 +74,12 @@ def cmd_agenda_minutes(args: argparse.Namespace, c: Container) -> str:
     meeting_id = _meeting_id(c, args.committee, args.meeting)
     item = agenda.set_item_minutes(c.uow(), meeting_id, args.item, args.minutes, now=c.clock())
     return texts.INVITE_ITEM_MINUTES.format(title=item.title, minutes=item.planned_minutes)
+
+
+COMMANDS: dict[str, Handler] = {
+    "cmd_invitations_send": cmd_invitations_send,
+    "cmd_invitations_sync": cmd_invitations_sync,
+    "cmd_meeting_move": cmd_meeting_move,
+    "cmd_meeting_cancel": cmd_meeting_cancel,
+    "cmd_agenda_minutes": cmd_agenda_minutes,
+}

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -29,6 +27,7 @@ from bot.minutes.search import hits_text, search
 from bot.people import committees
 from bot.time.parse import format_date
 from handlers.bootstrap import Container
+from handlers.cli.files import Handler
 from handlers.documents.pdf import render_pdf
 
 FORMATS = ("md", "html", "pdf")
@@ -189,42 +188,15 @@ def cmd_search(args: argparse.Namespace, c: Container) -> str:
     return hits_text(hits, query, committee, limit=50)
 
 
-Leaf = Callable[[Any, str, str, str], argparse.ArgumentParser]
-
-
-def add_commands(top: Any, leaf: Leaf) -> None:
-    """Add the minutes and search commands to the `klu-bot` parser."""
-    mn = top.add_parser("minutes", help=texts.CLI_HELP["minutes:top.minutes"]).add_subparsers(
-        metavar="HANDLING"
-    )
-    rec = leaf(mn, "record", "cmd_minutes_record", texts.CLI_HELP["minutes:mn.record"])
-    rec.add_argument("meeting", help=texts.CLI_HELP["minutes:rec.meeting"])
-    rec.add_argument("item", help=texts.CLI_HELP["minutes:rec.item"])
-    rec.add_argument("--referat", default=None, help=texts.CLI_HELP["minutes:rec.referat"])
-    rec.add_argument("--beslutning", default=None)
-    rec.add_argument("--outcome", default=None, help=texts.CLI_HELP["minutes:rec.outcome"])
-    rec.add_argument(
-        "--action", action="append", default=None, help=texts.CLI_HELP["minutes:rec.action"]
-    )
-    att = leaf(mn, "attendance", "cmd_minutes_attendance", texts.CLI_HELP["minutes:mn.attendance"])
-    att.add_argument("meeting", help=texts.CLI_HELP["minutes:att.meeting"])
-    att.add_argument("--came", action="append", help=texts.CLI_HELP["minutes:att.came"])
-    att.add_argument("--regrets", action="append", help=texts.CLI_HELP["minutes:att.regrets"])
-    att.add_argument("--no-show", action="append", help=texts.CLI_HELP["minutes:att.no_show"])
-    nxt = leaf(mn, "next", "cmd_minutes_next", texts.CLI_HELP["minutes:mn.next"])
-    nxt.add_argument("meeting", help=texts.CLI_HELP["minutes:nxt.meeting"])
-    nxt.add_argument("note", help=texts.CLI_HELP["minutes:nxt.note"])
-    imp = leaf(mn, "import", "cmd_minutes_import", texts.CLI_HELP["minutes:mn.import"])
-    imp.add_argument("meeting", help=texts.CLI_HELP["minutes:imp.meeting"])
-    imp.add_argument("file", help=texts.CLI_HELP["minutes:imp.file"])
-    app = leaf(mn, "approve", "cmd_minutes_approve", texts.CLI_HELP["minutes:mn.approve"])
-    app.add_argument("meeting", help=texts.CLI_HELP["minutes:app.meeting"])
-    exp = leaf(mn, "export", "cmd_minutes_export", texts.CLI_HELP["minutes:mn.export"])
-    exp.add_argument("meeting", help=texts.CLI_HELP["minutes:exp.meeting"])
-    exp.add_argument("--format", default="md", help=texts.CLI_HELP["minutes:exp.format"])
-    exp.add_argument("-o", "--output", default=None, help=texts.CLI_HELP["minutes:exp.o"])
-    leaf(mn, "actions", "cmd_minutes_actions", texts.CLI_HELP["minutes:mn.actions"])
-    done = leaf(mn, "done", "cmd_minutes_done", texts.CLI_HELP["minutes:mn.done"])
-    done.add_argument("action", help=texts.CLI_HELP["minutes:done.action"])
-    src = leaf(top, "search", "cmd_search", texts.CLI_HELP["minutes:top.search"])
-    src.add_argument("words", nargs="+", help=texts.CLI_HELP["minutes:src.words"])
+COMMANDS: dict[str, Handler] = {
+    "cmd_minutes_record": cmd_minutes_record,
+    "cmd_minutes_attendance": cmd_minutes_attendance,
+    "cmd_minutes_next": cmd_minutes_next,
+    "cmd_minutes_import": cmd_minutes_import,
+    "cmd_minutes_approve": cmd_minutes_approve,
+    "cmd_minutes_export": cmd_minutes_export,
+    "cmd_agenda_export": cmd_agenda_export,
+    "cmd_minutes_actions": cmd_minutes_actions,
+    "cmd_minutes_done": cmd_minutes_done,
+    "cmd_search": cmd_search,
+}

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from bot import texts
-from handlers.cli.attendance import add_attendance_commands
-from handlers.cli.backup import add_commands as add_backup_commands
-from handlers.cli.minutes import add_commands as add_minutes_commands
 
 
 class DanishHelpFormatter(argparse.HelpFormatter):
@@ -39,8 +36,10 @@ class KluArgumentParser(argparse.ArgumentParser):
         self.exit(2, texts.CLI_USAGE_ERROR.format(message=message, prog=self.prog) + "\n")
 
 
-def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser:
-    """Build the parser; each leaf sets `handler` to the cmd_* function named for it."""
+def build() -> argparse.ArgumentParser:
+    """Build the parser; each leaf sets `command` to the name of its handler, which
+    handlers/cli/registry.py finds in the area module that registers it. Only argparse and
+    the texts are imported here, so `klu-bot --help` starts fast."""
     parser = KluArgumentParser(
         prog="klu-bot", description=texts.CLI_HELP["parser:.description.description"]
     )
@@ -50,7 +49,7 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
 
     def leaf(group: Any, name: str, func: str, help_text: str) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = group.add_parser(name, help=help_text)
-        sub.set_defaults(handler=commands[func])
+        sub.set_defaults(command=func)
         return sub
 
     top.add_parser("demo", help=texts.CLI_HELP["parser:top.demo"])
@@ -197,7 +196,86 @@ def build(commands: Mapping[str, Callable[..., Any]]) -> argparse.ArgumentParser
     onoff = rset.add_mutually_exclusive_group()
     onoff.add_argument("--off", action="store_true", help=texts.CLI_HELP["parser:onoff.off"])
     onoff.add_argument("--on", action="store_true", help=texts.CLI_HELP["parser:onoff.on"])
-    add_backup_commands(top, leaf)
-    add_minutes_commands(top, leaf)
-    add_attendance_commands(top, leaf)
+    _backup(top, leaf)
+    _minutes(top, leaf)
+    _attendance(top, leaf)
     return parser
+
+
+Leaf = Callable[[Any, str, str, str], argparse.ArgumentParser]
+
+
+def _attendance(top: Any, leaf: Leaf) -> None:
+    """`attendance regrets PERSON [GRUND…] [--meeting N]` and `attendance attend PERSON`."""
+    group = top.add_parser(
+        "attendance", help=texts.CLI_HELP["attendance:top.attendance"]
+    ).add_subparsers(metavar="HANDLING")
+    regrets = leaf(
+        group, "regrets", "cmd_attendance_regrets", texts.CLI_HELP["attendance:group.regrets"]
+    )
+    regrets.add_argument("person", help=texts.CLI_HELP["attendance:regrets.person"])
+    regrets.add_argument("reason", nargs="*", help=texts.CLI_HELP["attendance:regrets.reason"])
+    regrets.add_argument(
+        "--meeting", default=None, help=texts.CLI_HELP["attendance:regrets.meeting"]
+    )
+    attend = leaf(
+        group, "attend", "cmd_attendance_attend", texts.CLI_HELP["attendance:group.attend"]
+    )
+    attend.add_argument("person", help=texts.CLI_HELP["attendance:attend.person"])
+    attend.add_argument("--meeting", default=None, help=texts.CLI_HELP["attendance:attend.meeting"])
+
+
+def _backup(top: Any, leaf: Any) -> None:
+    """`export`, `import`, `person export|erase` and `prune`."""
+    exp = leaf(top, "export", "cmd_export", texts.CLI_HELP["backup:top.export"])
+    exp.add_argument("-o", "--output", required=True, help=texts.CLI_HELP["backup:exp.o"])
+    imp = leaf(top, "import", "cmd_import", texts.CLI_HELP["backup:top.import"])
+    imp.add_argument("file")
+    person = top.add_parser("person", help=texts.CLI_HELP["backup:top.person"]).add_subparsers(
+        metavar="HANDLING"
+    )
+    pexp = leaf(person, "export", "cmd_person_export", texts.CLI_HELP["backup:person.export"])
+    pexp.add_argument("email")
+    pexp.add_argument("-o", "--output", required=True)
+    perase = leaf(person, "erase", "cmd_person_erase", texts.CLI_HELP["backup:person.erase"])
+    perase.add_argument("email")
+    perase.add_argument("--yes", action="store_true", help=texts.CLI_HELP["backup:perase.yes"])
+    leaf(top, "prune", "cmd_prune", texts.CLI_HELP["backup:top.prune"])
+
+
+def _minutes(top: Any, leaf: Leaf) -> None:
+    """Add the minutes and search commands to the `klu-bot` parser."""
+    mn = top.add_parser("minutes", help=texts.CLI_HELP["minutes:top.minutes"]).add_subparsers(
+        metavar="HANDLING"
+    )
+    rec = leaf(mn, "record", "cmd_minutes_record", texts.CLI_HELP["minutes:mn.record"])
+    rec.add_argument("meeting", help=texts.CLI_HELP["minutes:rec.meeting"])
+    rec.add_argument("item", help=texts.CLI_HELP["minutes:rec.item"])
+    rec.add_argument("--referat", default=None, help=texts.CLI_HELP["minutes:rec.referat"])
+    rec.add_argument("--beslutning", default=None)
+    rec.add_argument("--outcome", default=None, help=texts.CLI_HELP["minutes:rec.outcome"])
+    rec.add_argument(
+        "--action", action="append", default=None, help=texts.CLI_HELP["minutes:rec.action"]
+    )
+    att = leaf(mn, "attendance", "cmd_minutes_attendance", texts.CLI_HELP["minutes:mn.attendance"])
+    att.add_argument("meeting", help=texts.CLI_HELP["minutes:att.meeting"])
+    att.add_argument("--came", action="append", help=texts.CLI_HELP["minutes:att.came"])
+    att.add_argument("--regrets", action="append", help=texts.CLI_HELP["minutes:att.regrets"])
+    att.add_argument("--no-show", action="append", help=texts.CLI_HELP["minutes:att.no_show"])
+    nxt = leaf(mn, "next", "cmd_minutes_next", texts.CLI_HELP["minutes:mn.next"])
+    nxt.add_argument("meeting", help=texts.CLI_HELP["minutes:nxt.meeting"])
+    nxt.add_argument("note", help=texts.CLI_HELP["minutes:nxt.note"])
+    imp = leaf(mn, "import", "cmd_minutes_import", texts.CLI_HELP["minutes:mn.import"])
+    imp.add_argument("meeting", help=texts.CLI_HELP["minutes:imp.meeting"])
+    imp.add_argument("file", help=texts.CLI_HELP["minutes:imp.file"])
+    app = leaf(mn, "approve", "cmd_minutes_approve", texts.CLI_HELP["minutes:mn.approve"])
+    app.add_argument("meeting", help=texts.CLI_HELP["minutes:app.meeting"])
+    exp = leaf(mn, "export", "cmd_minutes_export", texts.CLI_HELP["minutes:mn.export"])
+    exp.add_argument("meeting", help=texts.CLI_HELP["minutes:exp.meeting"])
+    exp.add_argument("--format", default="md", help=texts.CLI_HELP["minutes:exp.format"])
+    exp.add_argument("-o", "--output", default=None, help=texts.CLI_HELP["minutes:exp.o"])
+    leaf(mn, "actions", "cmd_minutes_actions", texts.CLI_HELP["minutes:mn.actions"])
+    done = leaf(mn, "done", "cmd_minutes_done", texts.CLI_HELP["minutes:mn.done"])
+    done.add_argument("action", help=texts.CLI_HELP["minutes:done.action"])
+    src = leaf(top, "search", "cmd_search", texts.CLI_HELP["minutes:top.search"])
+    src.add_argument("words", nargs="+", help=texts.CLI_HELP["minutes:src.words"])

@@ -22,6 +22,7 @@ from bot.reminders.settings import (
 from bot.time.parse import format_datetime
 from bot.validation import parse_clock
 from handlers.bootstrap import Container
+from handlers.cli.files import Handler
 from handlers.clock import DISPATCH_EVERY, run_until_signalled, tick
 from handlers.logs import configure as configure_logs
 
@@ -113,3 +114,10 @@ def cmd_reminders_set(args: argparse.Namespace, c: Container) -> str:
         when=when_text(setting),
         off="" if setting.enabled else texts.REMINDER_OFF,
     )
+
+
+COMMANDS: dict[str, Handler] = {
+    "cmd_clock": cmd_clock,
+    "cmd_reminders_show": cmd_reminders_show,
+    "cmd_reminders_set": cmd_reminders_set,
+}

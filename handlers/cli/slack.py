@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from handlers.bootstrap import Container
+from handlers.cli.files import Handler
 from handlers.logs import configure as configure_logs
 
 SERVE_REQUIRES = ("slack_bot_token", "slack_signing_secret", "database_url")
@@ -27,3 +28,9 @@ def cmd_socket(args: argparse.Namespace, c: Container) -> str:
     configure_logs()
     run_socket_mode(c)
     return ""
+
+
+COMMANDS: dict[str, Handler] = {
+    "cmd_serve": cmd_serve,
+    "cmd_socket": cmd_socket,
+}

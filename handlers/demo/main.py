@@ -126,6 +126,6 @@ def run_demo(out: Out = print) -> int:
                 client = SignedClient(url, slack.team_id, slack.app_id)
                 play(container, slack, client, examples, when, names, out, clock, mail)
         finally:
-            container.engine.dispose()
+            container.close()
     out(texts.DEMO_DONE)
     return 0

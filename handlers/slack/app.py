@@ -1,8 +1,8 @@
 """The Bolt app: one App, the listener modules, and one place that answers errors.
 
-Listener contract (for parts B, C, D): each module in LISTENERS exposes
+Listener contract: each listener module exposes
 `register(app: slack_bolt.App, deps: handlers.slack.deps.SlackDeps) -> None` and registers
-its listeners there. `/klu` verbs are added with
+its listeners there, and its register is one line of LISTENERS below. `/klu` verbs are added with
 `handlers.slack.commands.register_subcommand(verb, handler, usage=..., help=...)`.
 Listeners ack quickly: answer a slash command with the ack body itself, and send everything
 else through the outbox (handlers.slack.outgoing.send_later / respond_later). Domain errors
@@ -14,7 +14,6 @@ told so gets 503.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -33,6 +32,10 @@ from handlers.slack.authenticity import authentic
 from handlers.slack.blocks import escape, message
 from handlers.slack.deps import Background, NoBackground, SlackDeps
 from handlers.slack.listeners import attendance as regrets
+from handlers.slack.listeners import home, invitations
+from handlers.slack.listeners.meetings import commands as meeting_commands
+from handlers.slack.listeners.minutes import commands as minutes_commands
+from handlers.slack.listeners.topics import commands as topic_commands
 from handlers.slack.outgoing import respond_later
 from handlers.slack.sender import make_client
 
@@ -44,14 +47,14 @@ INTERACTIVE_TIMEOUT = 2
 # message events, are registered first.
 FIRST = [commands.register, regrets.register_message]
 
-# Listener modules, each with register(app, deps). Add yours as one more line.
-LISTENERS = [
-    "handlers.slack.listeners.topics.commands",
-    "handlers.slack.listeners.home",
-    "handlers.slack.listeners.meetings.commands",
-    "handlers.slack.listeners.minutes.commands",
-    "handlers.slack.listeners.attendance",
-    "handlers.slack.listeners.invitations",
+# Listener modules' register(app, deps), in order. Add yours as one more line.
+LISTENERS: list[Callable[[App, SlackDeps], None]] = [
+    topic_commands.register,
+    home.register,
+    meeting_commands.register,
+    minutes_commands.register,
+    regrets.register,
+    invitations.register,
 ]
 
 
@@ -75,8 +78,8 @@ def create_app(
     app.error(_on_error(deps))
     for first in FIRST:
         first(app, deps)
-    for name in LISTENERS:
-        importlib.import_module(name).register(app, deps)
+    for register in LISTENERS:
+        register(app, deps)
     return app
 
 
