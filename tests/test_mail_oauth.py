@@ -262,6 +262,9 @@ def test_mail_auth_oauth2_builds_an_msal_sender() -> None:
     assert sender.settings.auth == "oauth2"
     assert isinstance(sender.tokens, MsalTokenSource)
     assert sender.tokens.settings == OAuthSettings(TENANT, CLIENT_ID, SECRET)
+    again = make_senders(load_settings(env))[EMAIL]
+    assert isinstance(again, SmtpSender)
+    assert again.tokens is sender.tokens  # one msal cache per process: no token per round
 
 
 def test_without_mail_auth_it_is_user_and_password() -> None:

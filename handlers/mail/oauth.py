@@ -10,6 +10,7 @@ past the `refresh_in` Entra ID sent), so every connection can simply ask for a t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -104,9 +105,16 @@ def first_line(text: object) -> str:
 
 
 def token_source(settings: Settings) -> TokenSource | None:
-    """The token source this process uses for mail, or None for user:password."""
+    """The token source this process uses for mail, or None for user:password: one per app
+    registration and process, so SMTP and IMAP, and every dispatch round, share msal's
+    cache (one token serves both: the scope is all of Exchange Online's)."""
     oauth = OAuthSettings.from_settings(settings)
-    return MsalTokenSource(oauth) if oauth else None
+    return _shared(oauth) if oauth else None
+
+
+@functools.cache
+def _shared(oauth: OAuthSettings) -> MsalTokenSource:
+    return MsalTokenSource(oauth)
 
 
 def xoauth2_string(user: str, token: str) -> str:
