@@ -226,7 +226,7 @@ def dovecot_xoauth2(tokens: dict[str, str]) -> Iterator[DovecotServer]:
     assert DOVECOT, "dovecot-imapd is not installed (scripts/system-deps.sh)"
     introspection = Introspection(tokens)
     # Not pytest's tmp_path: Dovecot's own users must be able to reach the directory.
-    root = Path(tempfile.mkdtemp(prefix="klu-dovecot-"))
+    root = Path(tempfile.mkdtemp(prefix="klu-oauth-dovecot-"))
     root.chmod(0o755)
     internal, login, uid, gid = _dovecot_users()
     (root / "mail").mkdir()
