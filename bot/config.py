@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -36,6 +37,10 @@ class Settings:
     admins: tuple[str, ...] = ()  # KLU_ADMINS: Slack user ids and e-mails (lower case)
     regret_reason_days: int = 30  # KLU_REGRET_REASON_DAYS after the minutes are approved
     retention_days: int = 90  # KLU_RETENTION_DAYS for done inbox rows, event ids, deliveries
+    mail_auth: str = "password"  # MAIL_AUTH: password (user:pass in the URL) or oauth2
+    ms_tenant_id: str = ""  # MS_TENANT_ID, MS_CLIENT_ID, MS_CLIENT_SECRET: Entra ID app (oauth2)
+    ms_client_id: str = ""
+    ms_client_secret: str = ""
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +62,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admins=parse_admins(env.get("KLU_ADMINS", "")),
         regret_reason_days=_days(env, "KLU_REGRET_REASON_DAYS", 30),
         retention_days=_days(env, "KLU_RETENTION_DAYS", 90),
+        mail_auth=_mail_auth(env.get("MAIL_AUTH", "")),
+        ms_tenant_id=env.get("MS_TENANT_ID", "").strip(),
+        ms_client_id=env.get("MS_CLIENT_ID", "").strip(),
+        ms_client_secret=env.get("MS_CLIENT_SECRET", "").strip(),
     )
     check(settings)
     return settings
@@ -81,10 +90,41 @@ def check(settings: Settings) -> None:
         raise ConfigError(texts.CONFIG_MAIL_FROM)
     if settings.mail_from and not _address_ok(settings.mail_from):
         raise ConfigError(texts.CONFIG_MAIL_FROM_INVALID)
+    if settings.mail_auth == "oauth2":
+        _check_oauth(settings)
     if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
         raise ConfigError(texts.CONFIG_BOT_TOKEN)
     if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
         raise ConfigError(texts.CONFIG_APP_TOKEN)
+
+
+MAIL_AUTHS = {"password": "password", "oauth2": "oauth2", "xoauth2": "oauth2"}
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+
+
+def _mail_auth(text: str) -> str:
+    """MAIL_AUTH: how SMTP (and IMAP) log in; empty is password."""
+    value = text.strip().lower() or "password"
+    if value not in MAIL_AUTHS:
+        raise ConfigError(texts.CONFIG_MAIL_AUTH.format(value=text.strip()))
+    return MAIL_AUTHS[value]
+
+
+def _check_oauth(settings: Settings) -> None:
+    """MAIL_AUTH=oauth2 needs the app registration: a tenant, a client id and its secret."""
+    for name, value in (
+        ("MS_TENANT_ID", settings.ms_tenant_id),
+        ("MS_CLIENT_ID", settings.ms_client_id),
+        ("MS_CLIENT_SECRET", settings.ms_client_secret),
+    ):
+        if not value:
+            raise ConfigError(texts.CONFIG_MS_MISSING.format(name=name))
+    tenant = settings.ms_tenant_id
+    if not (_GUID.fullmatch(tenant) or _DOMAIN.fullmatch(tenant)):
+        raise ConfigError(texts.CONFIG_MS_TENANT_ID)
+    if not _GUID.fullmatch(settings.ms_client_id):
+        raise ConfigError(texts.CONFIG_MS_CLIENT_ID)
 
 
 def _database_url_ok(url: str) -> bool:

@@ -1370,3 +1370,34 @@ CLI_HELP: dict[str, str] = {
     "parser:tp.schedule": "sæt et emne på et mødes dagsorden",
     "parser:tp.withdraw": "træk et emne tilbage",
 }
+
+# Microsoft 365 mail (h4) --------------------------------------------------------------------------
+CONFIG_MAIL_AUTH = (
+    "MAIL_AUTH skal være password (bruger og kode i SMTP_URL) eller oauth2 (Microsoft 365), "
+    "ikke »{value}«."
+)
+CONFIG_MS_MISSING = "MAIL_AUTH=oauth2 kræver også {name}: se README, »Microsoft 365 (OAuth 2.0)«."
+CONFIG_MS_TENANT_ID = (
+    "MS_TENANT_ID skal være »Directory (tenant) ID« fra appens oversigt i Microsoft Entra ID "
+    "(et GUID som 9f8e7d6c-…) eller lejerens domæne (fx fjordby.onmicrosoft.com)."
+)
+CONFIG_MS_CLIENT_ID = (
+    "MS_CLIENT_ID skal være »Application (client) ID« fra appens oversigt i Microsoft Entra ID "
+    "(et GUID som 1a2b3c4d-…)."
+)
+MAIL_TOKEN_REFUSED = (
+    "Microsoft Entra ID udstedte ikke et adgangstoken til e-mail ({error}): {description} "
+    "Tjek MS_TENANT_ID, MS_CLIENT_ID og MS_CLIENT_SECRET (hemmeligheden kan være udløbet)."
+)
+MAIL_TOKEN_UNREACHABLE = (
+    "Microsoft Entra ID kunne ikke nås for et adgangstoken til e-mail: {reason}"
+)
+MAIL_OAUTH_REFUSED = (
+    "{server}-serveren afviste OAuth-login for {user}: {reason}. Tjek at appen har {permission} "
+    "med administratorsamtykke, og at tjenesteprincippet har adgang til postkassen (README, "
+    "»Microsoft 365 (OAuth 2.0)«)."
+)
+MAIL_OAUTH_NEEDS_TLS = (
+    "SMTP-serveren {host} tilbyder ikke STARTTLS, så OAuth-tokenet sendes ikke. Brug "
+    "smtp.office365.com:587 eller smtps://…:465."
+)

@@ -19,6 +19,7 @@ from bot.messaging.outbox import DispatchReport, Sender, dispatch_due, failure_n
 from bot.ports import UnitOfWork
 from handlers.bootstrap import Container
 from handlers.documents.source import document_source
+from handlers.mail.oauth import token_source
 from handlers.mail.smtp import SmtpSender, SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ def make_senders(
         client = make_client(settings.slack_bot_token, settings.slack_api_url)
         senders[outbox.SLACK] = SlackSender(client, documents)
     if email_enabled(settings):
-        smtp = SmtpSettings.from_url(settings.smtp_url)
-        senders[outbox.EMAIL] = SmtpSender(smtp, settings.mail_from)
+        smtp = SmtpSettings.from_url(settings.smtp_url, auth=settings.mail_auth)
+        tokens = token_source(settings)
+        senders[outbox.EMAIL] = SmtpSender(smtp, settings.mail_from, tokens=tokens)
     return senders
 
 

@@ -8,10 +8,15 @@ row was queued: a retry or such a duplicate carries the same Message-ID, so mail
 servers that dedupe on it can recognise it, while another installation or a rebuilt database
 never reuses an id. Calendar updates name the earlier e-mails about the same copy in
 In-Reply-To/References (RFC 5322 §3.6.4), so mail clients thread them.
+
+Logging in: user:password from the URL (AUTH PLAIN/LOGIN), or with MAIL_AUTH=oauth2 SASL
+XOAUTH2 as the URL's user (else MAIL_FROM) with a token from Microsoft Entra ID
+(handlers/mail/oauth.py), as Exchange Online wants it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import smtplib
 import ssl
@@ -20,9 +25,11 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from urllib.parse import unquote, urlparse
 
+from bot import texts
 from bot.domain import Delivery
 from bot.invitations.calendar.imip import build_imip_message
 from bot.messaging.outbox import PermanentFailure, TemporaryFailure, message_token, payload_of
+from handlers.mail.oauth import TokenError, TokenSource, first_line, xoauth2_string
 
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
 
@@ -43,10 +50,11 @@ class SmtpSettings:
     username: str | None
     password: str | None
     implicit_tls: bool
+    auth: str = "password"  # or "oauth2": SASL XOAUTH2 (MAIL_AUTH)
 
     @classmethod
-    def from_url(cls, url: str) -> SmtpSettings:
-        """Parse SMTP_URL."""
+    def from_url(cls, url: str, auth: str = "password") -> SmtpSettings:
+        """Parse SMTP_URL; `auth` is MAIL_AUTH."""
         parsed = urlparse(url)
         if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
             raise ValueError(f"SMTP_URL must look like smtp://user:pass@host:587, got {url!r}")
@@ -57,16 +65,34 @@ class SmtpSettings:
             username=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
             implicit_tls=implicit,
+            auth=auth,
         )
+
+
+def _loopback(host: str) -> bool:
+    """This machine: a test server may go without TLS, no other server gets a token in clear."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class SmtpSender:
     """bot.messaging.outbox.Sender for the 'email' channel: one message per recipient."""
 
-    def __init__(self, settings: SmtpSettings, mail_from: str, from_name: str = "KLU-bot") -> None:
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        mail_from: str,
+        from_name: str = "KLU-bot",
+        tokens: TokenSource | None = None,
+    ) -> None:
+        if settings.auth == "oauth2" and tokens is None:
+            raise ValueError("SMTP with oauth2 needs a token source")
         self.settings = settings
         self.mail_from = mail_from
         self.from_name = from_name
+        self.tokens = tokens
 
     def build(self, delivery: Delivery) -> EmailMessage:
         """The MIME message for a row (iMIP when the payload carries a calendar)."""
@@ -117,9 +143,40 @@ class SmtpSender:
             message["In-Reply-To"] = ids[-1]
             message["References"] = " ".join(ids)
 
+    def _login(self, smtp: smtplib.SMTP, token: str | None) -> None:
+        s = self.settings
+        if token is not None:
+            user = s.username or self.mail_from
+
+            def xoauth2(challenge: bytes | None = None) -> str:
+                # A 334 challenge after the token is the server's error (JSON); the client
+                # answers with an empty line and the server then says 535.
+                return xoauth2_string(user, token) if challenge is None else ""
+
+            try:
+                smtp.auth("XOAUTH2", xoauth2, initial_response_ok=True)
+            except smtplib.SMTPAuthenticationError as exc:
+                said = exc.smtp_error
+                said = said.decode(errors="replace") if isinstance(said, bytes) else said
+                reason = f"{exc.smtp_code} {first_line(said)}"
+                raise TemporaryFailure(
+                    texts.MAIL_OAUTH_REFUSED.format(
+                        server="SMTP", user=user, reason=reason, permission="SMTP.SendAsApp"
+                    )
+                ) from exc
+        elif s.username:
+            smtp.login(s.username, s.password or "")
+
     def send(self, delivery: Delivery) -> str:
         message = self.build(delivery)
         s = self.settings
+        token = None
+        if s.auth == "oauth2":
+            assert self.tokens is not None
+            try:
+                token = self.tokens.token()  # before connecting: no token, no connection
+            except TokenError as exc:
+                raise TemporaryFailure(str(exc)) from exc
         try:
             if s.implicit_tls:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -132,8 +189,9 @@ class SmtpSender:
                 if not s.implicit_tls and smtp.has_extn("starttls"):
                     smtp.starttls(context=ssl.create_default_context())
                     smtp.ehlo()
-                if s.username:
-                    smtp.login(s.username, s.password or "")
+                elif token is not None and not s.implicit_tls and not _loopback(s.host):
+                    raise TemporaryFailure(texts.MAIL_OAUTH_NEEDS_TLS.format(host=s.host))
+                self._login(smtp, token)
                 smtp.send_message(message, from_addr=self.mail_from, to_addrs=[delivery.recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             raise PermanentFailure(f"recipient refused: {exc.recipients}") from exc
