@@ -1,0 +1,1 @@
+"""SQLAlchemy: tables, the domain's mapping, the unit of work and the Alembic migrations."""

@@ -216,3 +216,13 @@ def test_the_order_check_sees_an_arrow_the_wrong_way_even_inside_a_function() ->
 def test_the_cycle_check_sees_a_circle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
+
+
+def test_every_package_says_in_one_line_what_lives_there() -> None:
+    missing = []
+    for top in ("bot", "handlers", "storage", "bench"):
+        for init in sorted((ROOT / top).rglob("__init__.py")):
+            doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+            if not doc or len(doc.splitlines()[0]) > 100:
+                missing.append(str(init.relative_to(ROOT)))
+    assert missing == []

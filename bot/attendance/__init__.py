@@ -1,0 +1,1 @@
+"""Regrets and "jeg kommer": the reply grammar, registering answers, notices to the secretary."""

@@ -1,0 +1,1 @@
+"""Who holds which calendar copy, and sending, updating and cancelling invitations."""

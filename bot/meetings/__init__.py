@@ -1,0 +1,1 @@
+"""Meetings: create, find, move, cancel; agenda, guests, time plan, meeting file, carry-over."""

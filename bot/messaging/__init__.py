@@ -1,0 +1,1 @@
+"""Outbox and inbox (exactly once), recipients and their routes."""

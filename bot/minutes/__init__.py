@@ -1,0 +1,1 @@
+"""The minutes: record, attendance, import, approve, corrections, actions, search, documents."""

@@ -1,0 +1,1 @@
+"""Reminders around a meeting: settings, schedule, what is due for whom, their words."""

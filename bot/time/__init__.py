@@ -1,0 +1,1 @@
+"""Danish date and time parsing and formatting in the committee's zone."""

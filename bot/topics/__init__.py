@@ -1,0 +1,1 @@
+"""The bruttoliste: propose, annotate, schedule, withdraw, import, and the board."""

@@ -1,0 +1,1 @@
+"""`klu-bot`: the grammar, the registry of commands, and one module per area."""

@@ -1,0 +1,1 @@
+"""`klu-bot demo`: a whole meeting played through signed Slack requests and real SMTP."""

@@ -1,0 +1,1 @@
+"""The dagsorden and the referat as PDF (WeasyPrint, tagged PDF/UA), HTML and Markdown."""

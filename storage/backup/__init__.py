@@ -1,0 +1,1 @@
+"""A committee's whole record exported to JSON and restored from it."""

@@ -1,0 +1,1 @@
+"""The repositories behind bot/ports.py, one module per port group."""

@@ -1,0 +1,1 @@
+"""Slack listeners, one module or folder per feature, each with register(app, deps)."""

@@ -1,0 +1,1 @@
+"""Slack: meetings, their agenda items and guests (commands, forms, submissions)."""

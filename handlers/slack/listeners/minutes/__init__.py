@@ -1,0 +1,1 @@
+"""Slack: the minutes and attendance forms, approval and the summary."""

@@ -1,0 +1,1 @@
+"""Slack: `/klu emne`, the bruttoliste and its forms."""
