@@ -14,7 +14,7 @@ from bot.config import ConfigError, Settings
 from bot.ports import Clock, UnitOfWork
 from storage import health, revisions
 from storage.backup.export import Document, export_committee
-from storage.backup.restore import ImportReport, import_committee
+from storage.backup.restore import RestoreReport, import_committee
 from storage.db import compact, database_url, make_engine, make_session_factory
 from storage.mapping import start_mappers
 from storage.migrate import upgrade
@@ -49,7 +49,7 @@ class Container:
         """The committee's whole record as a JSON-ready document (storage/backup)."""
         return export_committee(self._engine, committee_id)
 
-    def import_committee(self, data: bytes) -> ImportReport:
+    def import_committee(self, data: bytes) -> RestoreReport:
         """Restore a document written by export_committee."""
         return import_committee(self._engine, data)
 

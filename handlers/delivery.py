@@ -84,12 +84,12 @@ def notify_secretary(uow: UnitOfWork, delivery: Delivery, now: datetime) -> None
         )  # fmt: skip
 
 
-def inbox_handlers(container: Container) -> dict[str, inbox.Handler]:
+def inbox_handlers(container: Container) -> dict[str, inbox.InboxHandler]:
     """What this process does with stored Slack events (none without a Slack token)."""
     if not container.settings.slack_bot_token:
         return {}
     from handlers.slack.deps import NoBackground
-    from handlers.slack.listeners.attendance import inbox_handlers as slack_handlers
+    from handlers.slack.listeners.attendance import slack_event_handlers as slack_handlers
 
     return slack_handlers(container, NoBackground())
 
@@ -98,7 +98,7 @@ def run_dispatch(
     container: Container,
     senders: dict[str, Sender] | None = None,
     should_stop: Callable[[], bool] | None = None,
-    handlers: Mapping[str, inbox.Handler] | None = None,
+    handlers: Mapping[str, inbox.InboxHandler] | None = None,
     pause: Callable[[], None] | None = None,
 ) -> DispatchReport:
     """One round: work on stored Slack events, send due calendar updates into the outbox,

@@ -22,6 +22,6 @@ def upgrade(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
-def check(url: str) -> None:
+def check_migrations(url: str) -> None:
     """Raise when the models and the migrations disagree (alembic check)."""
     command.check(alembic_config(url))

@@ -24,7 +24,7 @@ from tests.slack_http import BOT_TOKEN, MEMBER, SIGNING_SECRET, prepare, sign
 from tests.slack_standin import SlackStandIn
 
 
-def _handlers(seen: list[str], fail: int = 0) -> dict[str, inbox.Handler]:
+def _handlers(seen: list[str], fail: int = 0) -> dict[str, inbox.InboxHandler]:
     failures = [fail]
 
     def handle(payload: Mapping[str, Any]) -> None:

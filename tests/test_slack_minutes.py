@@ -360,14 +360,14 @@ def test_one_jeg_kommer_does_not_empty_the_minutes_and_every_list_is_exact(
         "regrets": chosen("Sofie Brandt"),
         "no_show": chosen("Lars Mikkelsen", "Ole Thomsen"),
     }
-    submitted = bot.interaction(
+    submitted_item = bot.interaction(
         {
             "type": "view_submission",
             "user": {"id": CAMILLA},
             "view": {**view, "id": "V9", "state": {"values": state}},
         }
     )
-    assert submitted.status == 200 and submitted.json() == {}
+    assert submitted_item.status == 200 and submitted_item.json() == {}
     again = _attendance_form(bot, standin)
     assert _notes(again)[1] == "Referatet viser nu: deltagere 11 · gæster 1 · afbud 1 · ej mødt 2."
 

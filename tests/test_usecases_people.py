@@ -34,7 +34,7 @@ def _people(c: Container) -> dict[str, people.RosterEntry]:
 
 def test_import_of_the_sample_roster(klu: Container) -> None:
     report = people.import_roster(klu.uow(), ROSTER, today=TODAY)
-    assert report == people.ImportReport(created=14, updated=0, unchanged=0)
+    assert report == people.RosterImport(created=14, updated=0, unchanged=0)
     entries = _people(klu)
     assert len(entries) == 14
     karen = entries["karen.ostergaard@fjordby.dk"]
@@ -52,7 +52,7 @@ def test_second_import_changes_nothing(klu: Container, db_url: str) -> None:
     people.import_roster(klu.uow(), ROSTER, today=TODAY)
     before = dump(db_url)
     report = people.import_roster(klu.uow(), ROSTER, today=TODAY + timedelta(days=3))
-    assert report == people.ImportReport(created=0, updated=0, unchanged=14)
+    assert report == people.RosterImport(created=0, updated=0, unchanged=14)
     assert dump(db_url) == before
 
 
@@ -79,7 +79,7 @@ def test_the_same_roster_in_any_encoding_or_dialect_is_the_same_people(
 ) -> None:
     people.import_roster(klu.uow(), ROSTER, today=TODAY)
     report = people.import_roster(klu.uow(), ENCODINGS[variant], today=TODAY)
-    assert report == people.ImportReport(created=0, updated=0, unchanged=14)
+    assert report == people.RosterImport(created=0, updated=0, unchanged=14)
     assert _people(klu)["karen.ostergaard@fjordby.dk"].person.name == "Karen Munk Østergaard"
 
 
@@ -89,7 +89,7 @@ def test_changed_title_is_an_update(klu: Container) -> None:
         "Chef for Beskæftigelse".encode(), "Direktør for Beskæftigelse".encode()
     )
     report = people.import_roster(klu.uow(), changed, today=TODAY)
-    assert report == people.ImportReport(created=0, updated=1, unchanged=13)
+    assert report == people.RosterImport(created=0, updated=1, unchanged=13)
     assert _people(klu)["maria.skov@fjordby.dk"].person.title == "Direktør for Beskæftigelse"
 
 
@@ -108,7 +108,7 @@ def test_changed_role_closes_the_old_membership_and_opens_a_new_one(klu: Contain
         "Lægehuset Havnegade;Praktiserende læge, næstformand PLO-K;PLO-K;næstformand".encode(),
     )
     report = people.import_roster(klu.uow(), promoted, today=later)
-    assert report == people.ImportReport(created=0, updated=1, unchanged=13)
+    assert report == people.RosterImport(created=0, updated=1, unchanged=13)
     with klu.uow() as uow:
         sofie = uow.people.by_email("sofie.brandt@plo-fjordby.dk")
         assert sofie is not None and sofie.id is not None
@@ -134,7 +134,7 @@ def test_role_changed_on_the_day_of_import_keeps_one_membership(klu: Container) 
     )
     assert fixed != ROSTER
     report = people.import_roster(klu.uow(), fixed, today=TODAY)
-    assert report == people.ImportReport(created=0, updated=1, unchanged=13)
+    assert report == people.RosterImport(created=0, updated=1, unchanged=13)
     with klu.uow() as uow:
         lars = uow.people.by_email("lars.mikkelsen@plo-fjordby.dk")
         assert lars is not None and lars.id is not None

@@ -51,7 +51,7 @@ class Wanted:
 
 
 @dataclass(frozen=True)
-class Change:
+class CopyChange:
     """One person's invitation, update or cancellation, with the sequence it must carry."""
 
     person_id: int
@@ -179,19 +179,19 @@ def _differs(copy: CalendarCopy, wanted: Wanted) -> bool:
 
 def changes(
     meeting: Meeting, copies: Sequence[CalendarCopy], wanted: Mapping[int, Wanted]
-) -> list[Change]:
+) -> list[CopyChange]:
     """Exactly the people whose copy would say something else, who are new, or who are gone."""
     if meeting.status == MeetingStatus.CANCELLED:
         wanted = {}
     held = {c.person_id: c for c in copies}
-    found: list[Change] = []
+    found: list[CopyChange] = []
     for person_id, want in wanted.items():
         copy = held.get(person_id)
         if copy is None:
-            found.append(Change(person_id, REQUEST, 0, want, None))
+            found.append(CopyChange(person_id, REQUEST, 0, want, None))
         elif _differs(copy, want):
-            found.append(Change(person_id, UPDATE, copy.sequence + 1, want, copy))
+            found.append(CopyChange(person_id, UPDATE, copy.sequence + 1, want, copy))
     for copy in copies:
         if not copy.cancelled and copy.person_id not in wanted:
-            found.append(Change(copy.person_id, CANCEL, copy.sequence + 1, None, copy))
+            found.append(CopyChange(copy.person_id, CANCEL, copy.sequence + 1, None, copy))
     return found

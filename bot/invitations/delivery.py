@@ -1,4 +1,4 @@
-"""Turns one Change into outbox rows: a Slack DM and .ics file, and an iMIP e-mail.
+"""Turns one CopyChange into outbox rows: a Slack DM and .ics file, and an iMIP e-mail.
 
 Each file is made for its recipient alone (the only ATTENDEE), so calendar clients offer
 Accept/Decline. Keys are (meeting, person, sequence, channel): a retry never sends twice.
@@ -17,7 +17,7 @@ from bot.invitations.calendar import Attendee, CalendarEvent, build_ics, invitat
 from bot.invitations.calendar.ics import CANCEL as METHOD_CANCEL
 from bot.invitations.calendar.ics import REQUEST as METHOD_REQUEST
 from bot.invitations.content import Held, change_lines, dm_blocks
-from bot.invitations.copies import CANCEL, REQUEST, UPDATE, Change, marks
+from bot.invitations.copies import CANCEL, REQUEST, UPDATE, CopyChange, marks
 from bot.messaging import outbox
 from bot.ports import UnitOfWork
 from bot.time.parse import format_span
@@ -73,7 +73,9 @@ def _held(copy: CalendarCopy) -> Held:
     return Held(copy.starts_at, copy.ends_at, copy.location, content, plan, slots, copy.cancelled)
 
 
-def _changes(committee: Committee, change: Change, regrets_for: datetime | None) -> tuple[str, ...]:
+def _changes(
+    committee: Committee, change: CopyChange, regrets_for: datetime | None
+) -> tuple[str, ...]:
     """For an update, the lines that say what changed (nothing for invitations, cancels)."""
     want, copy = change.wanted, change.copy
     if change.kind != UPDATE or want is None or copy is None:
@@ -84,7 +86,7 @@ def _changes(committee: Committee, change: Change, regrets_for: datetime | None)
     return tuple(change_lines(_held(copy), new, tz=tz, guest=want.guest, regrets_for=regrets_for))
 
 
-def _shown(meeting: Meeting, change: Change, changes: tuple[str, ...]) -> _Shown:
+def _shown(meeting: Meeting, change: CopyChange, changes: tuple[str, ...]) -> _Shown:
     want, copy = change.wanted, change.copy
     if want is not None:
         return _Shown(
@@ -114,7 +116,7 @@ def _shown(meeting: Meeting, change: Change, changes: tuple[str, ...]) -> _Shown
 def _event(
     committee: Committee,
     person: Person,
-    change: Change,
+    change: CopyChange,
     shown: _Shown,
     now: datetime,
     partstat: str,
@@ -154,7 +156,7 @@ def deliver(
     uow: UnitOfWork,
     committee: Committee,
     meeting: Meeting,
-    change: Change,
+    change: CopyChange,
     *,
     now: datetime,
     report: SendReport,
@@ -300,7 +302,7 @@ def _thread(uow: UnitOfWork, meeting_id: int, person_id: int, sequence: int) -> 
     return tokens
 
 
-def _record(uow: UnitOfWork, meeting: Meeting, change: Change, now: datetime) -> None:
+def _record(uow: UnitOfWork, meeting: Meeting, change: CopyChange, now: datetime) -> None:
     """Remember what the person now holds, so the next change is compared with it."""
     assert meeting.id is not None
     copy, want = change.copy, change.wanted

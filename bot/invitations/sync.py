@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain import LIVE, AttendanceStatus, CalendarSync, Committee, Meeting, MeetingStatus
 from bot.errors import ConflictError, InputError, NotFoundError
-from bot.invitations.copies import UPDATE, Change, changes, wanted_copies
+from bot.invitations.copies import UPDATE, CopyChange, changes, wanted_copies
 from bot.invitations.delivery import SendReport, deliver
 from bot.meetings.changes import note_change
 from bot.meetings.planning import new_calendar_uid
@@ -72,7 +72,7 @@ def _sync(
 
 
 def _renew_regrets(
-    uow: UnitOfWork, meeting: Meeting, change: Change, since: datetime | None, tz: ZoneInfo
+    uow: UnitOfWork, meeting: Meeting, change: CopyChange, since: datetime | None, tz: ZoneInfo
 ) -> datetime | None:
     """Regrets given for the day the person's copy shows, when the meeting moves to another
     day, no longer hold: they are set back to invited and the update asks again. Returns the

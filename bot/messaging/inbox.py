@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
-Handler = Callable[[Mapping[str, Any]], None]
+InboxHandler = Callable[[Mapping[str, Any]], None]
 
 
 def receive(
@@ -51,7 +51,7 @@ class InboxReport:
 
 def process_due(
     uow_factory: Callable[[], UnitOfWork],
-    handlers: Mapping[str, Handler],
+    handlers: Mapping[str, InboxHandler],
     *,
     now: datetime,
     limit: int = 100,
@@ -76,7 +76,7 @@ def process_due(
 
 def _run(
     uow_factory: Callable[[], UnitOfWork],
-    handlers: Mapping[str, Handler],
+    handlers: Mapping[str, InboxHandler],
     item: InboxItem,
     now: datetime,
     report: InboxReport,

@@ -16,7 +16,7 @@ from bot.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
-class Change:
+class FieldChange:
     """One field of one item (or of the meeting when item is None) that changed."""
 
     item: AgendaItem | None
@@ -34,7 +34,7 @@ def after_change(
     uow: UnitOfWork,
     committee: Committee,
     meeting: Meeting,
-    changes: Sequence[Change],
+    changes: Sequence[FieldChange],
     *,
     actor: Person | None,
     now: datetime,

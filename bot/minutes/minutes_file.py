@@ -10,7 +10,7 @@ from bot.domain import Committee, Person
 from bot.errors import NotFoundError
 from bot.meetings.planning import get_meeting
 from bot.meetings.timeplan import find_item, item_number
-from bot.minutes.corrections import Change, after_change
+from bot.minutes.corrections import FieldChange, after_change
 from bot.minutes.model import AGENDA, MINUTES, MinutesDoc, build_agenda_doc, build_doc
 from bot.minutes.record import load_record
 from bot.minutes.recording import ItemMinutes, apply_item_minutes, mark_held, recordable
@@ -19,7 +19,7 @@ from bot.ports import UnitOfWork
 
 
 @dataclass
-class ImportReport:
+class MinutesImport:
     """Which item numbers were filled in, and which headings had no item on the agenda."""
 
     matched: list[str] = field(default_factory=list)
@@ -34,14 +34,14 @@ def import_minutes(
     *,
     actor: Person | None,
     now: datetime,
-) -> ImportReport:
+) -> MinutesImport:
     """Fill referat/beslutning (and empty descriptions) of the numbered items; all or none."""
     found = parse_minutes_text(decode(data))
-    report = ImportReport()
+    report = MinutesImport()
     with uow:
         meeting = get_meeting(uow, meeting_id)
         recordable(meeting, committee, now)
-        changes: list[Change] = []
+        changes: list[FieldChange] = []
         for imported in found:
             try:
                 item = find_item(meeting, imported.number)

@@ -9,7 +9,7 @@ from bot import texts
 from bot.domain import Attendance, AttendanceStatus, Committee, Person
 from bot.errors import InputError, NotFoundError
 from bot.meetings.planning import get_meeting
-from bot.minutes.corrections import Change, after_change
+from bot.minutes.corrections import FieldChange, after_change
 from bot.minutes.recording import mark_held, recordable
 from bot.people.roster import find_person
 from bot.ports import UnitOfWork
@@ -69,7 +69,7 @@ def set_attendance(
         uow.flush()
         after = _summary(uow, meeting_id)
         if after != before:
-            after_change(uow, committee, meeting, [Change(None, "attendance", before, after)],
+            after_change(uow, committee, meeting, [FieldChange(None, "attendance", before, after)],
                          actor=actor, now=now)  # fmt: skip
         uow.commit()
     counts = dict.fromkeys(AttendanceStatus, 0)

@@ -24,7 +24,7 @@ from bot.domain import (
 from bot.errors import ConflictError, InputError, NotFoundError
 from bot.meetings.planning import get_meeting, resolve_meeting
 from bot.meetings.timeplan import find_item
-from bot.minutes.corrections import Change, after_change
+from bot.minutes.corrections import FieldChange, after_change
 from bot.minutes.grammar import NewAction, action_line, parse_outcome
 from bot.people.roster import find_person
 from bot.ports import UnitOfWork
@@ -105,9 +105,9 @@ def apply_item_minutes(
     spec: ItemMinutes,
     *,
     now: datetime,
-) -> list[Change]:
+) -> list[FieldChange]:
     """Set the item's fields (inside an open unit of work); returns what changed."""
-    changes: list[Change] = []
+    changes: list[FieldChange] = []
     if spec.referat is not None:
         new = optional_text(spec.referat, texts.MINUTES_FIELD_REFERAT, limit=50000)
         changes += _set(item, "referat", new)
@@ -121,12 +121,12 @@ def apply_item_minutes(
     return changes
 
 
-def _set(item: AgendaItem, field: str, value: object) -> list[Change]:
+def _set(item: AgendaItem, field: str, value: object) -> list[FieldChange]:
     old = getattr(item, field)
     if old == value:
         return []
     setattr(item, field, value)
-    return [Change(item, field, str(old or ""), str(value or ""))]
+    return [FieldChange(item, field, str(old or ""), str(value or ""))]
 
 
 def _replace_actions(
@@ -136,7 +136,7 @@ def _replace_actions(
     item: AgendaItem,
     specs: Sequence[NewAction],
     now: datetime,
-) -> list[Change]:
+) -> list[FieldChange]:
     assert meeting.id is not None
     tz = ZoneInfo(committee.timezone)
     existing = [a for a in uow.actions.for_meeting(meeting.id) if a.item_id == item.id]
@@ -157,7 +157,7 @@ def _replace_actions(
     new_text = "; ".join(action_line(a) for a in kept)
     if old_text == new_text:
         return []
-    return [Change(item, "actions", old_text, new_text)]
+    return [FieldChange(item, "actions", old_text, new_text)]
 
 
 def _same(a: ActionItem, b: ActionItem) -> bool:
@@ -199,7 +199,7 @@ def set_next_meeting_note(
         new = optional_text(note, texts.MINUTES_FIELD_NEXT, limit=500)
         changes = []
         if meeting.next_meeting_note != new:
-            changes.append(Change(None, "next_meeting_note", meeting.next_meeting_note, new))
+            changes.append(FieldChange(None, "next_meeting_note", meeting.next_meeting_note, new))
             meeting.next_meeting_note = new
         after_change(uow, committee, meeting, changes, actor=actor, now=now)
         uow.commit()

@@ -23,9 +23,9 @@ from bot.domain import AgendaItem, Person
 from bot.errors import NotFoundError
 from bot.ports import UnitOfWork
 
-FORMAT_VERSION = 1
+PERSON_EXPORT_VERSION = 1
 MIN_NEEDLE = 3  # shorter values would match inside unrelated words
-KIND = "klu-bot person export"
+PERSON_EXPORT_KIND = "klu-bot person export"
 
 
 def plain(value: Any) -> Any:
@@ -64,8 +64,8 @@ def export_person(uow: UnitOfWork, email: str, *, now: datetime) -> dict[str, An
         person = _find(uow, email)
         pid = person.id or 0
         return {
-            "format_version": FORMAT_VERSION,
-            "kind": KIND,
+            "format_version": PERSON_EXPORT_VERSION,
+            "kind": PERSON_EXPORT_KIND,
             "exported_at": plain(now),
             "person": plain(person),
             "memberships": plain(list(uow.memberships.for_person(pid))),

@@ -17,7 +17,7 @@ SECRETARIAT_ROLES = (Role.SECRETARY,)
 
 
 @dataclass(frozen=True)
-class ImportReport:
+class RosterImport:
     """How many people a roster import created, updated and left as they were."""
 
     created: int
@@ -104,7 +104,7 @@ def _check_lengths(rows: Sequence[RosterRow]) -> None:
 
 def import_roster(
     uow: UnitOfWork, data: bytes, *, today: date, committee_ref: str | None = None
-) -> ImportReport:
+) -> RosterImport:
     """Import a CSV roster; idempotent by e-mail; all rows or none."""
     rows = parse_roster_csv(data)
     _check_lengths(rows)
@@ -128,7 +128,7 @@ def import_roster(
             else:
                 unchanged += 1
         uow.commit()
-    return ImportReport(created, updated, unchanged)
+    return RosterImport(created, updated, unchanged)
 
 
 def _check_slack_id_free(uow: UnitOfWork, row: RosterRow) -> None:

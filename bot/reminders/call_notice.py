@@ -56,7 +56,7 @@ def notices(meeting: Timed, agenda: ReminderSetting, tz: ZoneInfo) -> list[Notic
     ]
 
 
-def is_due(meeting: Timed, notice: Notice, now: datetime) -> bool:
+def notice_is_due(meeting: Timed, notice: Notice, now: datetime) -> bool:
     """Inside the notice's catch-up window, and before the meeting starts."""
     return notice.at <= now < min(notice.at + CATCH_UP, meeting.starts_at)
 
@@ -87,7 +87,7 @@ def _plan_committee(uow: UnitOfWork, committee: Committee, now: datetime) -> lis
     messages = []
     for times in uow.reminders.meeting_times(committee.id, now):
         for notice in notices(times, agenda, tz):
-            if not is_due(times, notice, now):
+            if not notice_is_due(times, notice, now):
                 continue
             meeting = uow.meetings.get(times.id)
             assert meeting is not None and meeting.id is not None

@@ -16,7 +16,7 @@ from bot.people.committees import find_committee
 from bot.people.roster import find_person
 from bot.reminders.messages import meeting_when
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler
+from handlers.cli.files import CliCommand
 
 
 def _record(args: argparse.Namespace, c: Container, intent: Intent, reason: str) -> str:
@@ -61,7 +61,7 @@ def cmd_attendance_attend(args: argparse.Namespace, c: Container) -> str:
     return _record(args, c, Intent.ATTEND, "")
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_attendance_regrets": cmd_attendance_regrets,
     "cmd_attendance_attend": cmd_attendance_attend,
 }

@@ -15,7 +15,7 @@ from bot.config import DEFAULT_TIMEZONE
 from bot.errors import InputError
 from bot.people import committees, privacy, retention
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler, read_file
+from handlers.cli.files import CliCommand, read_file
 from storage.backup.export import dumps
 
 
@@ -105,7 +105,7 @@ def cmd_prune(args: argparse.Namespace, c: Container) -> str:
     )
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_export": cmd_export,
     "cmd_import": cmd_import,
     "cmd_person_export": cmd_person_export,

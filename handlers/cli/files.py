@@ -13,7 +13,7 @@ from bot.errors import InputError
 if TYPE_CHECKING:
     from handlers.bootstrap import Container
 
-Handler = Callable[[argparse.Namespace, "Container"], str]
+CliCommand = Callable[[argparse.Namespace, "Container"], str]
 
 
 def read_file(path: str) -> bytes:

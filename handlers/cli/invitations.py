@@ -11,7 +11,7 @@ from bot.meetings import agenda
 from bot.meetings import planning as meetings
 from bot.people import committees
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler
+from handlers.cli.files import CliCommand
 from handlers.delivery import email_enabled, run_dispatch
 
 
@@ -76,7 +76,7 @@ def cmd_agenda_minutes(args: argparse.Namespace, c: Container) -> str:
     return texts.INVITE_ITEM_MINUTES.format(title=item.title, minutes=item.planned_minutes)
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_invitations_send": cmd_invitations_send,
     "cmd_invitations_sync": cmd_invitations_sync,
     "cmd_meeting_move": cmd_meeting_move,

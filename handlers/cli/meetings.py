@@ -17,7 +17,7 @@ from bot.people import committees
 from bot.people import roster as people
 from bot.time.parse import format_span
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler, read_file
+from handlers.cli.files import CliCommand, read_file
 
 
 def show_meeting(c: Container, committee_ref: str | None, meeting_id: int) -> str:
@@ -138,7 +138,7 @@ def cmd_agenda_remove(args: argparse.Namespace, c: Container) -> str:
     return show_meeting(c, args.committee, meeting_id)
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_meeting_create": cmd_meeting_create,
     "cmd_meeting_load": cmd_meeting_load,
     "cmd_meeting_show": cmd_meeting_show,

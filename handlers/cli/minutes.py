@@ -27,7 +27,7 @@ from bot.minutes.search import hits_text, search
 from bot.people import committees
 from bot.time.parse import format_date
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler
+from handlers.cli.files import CliCommand
 from handlers.documents.pdf import render_pdf
 
 FORMATS = ("md", "html", "pdf")
@@ -188,7 +188,7 @@ def cmd_search(args: argparse.Namespace, c: Container) -> str:
     return hits_text(hits, query, committee, limit=50)
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_minutes_record": cmd_minutes_record,
     "cmd_minutes_attendance": cmd_minutes_attendance,
     "cmd_minutes_next": cmd_minutes_next,

@@ -8,7 +8,7 @@ from bot import texts
 from bot.people import committees
 from bot.people import roster as people
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler, read_file
+from handlers.cli.files import CliCommand, read_file
 
 
 def cmd_db_upgrade(args: argparse.Namespace, c: Container) -> str:
@@ -63,7 +63,7 @@ def cmd_members_list(args: argparse.Namespace, c: Container) -> str:
     return "\n".join(lines)
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_db_upgrade": cmd_db_upgrade,
     "cmd_committee_setup": cmd_committee_setup,
     "cmd_members_import": cmd_members_import,

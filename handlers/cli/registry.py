@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from handlers.cli.files import Handler
+from handlers.cli.files import CliCommand
 
-Commands = Mapping[str, Handler]
+Commands = Mapping[str, CliCommand]
 
 
 def _people() -> Commands:
@@ -113,6 +113,6 @@ AREAS: dict[str, Callable[[], Commands]] = {
 LOADERS = tuple(dict.fromkeys(AREAS.values()))
 
 
-def handler(command: str) -> Handler:
+def handler(command: str) -> CliCommand:
     """The function that runs `command`, importing its area module now."""
     return AREAS[command]()[command]

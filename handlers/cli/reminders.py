@@ -22,7 +22,7 @@ from bot.reminders.settings import (
 from bot.time.parse import format_datetime
 from bot.validation import parse_clock
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler
+from handlers.cli.files import CliCommand
 from handlers.clock import DISPATCH_EVERY, run_until_signalled, tick
 from handlers.logs import configure as configure_logs
 
@@ -116,7 +116,7 @@ def cmd_reminders_set(args: argparse.Namespace, c: Container) -> str:
     )
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_clock": cmd_clock,
     "cmd_reminders_show": cmd_reminders_show,
     "cmd_reminders_set": cmd_reminders_set,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler
+from handlers.cli.files import CliCommand
 from handlers.logs import configure as configure_logs
 
 SERVE_REQUIRES = ("slack_bot_token", "slack_signing_secret", "database_url")
@@ -30,7 +30,7 @@ def cmd_socket(args: argparse.Namespace, c: Container) -> str:
     return ""
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_serve": cmd_serve,
     "cmd_socket": cmd_socket,
 }

@@ -11,7 +11,7 @@ from bot.people import roster as people
 from bot.topics import importing as topic_import
 from bot.topics import proposals as topics
 from handlers.bootstrap import Container
-from handlers.cli.files import Handler, read_file
+from handlers.cli.files import CliCommand, read_file
 from handlers.cli.meetings import meeting_id_of, show_meeting
 
 
@@ -74,7 +74,7 @@ def cmd_topic_withdraw(args: argparse.Namespace, c: Container) -> str:
     return texts.CLI_TOPIC_WITHDRAWN.format(id=topic.id)
 
 
-COMMANDS: dict[str, Handler] = {
+COMMANDS: dict[str, CliCommand] = {
     "cmd_topic_add": cmd_topic_add,
     "cmd_topic_import": cmd_topic_import,
     "cmd_topic_list": cmd_topic_list,

@@ -22,7 +22,7 @@ from handlers.slack.identity import caller_for, is_direct
 from handlers.slack.inbound import typed
 from handlers.slack.listeners.topics import views
 
-Reply = dict[str, Any]
+CommandReply = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,14 @@ class CommandRequest:
         return caller_for(self.deps, self.user_id, self.channel_id, direct=self.direct)
 
 
-Handler = Callable[[CommandRequest], Reply]
+CommandHandler = Callable[[CommandRequest], CommandReply]
 
 
 log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 3  # a deadlock between two workers is rare; three tries are plenty
 
 
-def remembered(request: CommandRequest, compute: Callable[[], Reply]) -> Reply:
+def remembered(request: CommandRequest, compute: Callable[[], CommandReply]) -> CommandReply:
     """A read-only answer, kept while the data is unchanged (handlers/slack/answers.py): the
     key is everything it depends on besides the data, down to the minute of the clock."""
     minute = request.deps.container.clock().replace(second=0, microsecond=0)
@@ -75,7 +75,7 @@ def remembered(request: CommandRequest, compute: Callable[[], Reply]) -> Reply:
 class Subcommand:
     """A verb's handler and its line in the help."""
 
-    handler: Handler
+    handler: CommandHandler
     usage: str
     help: str
 
@@ -83,7 +83,9 @@ class Subcommand:
 _SUBCOMMANDS: dict[str, Subcommand] = {}
 
 
-def register_subcommand(verb: str, handler: Handler, *, usage: str = "", help: str = "") -> None:
+def register_subcommand(
+    verb: str, handler: CommandHandler, *, usage: str = "", help: str = ""
+) -> None:
     """Add (or replace) a `/klu` verb; `usage`/`help` go into `/klu hjælp` when given."""
     _SUBCOMMANDS[verb_key(verb)] = Subcommand(handler, usage, help)
 
@@ -95,12 +97,12 @@ def help_entries() -> list[tuple[str, str]]:
     return [(s.usage, s.help) for _, s in ordered if s.usage]
 
 
-def help_reply(request: CommandRequest | None = None, prefix: str = "") -> Reply:
+def help_reply(request: CommandRequest | None = None, prefix: str = "") -> CommandReply:
     """The command list."""
     return views.help_message(help_entries(), prefix)
 
 
-def next_meeting_reply(request: CommandRequest) -> Reply:
+def next_meeting_reply(request: CommandRequest) -> CommandReply:
     """`/klu næste`: the next meeting with place, agenda and time plan."""
     c = request.deps.container
     return remembered(
@@ -108,7 +110,7 @@ def next_meeting_reply(request: CommandRequest) -> Reply:
     )
 
 
-def handle_command(deps: SlackDeps, body: dict[str, Any], request_id: str) -> Reply:
+def handle_command(deps: SlackDeps, body: dict[str, Any], request_id: str) -> CommandReply:
     """Parse the text and run the verb's handler; unknown verbs get the help."""
     command = parse_command(body.get("text"))
     sub = _SUBCOMMANDS.get(command.verb)

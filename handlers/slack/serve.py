@@ -31,7 +31,7 @@ from handlers.slack.app import create_app
 from handlers.slack.authenticity import authentic
 from handlers.slack.identity import Linker
 from handlers.slack.installation import Installation, claims_of
-from handlers.slack.listeners.attendance import inbox_handlers
+from handlers.slack.listeners.attendance import slack_event_handlers
 from handlers.slack.sender import make_client
 from handlers.slack.worker import OutboxWorker, make_senders
 
@@ -56,7 +56,7 @@ def start_worker(container: Container, **options: Any) -> OutboxWorker:
         container,
         make_senders(settings, document_source(container)),
         Linker(container.uow, client),
-        inbox=lambda background: inbox_handlers(container, background),
+        inbox=lambda background: slack_event_handlers(container, background),
         **options,
     )
     worker.start()

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from queue import Empty, SimpleQueue
 
-from bot.messaging.inbox import Handler
+from bot.messaging.inbox import InboxHandler
 from bot.messaging.outbox import Sender
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
@@ -39,7 +39,7 @@ class OutboxWorker:
         *,
         interval: float = 5.0,
         link_every: float | None = 600.0,
-        inbox: Callable[[Background], Mapping[str, Handler]] | None = None,
+        inbox: Callable[[Background], Mapping[str, InboxHandler]] | None = None,
     ) -> None:
         """inbox: builds the stored-event handlers, given this worker for their background
         work (linking users, waking the dispatch)."""

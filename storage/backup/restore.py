@@ -40,7 +40,7 @@ from storage.types import StrEnumType
 
 
 @dataclass(frozen=True)
-class ImportReport:
+class RestoreReport:
     """What was restored: the committee, the rows written per table, people merged."""
 
     committee: str
@@ -65,7 +65,7 @@ def parse(raw: bytes) -> Document:
     return document
 
 
-def import_committee(engine: Engine, raw: bytes) -> ImportReport:
+def import_committee(engine: Engine, raw: bytes) -> RestoreReport:
     """Restore the file in one transaction; people already here are merged by e-mail."""
     document = parse(raw)
     with engine.begin() as conn:
@@ -86,7 +86,7 @@ def import_committee(engine: Engine, raw: bytes) -> ImportReport:
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
         raise_revisions(conn, [ROSTER, CONTENT])  # cached answers of this process are old now
-    return ImportReport(
+    return RestoreReport(
         committee=str(rows[ANCHOR][0]["short_name"]),
         counts={name: len(found) for name, found in rows.items()},
         merged=people_in_file - len(rows.get("people", [])),

@@ -33,7 +33,7 @@ from bot.people.identity import contact_of
 from bot.reminders.messages import ATTEND_ACTION, REGRETS_ACTION
 from handlers.bootstrap import Container
 from handlers.slack import blocks as b
-from handlers.slack.commands import CommandRequest, Reply, register_subcommand
+from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
 from handlers.slack.deps import Background, SlackDeps
 from handlers.slack.identity import link_now
 from handlers.slack.inbound import typed
@@ -115,7 +115,9 @@ def process_message(
     background.notify()
 
 
-def inbox_handlers(container: Container, background: Background) -> dict[str, inbox.Handler]:
+def slack_event_handlers(
+    container: Container, background: Background
+) -> dict[str, inbox.InboxHandler]:
     """What the worker does with each kind of stored Slack event."""
     return {MESSAGE: partial(process_message, container, background)}
 
@@ -157,7 +159,7 @@ def on_button(deps: SlackDeps, body: dict[str, Any], intent: Intent, request_id:
     deps.background.notify()
 
 
-def _command(request: CommandRequest, intent: Intent, reason: str) -> Reply:
+def _command(request: CommandRequest, intent: Intent, reason: str) -> CommandReply:
     deps, c = request.deps, request.deps.container
     person = _linked(deps, request.user_id)
     if person is None:
@@ -177,12 +179,12 @@ def _command(request: CommandRequest, intent: Intent, reason: str) -> Reply:
     return b.message(b.escape(answer.text))
 
 
-def regrets_command(request: CommandRequest) -> Reply:
+def regrets_command(request: CommandRequest) -> CommandReply:
     """`/klu afbud [grund]`: regrets for your next meeting."""
     return _command(request, Intent.REGRETS, parse_command_reason(request.rest))
 
 
-def attend_command(request: CommandRequest) -> Reply:
+def attend_command(request: CommandRequest) -> CommandReply:
     """`/klu kommer`: you come after all (takes back regrets)."""
     return _command(request, Intent.ATTEND, "")
 

@@ -18,7 +18,7 @@ from bot.meetings.planning import resolve_meeting
 from bot.people.identity import Caller
 from handlers.delivery import email_enabled
 from handlers.slack import blocks as b
-from handlers.slack.commands import CommandRequest, Reply, register_subcommand
+from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller
 from handlers.slack.outgoing import respond_later
@@ -30,7 +30,7 @@ def _secretary(caller: Caller) -> Caller:
     return caller
 
 
-def send_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
+def send_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> CommandReply:
     """Send the meeting's invitations (only what is new) and say what went where."""
     c = deps.container
     with c.uow() as uow:
@@ -43,7 +43,7 @@ def send_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
     return b.message(b.escape(report_text(report)))
 
 
-def indkald_command(request: CommandRequest) -> Reply:
+def indkald_command(request: CommandRequest) -> CommandReply:
     """`/klu indkald [mødenr]` (secretary only; default: the next meeting)."""
     caller = _secretary(request.caller())
     return send_reply(request.deps, caller, request.rest.strip() or None)

@@ -21,7 +21,7 @@ from bot.people import committees
 from bot.people.identity import Caller
 from bot.people.rights import SetupCaller, check_setup
 from handlers.slack import blocks as b
-from handlers.slack.commands import CommandRequest, Reply, register_subcommand
+from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import link_now
 from handlers.slack.listeners.meetings import agenda as secretary_agenda
@@ -38,7 +38,7 @@ def _secretary(request: CommandRequest, action: str) -> Caller:
     return caller
 
 
-def _open(deps: SlackDeps, body: dict[str, Any], view: dict[str, Any]) -> Reply:
+def _open(deps: SlackDeps, body: dict[str, Any], view: dict[str, Any]) -> CommandReply:
     """views.open right away (trigger ids expire in 3 s); inside a modal, replace its content
     with views.update instead, so repeated edits never hit Slack's limit of three stacked views."""
     current = body.get("view") or {}
@@ -89,7 +89,7 @@ def setup_caller(deps: SlackDeps, user_id: str, *, lookup: bool) -> tuple[SetupC
     return SetupCaller(user_id, person, email), name
 
 
-def setup(request: CommandRequest) -> Reply:
+def setup(request: CommandRequest) -> CommandReply:
     """`/klu opsæt [kortnavn]`: bind this channel to a committee, or open the setup form."""
     if request.direct:
         return b.message(texts.SEC_SETUP_IN_CHANNEL)
@@ -114,13 +114,15 @@ def setup(request: CommandRequest) -> Reply:
     return _open(request.deps, request.body, view)
 
 
-def new_meeting(request: CommandRequest) -> Reply:
+def new_meeting(request: CommandRequest) -> CommandReply:
     """`/klu møde`: the form for a new meeting."""
     caller = _secretary(request, texts.SEC_ACTION_MEETING)
     return _open(request.deps, request.body, views.meeting_modal(caller.committee))
 
 
-def _item_form(deps: SlackDeps, body: dict[str, Any], committee: Committee, ref: str) -> Reply:
+def _item_form(
+    deps: SlackDeps, body: dict[str, Any], committee: Committee, ref: str
+) -> CommandReply:
     c = deps.container
     with c.uow() as uow:
         found = list(meetings.upcoming(uow, committee, c.clock()))
@@ -133,13 +135,13 @@ def _item_form(deps: SlackDeps, body: dict[str, Any], committee: Committee, ref:
     return _open(deps, body, views.item_modal(committee, found, meeting_id))
 
 
-def new_item(request: CommandRequest) -> Reply:
+def new_item(request: CommandRequest) -> CommandReply:
     """`/klu punkt [mødenr]`: the form for a new agenda item."""
     caller = _secretary(request, texts.SEC_ACTION_AGENDA)
     return _item_form(request.deps, request.body, caller.committee, request.rest.strip())
 
 
-def show_agenda(request: CommandRequest) -> Reply:
+def show_agenda(request: CommandRequest) -> CommandReply:
     """`/klu dagsorden [mødenr]`: the agenda and time plan; the secretary gets edit menus."""
     caller = request.caller()
     c = request.deps.container

@@ -28,19 +28,19 @@ from bot.minutes.search import hits_text, search
 from bot.people.identity import Caller
 from bot.time.parse import format_date
 from handlers.slack import blocks as b
-from handlers.slack.commands import CommandRequest, Reply, register_subcommand
+from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller
 from handlers.slack.listeners.minutes import views
 from handlers.slack.listeners.minutes.attendance import on_attendance_button, on_attendance_submit
-from handlers.slack.listeners.minutes.common import action_value, open_modal, secretary
+from handlers.slack.listeners.minutes.common import action_value, open_modal, require_secretary
 from handlers.slack.outgoing import respond_later
 
 log = logging.getLogger(__name__)
 SEND_WORDS = ("send", "godkend")
 
 
-def list_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
+def list_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> CommandReply:
     """The meeting's items with "Skriv referat" buttons."""
     c = deps.container
     with c.uow() as uow:
@@ -49,7 +49,7 @@ def list_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
     return views.minutes_list(meeting, ZoneInfo(caller.committee.timezone))
 
 
-def approve_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
+def approve_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> CommandReply:
     """Approve and send; tells what went where."""
     c = deps.container
     with c.uow() as uow:
@@ -80,16 +80,16 @@ def approve_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> Reply:
     return b.message(b.escape(text))
 
 
-def referat_command(request: CommandRequest) -> Reply:
+def referat_command(request: CommandRequest) -> CommandReply:
     """`/klu referat [mødenr]` and `/klu referat send [mødenr]` (secretary only)."""
-    caller = secretary(request.caller(), texts.MINUTES_RECORD_ACTION)
+    caller = require_secretary(request.caller(), texts.MINUTES_RECORD_ACTION)
     words = request.rest.split()
     if words and words[0].lower() in SEND_WORDS:
         return approve_reply(request.deps, caller, " ".join(words[1:]) or None)
     return list_reply(request.deps, caller, " ".join(words) or None)
 
 
-def search_command(request: CommandRequest) -> Reply:
+def search_command(request: CommandRequest) -> CommandReply:
     """`/klu søg <ord>`: earlier decisions and topics, newest first."""
     caller = request.caller()
     c = request.deps.container
@@ -100,7 +100,7 @@ def search_command(request: CommandRequest) -> Reply:
 
 def on_item_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """'Skriv referat': open the item's modal."""
-    caller = secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    caller = require_secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     meeting_id, _, item_id = action_value(body).partition(":")
     if not (meeting_id.isdigit() and item_id.isdigit()):
         raise NotFoundError(texts.MINUTES_SLACK_ITEM_GONE)
@@ -117,22 +117,22 @@ def on_item_button(deps: SlackDeps, body: dict[str, Any]) -> None:
 
 def on_open_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """`referat_open` (value: meeting id), e.g. on the 'minutes due' reminder: the item list."""
-    caller = secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    caller = require_secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     reply = list_reply(deps, caller, action_value(body) or None)
     respond_later(deps, body, reply, key=f"referat-open:{body.get('trigger_id')}", replace=False)
 
 
 def on_approve_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """'Godkend og send referat'."""
-    caller = secretary(body_caller(deps, body), texts.MINUTES_APPROVE_ACTION)
+    caller = require_secretary(body_caller(deps, body), texts.MINUTES_APPROVE_ACTION)
     reply = approve_reply(deps, caller, action_value(body) or None)
     respond_later(deps, body, reply, key=f"referat-approve:{body.get('trigger_id')}", replace=False)
 
 
 def on_item_submit(deps: SlackDeps, body: dict[str, Any]) -> dict[str, Any] | None:
     """Save the modal; errors go next to the field they concern."""
-    caller = secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
-    meta, values = views.submitted(body.get("view") or {})
+    caller = require_secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    meta, values = views.submitted_item(body.get("view") or {})
     meeting_id, item_id = meta.get("meeting_id"), meta.get("item_id")
     c = deps.container
     try:

@@ -142,7 +142,7 @@ def item_modal(meeting: Meeting, item: AgendaItem, actions: Sequence[ActionItem]
     }
 
 
-def submitted(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def submitted_item(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """(private metadata, field -> value) of a submitted item modal; absent fields are left out."""
     values = (view.get("state") or {}).get("values") or {}
     found: dict[str, str] = {}

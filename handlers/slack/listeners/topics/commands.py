@@ -26,7 +26,7 @@ from bot.topics import proposals as topics
 from bot.topics.board import topic_board
 from bot.topics.form import check_topic_form
 from handlers.slack import blocks as b
-from handlers.slack.commands import CommandRequest, Reply, register_subcommand, remembered
+from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand, remembered
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller, caller_for, is_direct
 from handlers.slack.inbound import submitted
@@ -44,7 +44,7 @@ def _confirmation(caller: Caller, topic: Topic) -> str:
     )
 
 
-def propose(request: CommandRequest) -> Reply:
+def propose(request: CommandRequest) -> CommandReply:
     """`/klu emne <tekst>` adds the topic; `/klu emne` alone opens the form."""
     caller = request.caller()
     c = request.deps.container
@@ -55,7 +55,7 @@ def propose(request: CommandRequest) -> Reply:
     return b.message(_confirmation(caller, topic))
 
 
-def open_topic_modal(request: CommandRequest, caller: Caller) -> Reply:
+def open_topic_modal(request: CommandRequest, caller: Caller) -> CommandReply:
     """Open the form with views.open (directly: the trigger_id expires in 3 s)."""
     metadata = {"committee_id": caller.committee.id, "channel_id": request.channel_id}
     view = views.topic_modal(caller.committee, metadata)
@@ -72,7 +72,7 @@ def _value(state: dict[str, Any], field: str) -> str:
     return submitted((block.get("value") or {}).get("value"))
 
 
-def submit_topic(deps: SlackDeps, body: dict[str, Any]) -> Reply:
+def submit_topic(deps: SlackDeps, body: dict[str, Any]) -> CommandReply:
     """The form's submission: field errors go back to the form, else the topic is added."""
     view = body.get("view") or {}
     state = (view.get("state") or {}).get("values") or {}
@@ -117,7 +117,7 @@ def _page(text: str) -> int:
     return int(value)
 
 
-def board(request: CommandRequest) -> Reply:
+def board(request: CommandRequest) -> CommandReply:
     """`/klu bruttoliste [side]`."""
     page = _page(request.rest)
     c = request.deps.container
