@@ -777,7 +777,7 @@ DEMO_IN_CHANNEL = "\n# Besked i kanalen {channel}:"
 DEMO_NO_MESSAGES = "(Ingen beskeder eller DM'er endnu; alt ovenfor var svar kun til afsenderen.)"
 DEMO_DONE = "\nDemoen er slut. Databasen og Slack-attrappen er ryddet op igen."
 DEMO_NO_EXAMPLES = (
-    "Demoen skal køres fra en klon af projektet (mappen examples/ med roster.csv mangler)."
+    "Demoen mangler sit eksempeludvalg (handlers/demo/examples/roster.csv): installér KLU-bot igen."
 )
 
 

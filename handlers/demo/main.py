@@ -23,7 +23,6 @@ from bot.time.parse import format_date
 from handlers.bootstrap import Container, bootstrap, system_clock
 from handlers.demo.signed import CHANNEL, SECRET, SignedClient
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "xoxb-demo"
 MAIL_FROM = "klu@fjordby.dk"
 EMAIL_ONLY = "henrik.lund@plo-fjordby.dk"  # a GP with e-mail only, not in Slack
@@ -31,10 +30,10 @@ Out = Callable[[str], None]
 
 
 def examples_dir() -> Path:
-    """examples/ of the clone (next to the package, else in the current directory)."""
-    for root in (ROOT, Path.cwd()):
-        if (root / "examples" / "roster.csv").is_file():
-            return root / "examples"
+    """The sample committee, installed with the package (examples/ in a clone links here)."""
+    here = Path(__file__).resolve().parent / "examples"
+    if (here / "roster.csv").is_file():
+        return here
     raise FileNotFoundError(texts.DEMO_NO_EXAMPLES)
 
 
