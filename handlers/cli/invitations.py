@@ -8,19 +8,10 @@ from bot import texts
 from bot.errors import InputError
 from bot.invitations import sync as invitations
 from bot.meetings import agenda
-from bot.meetings import planning as meetings
-from bot.people import committees
 from handlers.bootstrap import Container
 from handlers.cli.files import CliCommand
+from handlers.cli.meetings import meeting_id_of
 from handlers.delivery import email_enabled, run_dispatch
-
-
-def _meeting_id(c: Container, committee_ref: str | None, ref: str | None) -> int:
-    with c.uow() as uow:
-        committee = committees.find_committee(uow, committee_ref)
-        meeting = meetings.resolve_meeting(uow, committee, ref, c.clock())
-    assert meeting.id is not None
-    return meeting.id
 
 
 def _flush(c: Container) -> None:
@@ -29,7 +20,7 @@ def _flush(c: Container) -> None:
 
 
 def cmd_invitations_send(args: argparse.Namespace, c: Container) -> str:
-    meeting_id = _meeting_id(c, args.committee, args.meeting)
+    meeting_id = meeting_id_of(c, args.committee, args.meeting)
     try:
         report = invitations.send_invitations(
             c.uow(), meeting_id, now=c.clock(), email_enabled=email_enabled(c.settings)
@@ -51,7 +42,7 @@ def cmd_invitations_sync(args: argparse.Namespace, c: Container) -> str:
 
 
 def cmd_meeting_move(args: argparse.Namespace, c: Container) -> str:
-    meeting_id = _meeting_id(c, args.committee, args.meeting)
+    meeting_id = meeting_id_of(c, args.committee, args.meeting)
     meeting = invitations.reschedule_meeting(
         c.uow(), meeting_id, args.when, place=args.place, now=c.clock()
     )
@@ -62,7 +53,7 @@ def cmd_meeting_move(args: argparse.Namespace, c: Container) -> str:
 
 
 def cmd_meeting_cancel(args: argparse.Namespace, c: Container) -> str:
-    meeting_id = _meeting_id(c, args.committee, args.meeting)
+    meeting_id = meeting_id_of(c, args.committee, args.meeting)
     report = invitations.cancel_meeting(
         c.uow(), meeting_id, now=c.clock(), email_enabled=email_enabled(c.settings)
     )
@@ -71,7 +62,7 @@ def cmd_meeting_cancel(args: argparse.Namespace, c: Container) -> str:
 
 
 def cmd_agenda_minutes(args: argparse.Namespace, c: Container) -> str:
-    meeting_id = _meeting_id(c, args.committee, args.meeting)
+    meeting_id = meeting_id_of(c, args.committee, args.meeting)
     item = agenda.set_item_minutes(c.uow(), meeting_id, args.item, args.minutes, now=c.clock())
     return texts.INVITE_ITEM_MINUTES.format(title=item.title, minutes=item.planned_minutes)
 
