@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -26,6 +25,7 @@ from bot.people import roster as people
 from bot.topics.proposals import NewTopic, propose_topic, schedule_topic
 from handlers.bootstrap import Container
 from tests.conftest import FakeClock
+from tests.shown import shown
 
 MEETING = 1
 
@@ -157,7 +157,7 @@ def test_approving_posts_one_summary_with_every_decision_regrets_and_actions(
     with held.uow() as uow:
         post = uow.outbox.get(f"minutes-summary:{MEETING}")
         assert post is not None
-        payload = outbox.payload_of(post)
+        payload = shown(post)
         meeting = uow.meetings.get(MEETING)
         assert meeting is not None and meeting.status == MeetingStatus.MINUTES_APPROVED
     assert payload["op"] == "post" and payload["channel"] == "C0KLU"
@@ -283,7 +283,7 @@ def test_correction_after_posting_updates_the_message_and_is_logged(held: Contai
     with held.uow() as uow:
         post = uow.outbox.get(f"minutes-summary:{MEETING}")
         assert post is not None
-        assert "Godkendt med rettelser." in outbox.payload_of(post)["text"]
+        assert "Godkendt med rettelser." in shown(post)["text"]
         post.status, post.result = outbox.SENT, "C0KLU|1718000000.000100"
         uow.commit()
     held.clock.advance(hours=1)  # type: ignore[attr-defined]
@@ -308,7 +308,7 @@ def test_correction_after_posting_updates_the_message_and_is_logged(held: Contai
     )
     assert changes[-1].actor_name == "Camilla Juul"
     assert update is not None
-    payload = json.loads(update.payload)
+    payload = shown(update)
     assert payload["op"] == "update" and payload["ts"] == "1718000000.000100"
     assert "Godkendt uden rettelser." in payload["text"]
 
@@ -403,7 +403,7 @@ def test_the_email_summary_to_a_member_with_regrets_lists_every_participant(
     with held.uow() as uow:
         mail = uow.outbox.get(f"minutes-summary-dm:{MEETING}:{maria.id}")
         assert mail is not None and mail.channel == outbox.EMAIL
-        text = outbox.payload_of(mail)["text"]
+        text = shown(mail)["text"]
     people = text[text.index("Deltagere") : text.index("Beslutninger")].strip()
     assert people.splitlines() == [
         "Deltagere",
