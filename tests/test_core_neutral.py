@@ -19,9 +19,9 @@ from aiosmtpd.controller import Controller
 from bot.messaging import outbox
 from bot.messaging.message import (
     Action,
+    ActionIntent,
     Address,
     File,
-    Intent,
     Message,
     Paragraph,
     Tone,
@@ -214,7 +214,7 @@ def _invitation() -> Message:
         facts=(("Sted", HOSTILE),),
         paragraphs=(Paragraph.of(line(strong(HOSTILE), " efter"), HOSTILE),),
         note="Kalenderfilen følger herunder.",
-        actions=(Action(Intent.REGRETS, "Meld afbud", "7", Tone.CAUTION),),
+        actions=(Action(ActionIntent.REGRETS, "Meld afbud", "7", Tone.CAUTION),),
         preview=f"Indkaldelse {HOSTILE}",
         extra={"committee_id": 1},
     )

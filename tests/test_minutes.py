@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -311,6 +312,33 @@ def test_correction_after_posting_updates_the_message_and_is_logged(held: Contai
     payload = shown(update)
     assert payload["op"] == "update" and payload["ts"] == "1718000000.000100"
     assert "Godkendt uden rettelser." in payload["text"]
+
+
+def test_a_summary_queued_in_the_old_format_is_rewritten_by_a_correction(
+    held: Container,
+) -> None:
+    """A summary post waiting in the outbox from before the neutral Message ({"op": "post"})
+    is rewritten by a correction and goes out as a post to the same channel."""
+    record_sample(held)
+    committee = _committee(held)
+    approve_minutes(held.uow(), committee, MEETING, actor=None, now=held.clock())
+    old = {"op": "post", "channel": "C0KLU", "text": "*Beslutningsreferat*", "blocks": []}
+    with held.uow() as uow:
+        post = uow.outbox.get(f"minutes-summary:{MEETING}")
+        assert post is not None
+        post.payload = json.dumps(old)
+        uow.commit()
+    record_item(
+        held.uow(), committee, MEETING, "2.b", ItemMinutes(beslutning="Godkendt med rettelser."),
+        actor=None, now=held.clock(),
+    )  # fmt: skip
+    with held.uow() as uow:
+        post = uow.outbox.get(f"minutes-summary:{MEETING}")
+        assert post is not None
+        payload = shown(post)
+    assert (payload["op"], payload["channel"]) == ("post", "C0KLU")
+    assert "Godkendt med rettelser." in payload["text"]
+    assert payload["blocks"][0]["type"] == "header"
 
 
 def test_search_finds_decisions_and_topics_newest_first(held: Container) -> None:

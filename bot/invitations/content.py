@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain import AgendaItem, Committee, Meeting, Person
 from bot.meetings.timeplan import Slot, TimePlan
-from bot.messaging.message import Action, Intent, Message, text
+from bot.messaging.message import Action, ActionIntent, Message, text
 from bot.time.parse import format_date, format_span, format_time
 
 
@@ -171,7 +171,7 @@ def dm_message(
     preview = texts.INVITE_DM_FALLBACK.format(header=heading, when=when, place=place)
     if kind == "cancel":
         return Message(heading=heading, facts=facts, paragraphs=text(body), preview=preview)
-    regrets = Action(Intent.REGRETS, texts.INVITE_BUTTON_REGRETS, str(meeting_id))
+    regrets = Action(ActionIntent.REGRETS, texts.INVITE_BUTTON_REGRETS, str(meeting_id))
     return Message(
         heading=heading,
         facts=facts,

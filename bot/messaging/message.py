@@ -74,7 +74,7 @@ class Paragraph:
         return "\n".join("".join(s.text for s in ln) for ln in self.lines)
 
 
-class Intent(StrEnum):
+class ActionIntent(StrEnum):
     """What pressing an action asks for; each way out wires it to its own handler."""
 
     REGRETS = "regrets"
@@ -95,7 +95,7 @@ class Tone(StrEnum):
 class Action:
     """A choice offered with the message; `ref` names what it is about (a meeting id)."""
 
-    intent: Intent
+    intent: ActionIntent
     label: str
     ref: str
     tone: Tone = Tone.NORMAL
@@ -224,7 +224,7 @@ def from_payload(payload: Mapping[str, Any]) -> Message:
         for f in body.get("files") or []
     )
     actions = tuple(
-        Action(Intent(a["intent"]), a["label"], a["ref"], Tone(a.get("tone", "normal")))
+        Action(ActionIntent(a["intent"]), a["label"], a["ref"], Tone(a.get("tone", "normal")))
         for a in body.get("actions") or []
     )
     extra = {k: v for k, v in payload.items() if k not in ("v", "message")}

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import Committee, Meeting, Person, TopicStatus
-from bot.messaging.message import Action, Address, Intent, Message, Tone, text, to_payload
+from bot.messaging.message import Action, ActionIntent, Address, Message, Tone, text, to_payload
 from bot.messaging.outbox import SLACK
 from bot.messaging.recipients import (
     Route,
@@ -103,8 +103,8 @@ def _agenda(
         paragraphs=text(agenda + "\n\n" + texts.REMINDER_AGENDA_ASK),
         preview=agenda,
         actions=(
-            Action(Intent.ATTEND, texts.REMINDER_BUTTON_ATTEND, ref, Tone.PRIMARY),
-            Action(Intent.REGRETS, texts.REMINDER_BUTTON_REGRETS, ref, Tone.CAUTION),
+            Action(ActionIntent.ATTEND, texts.REMINDER_BUTTON_ATTEND, ref, Tone.PRIMARY),
+            Action(ActionIntent.REGRETS, texts.REMINDER_BUTTON_REGRETS, ref, Tone.CAUTION),
         ),
     )
     mail = agenda + "\n\n" + texts.REMINDER_ASK_MAIL.format(contact=contact(committee))
@@ -174,7 +174,7 @@ def _minutes(
     assert meeting.id is not None
     said = text(minutes_text(meeting, missing, tz))
     label = texts.REMINDER_BUTTON_MINUTES
-    button = Action(Intent.OPEN_MINUTES, label, str(meeting.id), Tone.PRIMARY)
+    button = Action(ActionIntent.OPEN_MINUTES, label, str(meeting.id), Tone.PRIMARY)
     route = to_secretariat(
         uow,
         committee,

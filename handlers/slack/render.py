@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.messaging.message import (
     Action,
-    Intent,
+    ActionIntent,
     Line,
     Message,
     Paragraph,
@@ -36,14 +36,14 @@ ATTEND_ACTION = "attend_button"
 MINUTES_ACTION = "referat_open"  # opens the item list (handlers/slack/listeners/minutes/)
 SEND_ACTION = "send_invitations_button"  # handlers/slack/listeners/invitations.py
 ACTION_IDS = {
-    Intent.REGRETS: REGRETS_ACTION,
-    Intent.ATTEND: ATTEND_ACTION,
-    Intent.OPEN_MINUTES: MINUTES_ACTION,
-    Intent.SEND_INVITATIONS: SEND_ACTION,
+    ActionIntent.REGRETS: REGRETS_ACTION,
+    ActionIntent.ATTEND: ATTEND_ACTION,
+    ActionIntent.OPEN_MINUTES: MINUTES_ACTION,
+    ActionIntent.SEND_INVITATIONS: SEND_ACTION,
 }
 """The action_id each intent's button carries; the listeners register these."""
 
-BLOCK_IDS = {Intent.ATTEND: "attendance", Intent.OPEN_MINUTES: "minutes"}
+BLOCK_IDS = {ActionIntent.ATTEND: "attendance", ActionIntent.OPEN_MINUTES: "minutes"}
 STYLES = {Tone.PRIMARY: "primary", Tone.CAUTION: "danger"}
 STYLE_MARKS = {Style.PLAIN: "", Style.STRONG: "*", Style.EMPHASIS: "_"}
 
