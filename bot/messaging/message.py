@@ -10,7 +10,7 @@ rows written before (`{"op": …}` for Slack) are still read by the senders.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -69,7 +69,7 @@ class Paragraph:
                 found.append(value)
         return cls(tuple(found))
 
-    def plain(self) -> str:
+    def as_text(self) -> str:
         """The paragraph as plain text."""
         return "\n".join("".join(s.text for s in ln) for ln in self.lines)
 
@@ -158,10 +158,6 @@ class Message:
     from_name: str = ""  # e-mail: the sender's name, when not the bot's
     extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. committee_id, meeting_id
 
-    def plain(self) -> str:
-        """The body as plain text: paragraphs separated by an empty line."""
-        return "\n\n".join(p.plain() for p in self.paragraphs)
-
 
 def text(*paragraphs: str | Paragraph) -> tuple[Paragraph, ...]:
     """Paragraphs from plain strings (one paragraph each) and ready-made ones."""
@@ -242,8 +238,3 @@ def from_payload(payload: Mapping[str, Any]) -> Message:
         from_name=body.get("from_name", ""),
         extra=extra,
     )
-
-
-def lines_of(values: Iterable[str]) -> Paragraph:
-    """One paragraph, one plain line per value."""
-    return Paragraph(tuple(line(v) for v in values))

@@ -38,7 +38,7 @@ def body(message: Message) -> str:
     parts = [message.heading] if message.heading else []
     if message.facts:
         parts.append("\n".join(f"{label}: {value}" for label, value in message.facts))
-    parts += [p.plain() for p in message.paragraphs]
+    parts += [p.as_text() for p in message.paragraphs]
     if message.note:
         parts.append(message.note)
     return "\n\n".join(parts)
