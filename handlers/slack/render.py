@@ -158,6 +158,8 @@ def render(message: Message) -> dict[str, Any]:
     if address is None:
         raise ValueError("a Slack message needs an address")
     common = dict(message.extra)
+    if len(message.files) > 1:
+        raise ValueError("Slack sends one file per delivery: queue one row per file")
     if message.files:
         f = message.files[0]
         op: dict[str, Any] = {"op": "upload", "filename": f.filename, "title": f.title}
