@@ -837,26 +837,25 @@ DOC_EXPORTED = {"referat": MINUTES_EXPORTED, "dagsorden": "Dagsordenen er gemt i
 MINUTES_BAD_FORMAT = "Formatet »{value}« kendes ikke. Brug md, html eller pdf."
 MINUTES_CHANGED_NOTE = "Rettet {when} af {who}: {fields}."
 MINUTES_CARRY_NOTE = "Udskudt fra mødet {date} (punkt {number})."
-# The summary (Slack mrkdwn; user text is escaped before it is put in)
+# The summary (plain text; bot/minutes/summary.py says which words stand out)
 SUMMARY_TITLE = "Beslutningsreferat: {title}"
-SUMMARY_WHEN = "*Tid:* {when}"
-SUMMARY_PLACE = "*Sted:* {place}"
-SUMMARY_PARTICIPANTS = "*Deltagere*"
-SUMMARY_SIDE = "_{side}_"
+SUMMARY_WHEN = "Tid:"  # a strong label before the value
+SUMMARY_PLACE = "Sted:"
+SUMMARY_PARTICIPANTS = "Deltagere"  # strong
 SUMMARY_PERSON = "• {name}"
-SUMMARY_GUESTS = "_Gæster_"
-SUMMARY_SECRETARIAT = "*Sekretariat:* {name}"
-SUMMARY_REGRETS = "*Afbud*"
-SUMMARY_NO_SHOW = "*Ej mødt*"
+SUMMARY_GUESTS = "Gæster"  # emphasised, like each side's name
+SUMMARY_SECRETARIAT = "Sekretariat:"
+SUMMARY_REGRETS = "Afbud"  # strong
+SUMMARY_NO_SHOW = "Ej mødt"  # strong
 SUMMARY_NONE = "• Ingen"
-SUMMARY_DECISIONS = "*Beslutninger*"
-SUMMARY_ITEM = "*{number} {title}*"
-SUMMARY_ACTIONS = "*Aftalte handlinger*"
+SUMMARY_DECISIONS = "Beslutninger"  # strong
+SUMMARY_ITEM = "{number} {title}"  # strong
+SUMMARY_ACTIONS = "Aftalte handlinger"  # strong
 SUMMARY_ACTION = "• {owner}: {task}{due}"
 SUMMARY_ACTION_DUE = " (frist {date})"
 SUMMARY_NO_OWNER = "Uden tovholder"
-SUMMARY_NEXT = "*Næste møde:* {note}"
-SUMMARY_CORRECTED = "_Rettet {when}._"
+SUMMARY_NEXT = "Næste møde:"
+SUMMARY_CORRECTED = "Rettet {when}."  # emphasised
 SUMMARY_FULL_MINUTES = "Det fulde referat er vedhæftet som PDF."
 SUMMARY_DM_INTRO = "Du meldte afbud til mødet, så her er beslutningsreferatet:"
 SUMMARY_EMAIL_SUBJECT = "Beslutningsreferat: {title} {date}"
@@ -1031,9 +1030,10 @@ INVITE_CHANGE_REGRETS_AGAIN = (
     "Du meldte afbud til mødet {old_day}. Mødet er flyttet, så dit afbud gælder ikke længere. "
     "Kan du heller ikke komme den nye dag, så meld afbud igen."
 )
-INVITE_DM_DATE = "*Dato*\n{date}"
-INVITE_DM_TIME = "*Tid*\n{start}–{end}"
-INVITE_DM_PLACE = "*Sted*\n{place}"
+INVITE_DM_DATE = "Dato"
+INVITE_DM_TIME = "Tid"
+INVITE_DM_SPAN = "{start}–{end}"
+INVITE_DM_PLACE = "Sted"
 INVITE_DM_CANCEL_TEXT = "Mødet {when} er aflyst. Slet aftalen fra din kalender."
 INVITE_DM_GUEST_CANCEL_TEXT = (
     "Du er ikke længere inviteret til {when}. Slet aftalen fra din kalender."

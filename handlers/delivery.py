@@ -15,6 +15,8 @@ from bot.config import Settings
 from bot.domain import Delivery, Role
 from bot.invitations.sync import sync_due
 from bot.messaging import inbox, outbox
+from bot.messaging.message import Address, Message, to_payload
+from bot.messaging.message import text as paragraphs
 from bot.messaging.outbox import DispatchReport, Sender, dispatch_due, failure_notice, payload_of
 from bot.ports import UnitOfWork
 from handlers.bootstrap import Container
@@ -70,14 +72,18 @@ def notify_secretary(uow: UnitOfWork, delivery: Delivery, now: datetime) -> None
     key = f"failure:{delivery.key}"
     for person in secretaries:
         if person is not None and person.slack_user_id:
-            payload = {"op": "dm", "user": person.slack_user_id, "text": text}
+            to = Address.person(person.slack_user_id)
+            payload = to_payload(Message(address=to, paragraphs=paragraphs(text)))
             outbox.enqueue(
                 uow, key=key, channel=outbox.SLACK, kind=KIND_FAILURE,
                 recipient=person.slack_user_id, payload=payload, now=now,
             )  # fmt: skip
             return
     if committee.secretariat_email:
-        payload = {"subject": text[:120], "text": text, "to_name": committee.secretariat_name}
+        mail = Message(
+            subject=text[:120], paragraphs=paragraphs(text), to_name=committee.secretariat_name
+        )
+        payload = to_payload(mail)
         outbox.enqueue(
             uow, key=key, channel=outbox.EMAIL, kind=KIND_FAILURE,
             recipient=committee.secretariat_email, payload=payload, now=now,

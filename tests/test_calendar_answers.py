@@ -15,9 +15,9 @@ from bot.domain import AttendanceStatus
 from bot.invitations.calendar.itip_reply import PartStat, calendar_parts, parse_answers
 from bot.invitations.sync import send_invitations
 from bot.meetings.planning import get_meeting
-from bot.messaging.outbox import payload_of
 from handlers.bootstrap import Container
 from tests.conftest import FakeClock
+from tests.shown import shown
 
 HENRIK = "henrik.lund@plo-fjordby.dk"
 IDA = "ida.norgaard@fjordby.dk"
@@ -129,7 +129,7 @@ def test_an_outlook_decline_without_organizer_registers_regrets_once(
     with sample.uow() as uow:
         confirm = uow.outbox.get("reply:mail:<a1@x>")
         assert confirm is not None and confirm.recipient == HENRIK
-        assert "afbud" in payload_of(confirm)["text"].lower()
+        assert "afbud" in shown(confirm)["text"].lower()
 
 
 def test_google_accept_and_decline_with_the_comment_in_x_response_comment(
@@ -184,7 +184,7 @@ def test_a_forwarded_invitation_and_a_counter_proposal_go_to_the_secretary(
     with sample.uow() as uow:
         notices = [uow.outbox.get(f"calendar-notice:mail:<{k}@x>") for k in ("s1", "c1")]
     assert all(n is not None for n in notices)
-    texts = [payload_of(n)["text"] for n in notices if n is not None]
+    texts = [shown(n)["text"] for n in notices if n is not None]
     assert "mette@example.dk" in texts[0] and "sendt videre" in texts[0]
     assert "Henrik Lund foreslår et andet tidspunkt for mødet i Kommunalt" in texts[1]
 

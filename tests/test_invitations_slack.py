@@ -4,7 +4,7 @@ the .ics file; without SMTP the answer says e-mail was skipped; members may not 
 from __future__ import annotations
 
 from bot.domain import MeetingStatus
-from bot.invitations.content import REGRETS_ACTION, SEND_ACTION
+from handlers.slack.render import REGRETS_ACTION, SEND_ACTION
 from tests.invitation_helpers import libical, props
 from tests.slack_http import (  # noqa: F401
     MEMBER,

@@ -26,6 +26,7 @@ from bot.people import roster as people
 from bot.topics.proposals import NewTopic, propose_topic, schedule_topic
 from handlers.bootstrap import Container
 from tests.conftest import FakeClock
+from tests.shown import shown
 
 MEETING = 1
 
@@ -157,7 +158,7 @@ def test_approving_posts_one_summary_with_every_decision_regrets_and_actions(
     with held.uow() as uow:
         post = uow.outbox.get(f"minutes-summary:{MEETING}")
         assert post is not None
-        payload = outbox.payload_of(post)
+        payload = shown(post)
         meeting = uow.meetings.get(MEETING)
         assert meeting is not None and meeting.status == MeetingStatus.MINUTES_APPROVED
     assert payload["op"] == "post" and payload["channel"] == "C0KLU"
@@ -283,7 +284,7 @@ def test_correction_after_posting_updates_the_message_and_is_logged(held: Contai
     with held.uow() as uow:
         post = uow.outbox.get(f"minutes-summary:{MEETING}")
         assert post is not None
-        assert "Godkendt med rettelser." in outbox.payload_of(post)["text"]
+        assert "Godkendt med rettelser." in shown(post)["text"]
         post.status, post.result = outbox.SENT, "C0KLU|1718000000.000100"
         uow.commit()
     held.clock.advance(hours=1)  # type: ignore[attr-defined]
@@ -308,9 +309,36 @@ def test_correction_after_posting_updates_the_message_and_is_logged(held: Contai
     )
     assert changes[-1].actor_name == "Camilla Juul"
     assert update is not None
-    payload = json.loads(update.payload)
+    payload = shown(update)
     assert payload["op"] == "update" and payload["ts"] == "1718000000.000100"
     assert "Godkendt uden rettelser." in payload["text"]
+
+
+def test_a_summary_queued_in_the_old_format_is_rewritten_by_a_correction(
+    held: Container,
+) -> None:
+    """A summary post waiting in the outbox from before the neutral Message ({"op": "post"})
+    is rewritten by a correction and goes out as a post to the same channel."""
+    record_sample(held)
+    committee = _committee(held)
+    approve_minutes(held.uow(), committee, MEETING, actor=None, now=held.clock())
+    old = {"op": "post", "channel": "C0KLU", "text": "*Beslutningsreferat*", "blocks": []}
+    with held.uow() as uow:
+        post = uow.outbox.get(f"minutes-summary:{MEETING}")
+        assert post is not None
+        post.payload = json.dumps(old)
+        uow.commit()
+    record_item(
+        held.uow(), committee, MEETING, "2.b", ItemMinutes(beslutning="Godkendt med rettelser."),
+        actor=None, now=held.clock(),
+    )  # fmt: skip
+    with held.uow() as uow:
+        post = uow.outbox.get(f"minutes-summary:{MEETING}")
+        assert post is not None
+        payload = shown(post)
+    assert (payload["op"], payload["channel"]) == ("post", "C0KLU")
+    assert "Godkendt med rettelser." in payload["text"]
+    assert payload["blocks"][0]["type"] == "header"
 
 
 def test_search_finds_decisions_and_topics_newest_first(held: Container) -> None:
@@ -403,7 +431,7 @@ def test_the_email_summary_to_a_member_with_regrets_lists_every_participant(
     with held.uow() as uow:
         mail = uow.outbox.get(f"minutes-summary-dm:{MEETING}:{maria.id}")
         assert mail is not None and mail.channel == outbox.EMAIL
-        text = outbox.payload_of(mail)["text"]
+        text = shown(mail)["text"]
     people = text[text.index("Deltagere") : text.index("Beslutninger")].strip()
     assert people.splitlines() == [
         "Deltagere",

@@ -20,6 +20,7 @@ from handlers.bootstrap import Container
 from handlers.cli.main import main
 from handlers.documents.pdf import render_pdf
 from tests.conftest import FakeClock
+from tests.shown import shown
 from tests.test_minutes import MEETING, _committee, held_fixture, record_sample  # noqa: F401
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "klu-minutes-excerpt.txt"
@@ -161,7 +162,7 @@ def test_action_owner_gets_one_reminder_before_the_deadline(
         row = uow.outbox.get("action-reminder:1:2026-09-01")
         assert row is not None and row.channel == outbox.EMAIL
         assert row.recipient == "thomas.bach@fjordby.dk"
-        assert "Sende kommissoriet til høring" in outbox.payload_of(row)["text"]
+        assert "Sende kommissoriet til høring" in shown(row)["text"]
     clock.set_local("2026-09-02T09:00")
     assert plan_action_reminders(held.uow(), clock()) == 0
 

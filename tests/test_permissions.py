@@ -15,13 +15,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.invitations.content import SEND_ACTION
 from bot.people.committees import find_committee
-from bot.reminders.messages import ATTEND_ACTION, REGRETS_ACTION
 from bot.topics import proposals as topics
 from handlers.slack.listeners.meetings import views as secretary_views
 from handlers.slack.listeners.minutes import views as minutes_views
 from handlers.slack.listeners.topics import views
+from handlers.slack.render import ATTEND_ACTION, REGRETS_ACTION, SEND_ACTION
 from storage.tables import metadata
 from tests.slack_http import MEMBER, SECRETARY, SlackAppServer, link
 from tests.slack_http import bot_fixture as bot_fixture

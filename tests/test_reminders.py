@@ -19,6 +19,7 @@ from bot.reminders.planning import due_time, plan_reminders, settings_for
 from bot.reminders.settings import Kind, ReminderSetting
 from handlers.bootstrap import Container
 from tests.conftest import CPH, FakeClock, mark_called
+from tests.shown import shown
 
 SOFIE = "sofie.brandt@plo-fjordby.dk"
 CAMILLA = "camilla.juul@fjordby.dk"
@@ -186,11 +187,11 @@ def test_guests_get_their_own_slot_by_mail_or_dm(sample: Container, clock: FakeC
     clock.set_local("2026-06-17T09:00")
     plan_reminders(sample.uow, clock())
     rows = {d.recipient: d for d in _reminders(sample, Kind.DAY_BEFORE)}
-    ida = json.loads(rows["ida.norgaard@fjordby.dk"].payload)
+    ida = shown(rows["ida.norgaard@fjordby.dk"])
     assert rows["ida.norgaard@fjordby.dk"].channel == "email"
     assert "punkt 2.c" in ida["text"] and "kl. 15:50–16:10" in ida["text"]
     assert "Rådhusgade 4" in ida["text"]
-    ole = json.loads(rows["U_OLE"].payload)
+    ole = shown(rows["U_OLE"])
     assert ole["op"] == "dm" and "punkt 2.d" in ole["text"] and "16:10–16:25" in ole["text"]
 
 
@@ -279,7 +280,7 @@ def test_minutes_reminder_lists_items_without_decision(sample: Container, clock:
     clock.set_local("2026-06-19T09:00")
     plan_reminders(sample.uow, clock())
     [row] = _reminders(sample, Kind.MINUTES)
-    payload = json.loads(row.payload)
+    payload = shown(row)
     text = payload["text"]
     assert row.recipient == "U_CAMILLA"
     assert "5 punkt" in text and "2.a" in text and "2.e" in text and "3.a" not in text
@@ -310,7 +311,7 @@ def test_user_text_is_escaped_in_slack_but_not_in_mail(sample: Container, clock:
         uow.commit()
     clock.set_local("2026-06-04T09:00")
     plan_reminders(sample.uow, clock())
-    rows = {d.recipient: json.loads(d.payload) for d in _reminders(sample, Kind.AGENDA)}
+    rows = {d.recipient: shown(d) for d in _reminders(sample, Kind.AGENDA)}
     assert "&lt;!channel&gt; &amp; co" in rows["U_SOFIE"]["text"]
     assert "<!channel>" not in json.dumps(rows["U_SOFIE"])
     assert "Møde <!channel> & co" in rows[CAMILLA]["text"]
@@ -400,12 +401,12 @@ def test_a_draft_gets_no_reminders_to_members_and_the_secretary_is_told_to_call_
     }
     soon, due = _call_notices(sample)
     assert (soon.channel, soon.recipient, due.recipient) == ("slack", "U_CAMILLA", "U_CAMILLA")
-    text = json.loads(soon.payload)["text"]
+    text = shown(soon)["text"]
     assert text.startswith(
         "Mødet 18. juni 2026 er ikke indkaldt — dagsordenen skal ud senest 4. juni 2026."
     )
     assert "`/klu indkald 1`" in text
-    assert json.loads(due.payload)["text"].startswith(
+    assert shown(due)["text"].startswith(
         "Mødet 18. juni 2026 er ikke indkaldt — dagsordenen skal ud i dag, 4. juni 2026."
     )
     assert _reminders(sample, Kind.AGENDA) == [] and _reminders(sample, Kind.DAY_BEFORE) == []
@@ -431,7 +432,7 @@ def test_without_slack_the_notice_goes_to_the_secretariat_by_mail_once(
     clock.set_local("2026-06-01T12:00")
     assert plan_call_notices(sample.uow, clock()) == []  # the outbox key: once
     [row] = _call_notices(sample)
-    payload = json.loads(row.payload)
+    payload = shown(row)
     assert (row.key, row.channel, row.recipient) == (key, "email", CAMILLA)
     assert payload["subject"] == "Mødet 18. juni 2026 er ikke indkaldt"
     assert "Indkald det i Slack med /klu indkald 1." in payload["text"]
@@ -462,8 +463,8 @@ def test_the_deadline_follows_the_committees_agenda_setting(
     notices = {key.split(":")[1]: _local(at) for key, at in seen.items() if key.startswith("call:")}
     assert notices == {"soon": "2026-05-25 08:00", "due": "2026-05-28 08:00"}
     [due] = [d for d in _call_notices(sample) if d.key.startswith("call:due:")]
-    assert "senest" not in json.loads(due.payload)["text"]
-    assert "i dag, 28. maj 2026" in json.loads(due.payload)["text"]
+    assert "senest" not in shown(due)["text"]
+    assert "i dag, 28. maj 2026" in shown(due)["text"]
 
 
 def test_notices_stay_at_the_agenda_hour_across_the_dst_change(

@@ -54,9 +54,22 @@ def sent_rows(url: str) -> list[dict[str, Any]]:
         ).all()
     engine.dispose()
     return [
-        {**json.loads(r.payload), "key": r.key, "via": r.channel, "recipient": r.recipient}
+        {
+            **_rendered(r.channel, json.loads(r.payload)),
+            "key": r.key,
+            "via": r.channel,
+            "recipient": r.recipient,
+        }
         for r in rows
     ]
+
+
+def _rendered(channel: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """What the way out sent for a stored payload (a neutral Message rendered)."""
+    from handlers.mail.render import mail_fields
+    from handlers.slack.render import operation
+
+    return operation(payload) if channel == "slack" else mail_fields(payload)
 
 
 def expected_and_actual(

@@ -11,13 +11,13 @@ from pypdf import PdfReader
 from bot.domain import MeetingStatus
 from bot.meetings.planning import get_meeting
 from bot.meetings.timeplan import find_item
-from bot.messaging.outbox import payload_of
 from bot.minutes.presence import set_attendance
 from bot.people.committees import find_committee
-from bot.reminders.messages import ATTEND_ACTION
 from handlers.slack.listeners.minutes import views
+from handlers.slack.render import ATTEND_ACTION
 from tests.conftest import FakeClock
 from tests.pdf_struct import header_rows, structure
+from tests.shown import shown
 from tests.slack_http import (  # noqa: F401
     CHANNEL,
     MEMBER,
@@ -126,7 +126,7 @@ def test_meeting_cycle_from_agenda_to_approved_minutes(
     with bot.container.uow() as uow:  # the PDF is rendered by the outbox, not in the request
         queued = uow.outbox.get("minutes-document:1")
         assert queued is not None
-        payload = payload_of(queued)
+        payload = shown(queued)
     assert payload["document"] == {"kind": "referat", "meeting_id": 1}
     assert "content_b64" not in payload and "content" not in payload
     post = standin.wait_for("chat.postMessage", 2)

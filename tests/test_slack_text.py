@@ -8,10 +8,10 @@ import time
 
 from sqlalchemy import update
 
-from bot.invitations.content import REGRETS_ACTION
 from bot.validation import without_control
 from handlers.slack.inbound import typed
 from handlers.slack.listeners.topics.views import TOPIC_FIELDS
+from handlers.slack.render import REGRETS_ACTION
 from storage.tables import meetings
 from tests.slack_http import MEMBER, SECRETARY, SlackAppServer
 from tests.slack_http import bot_fixture as bot_fixture

@@ -22,8 +22,8 @@ from sqlalchemy import event, select, text
 from bot import texts
 from bot.config import Settings
 from bot.domain import AttendanceStatus
-from bot.reminders.messages import REGRETS_ACTION
 from handlers.bootstrap import Container, bootstrap
+from handlers.slack.render import REGRETS_ACTION
 from storage import tables
 from storage.sqlite_writes import lock_file_for
 from tests.slack_http import (  # noqa: F401 (fixtures)

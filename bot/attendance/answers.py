@@ -20,7 +20,8 @@ from bot.attendance.notices import secretary_notice
 from bot.attendance.replies import Intent
 from bot.domain import LIVE, Attendance, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
 from bot.errors import ConflictError, KluError, NotFoundError, PermissionDeniedError
-from bot.messaging.mrkdwn import escape as slack_escape
+from bot.messaging.message import Address, Message, to_payload
+from bot.messaging.message import text as paragraphs
 from bot.messaging.outbox import SLACK, enqueue
 from bot.messaging.recipients import is_invited, is_member_on
 from bot.ports import UnitOfWork
@@ -198,16 +199,15 @@ def _first_invited(
 def _confirm(
     uow: UnitOfWork, request_id: str, person: Person, reply_to: ReplyTo, text: str, now: datetime
 ) -> None:
-    _enqueue_reply(uow, request_id, reply_to, slack_escape(text), now)
+    _enqueue_reply(uow, request_id, reply_to, text, now)
 
 
 def _enqueue_reply(
     uow: UnitOfWork, request_id: str, reply_to: ReplyTo, text: str, now: datetime
 ) -> None:
     """The one answer to a request, in its thread; keyed by the request so it goes once."""
-    payload: dict[str, str] = {"op": "post", "channel": reply_to.channel, "text": text}
-    if reply_to.thread_ts:
-        payload["thread_ts"] = reply_to.thread_ts
+    address = Address.channel(reply_to.channel, reply_to.thread_ts)
+    payload = to_payload(Message(address=address, paragraphs=paragraphs(text)))
     enqueue(
         uow,
         key=f"reply:{request_id}",

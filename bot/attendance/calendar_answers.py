@@ -20,7 +20,8 @@ from bot.attendance.answers import answer_reply
 from bot.attendance.replies import Intent
 from bot.domain import Committee, Meeting, Person
 from bot.invitations.calendar.itip_reply import CalendarAnswer, PartStat
-from bot.messaging.mrkdwn import escape as slack_escape
+from bot.messaging.message import Message
+from bot.messaging.message import text as paragraphs
 from bot.messaging.outbox import EMAIL, enqueue
 from bot.messaging.recipients import to_secretariat
 from bot.ports import UnitOfWork
@@ -154,9 +155,11 @@ def _tell_secretary(
             uow,
             match.committee,
             now.astimezone(tz).date(),
-            text=slack_escape(text),
-            subject=texts.CALENDAR_NOTICE_SUBJECT.format(title=match.meeting.title),
-            mail_text=text,
+            chat=Message(paragraphs=paragraphs(text)),
+            mail=Message(
+                subject=texts.CALENDAR_NOTICE_SUBJECT.format(title=match.meeting.title),
+                paragraphs=paragraphs(text),
+            ),
         )
         if route is not None:
             enqueue(

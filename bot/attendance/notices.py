@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import AttendanceStatus, Committee, Meeting, Person
-from bot.messaging.mrkdwn import escape as slack_escape
+from bot.messaging.message import Message, text
 from bot.messaging.outbox import enqueue
 from bot.messaging.recipients import regrets, to_secretariat
 from bot.ports import UnitOfWork
-from bot.reminders.messages import Escape, meeting_date, no_escape, person_label
+from bot.reminders.messages import meeting_date, person_label
 
 
-def regrets_list(uow: UnitOfWork, meeting: Meeting, e: Escape) -> list[str]:
+def regrets_list(uow: UnitOfWork, meeting: Meeting) -> list[str]:
     """'Afbud indtil nu (2):' and one line per person, in the order they sent them."""
     assert meeting.id is not None
     absent = regrets(uow, meeting.id)
@@ -25,10 +25,8 @@ def regrets_list(uow: UnitOfWork, meeting: Meeting, e: Escape) -> list[str]:
         person = uow.people.get(person_id)
         if person is None:
             continue
-        shown = texts.SECRETARY_REASON.format(reason=e(reason)) if reason else ""
-        lines.append(
-            texts.SECRETARY_REGRETS_LINE.format(name=person_label(person, e), reason=shown)
-        )
+        shown = texts.SECRETARY_REASON.format(reason=reason) if reason else ""
+        lines.append(texts.SECRETARY_REGRETS_LINE.format(name=person_label(person), reason=shown))
     return lines
 
 
@@ -39,19 +37,18 @@ def _text(
     status: AttendanceStatus,
     reason: str,
     tz: ZoneInfo,
-    e: Escape,
 ) -> str:
     values = {
-        "title": e(meeting.title),
+        "title": meeting.title,
         "date": meeting_date(meeting, tz),
-        "name": person_label(person, e),
+        "name": person_label(person),
     }
     if status == AttendanceStatus.REGRETS:
-        shown = texts.SECRETARY_REASON.format(reason=e(reason)) if reason else ""
+        shown = texts.SECRETARY_REASON.format(reason=reason) if reason else ""
         head = texts.SECRETARY_REGRETS.format(reason=shown, **values)
     else:
         head = texts.SECRETARY_ATTEND_AGAIN.format(**values)
-    return "\n".join([head, "", *regrets_list(uow, meeting, e)])
+    return "\n".join([head, "", *regrets_list(uow, meeting)])
 
 
 def secretary_notice(
@@ -70,13 +67,13 @@ def secretary_notice(
     subject = texts.SECRETARY_REGRETS_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
+    said = text(_text(uow, meeting, person, status, reason, tz))
     route = to_secretariat(
         uow,
         committee,
         now.astimezone(tz).date(),
-        text=_text(uow, meeting, person, status, reason, tz, slack_escape),
-        subject=subject,
-        mail_text=_text(uow, meeting, person, status, reason, tz, no_escape),
+        chat=Message(paragraphs=said),
+        mail=Message(subject=subject, paragraphs=said),
     )
     if route is None:
         return

@@ -1,6 +1,7 @@
-"""The Danish words of a calendar invitation: DESCRIPTION, summary and the Slack DM blocks.
+"""The Danish words of a calendar invitation: DESCRIPTION, summary and the direct message.
 
-Pure functions of the meeting and the time plan; Block Kit is plain dicts (no slack_sdk).
+Pure functions of the meeting and the time plan; the message is neutral (plain text, an
+action named by intent) and each way out renders it.
 """
 
 from __future__ import annotations
@@ -8,18 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import AgendaItem, Committee, Meeting, Person
 from bot.meetings.timeplan import Slot, TimePlan
-from bot.messaging.mrkdwn import escape
+from bot.messaging.message import Action, ActionIntent, Message, text
 from bot.time.parse import format_date, format_span, format_time
-
-REGRETS_ACTION = "regrets_button"
-SEND_ACTION = "send_invitations_button"
-_SECTION_LIMIT = 2900
 
 
 def _join(words: Sequence[str]) -> str:
@@ -146,7 +142,7 @@ def change_lines(
     return lines
 
 
-def dm_blocks(
+def dm_message(
     *,
     meeting_id: int,
     summary: str,
@@ -156,62 +152,31 @@ def dm_blocks(
     body: str,
     tz: ZoneInfo,
     kind: str,
-) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and Block Kit for an invitation DM; kind is request, update or cancel."""
-    header = {
+) -> Message:
+    """The direct message about an invitation (kind: request, update or cancel): heading,
+    date, time and place as facts, the body, and (unless cancelled) the regrets button."""
+    heading = {
         "request": texts.INVITE_DM_REQUEST,
         "update": texts.INVITE_DM_UPDATE,
         "cancel": texts.INVITE_DM_CANCEL,
     }[kind].format(title=summary)
     local = start.astimezone(tz)
-    fields = [
-        texts.INVITE_DM_DATE.format(date=format_date(local.date())),
-        texts.INVITE_DM_TIME.format(start=format_time(start, tz), end=format_time(end, tz)),
-        texts.INVITE_DM_PLACE.format(place=escape(place) or "–"),
-    ]
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": header[:150]}},
-        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
-        {"type": "section", "text": {"type": "mrkdwn", "text": escape(body)[:_SECTION_LIMIT]}},
-    ]
-    if kind != "cancel":
-        blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": texts.INVITE_DM_FILE_NOTE}]}
-        )
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": REGRETS_ACTION,
-                        "text": {"type": "plain_text", "text": texts.INVITE_BUTTON_REGRETS},
-                        "value": str(meeting_id),
-                    }
-                ],
-            }
-        )
+    facts = (
+        (texts.INVITE_DM_DATE, format_date(local.date())),
+        (texts.INVITE_DM_TIME, texts.INVITE_DM_SPAN.format(
+            start=format_time(start, tz), end=format_time(end, tz))),
+        (texts.INVITE_DM_PLACE, place or "–"),
+    )  # fmt: skip
     when = format_span(start, end, tz)
-    fallback = texts.INVITE_DM_FALLBACK.format(
-        header=escape(header), when=when, place=escape(place)
-    )  # the notification text is mrkdwn too: escaped like the blocks
-    return fallback, blocks
-
-
-def send_button_blocks(meeting_id: int, agenda: str) -> list[dict[str, Any]]:
-    """Blocks with a 'Send indkaldelse' button for the secretary."""
-    return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": escape(agenda)[:_SECTION_LIMIT]}},
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": SEND_ACTION,
-                    "style": "primary",
-                    "text": {"type": "plain_text", "text": texts.INVITE_BUTTON_SEND},
-                    "value": str(meeting_id),
-                }
-            ],
-        },
-    ]
+    preview = texts.INVITE_DM_FALLBACK.format(header=heading, when=when, place=place)
+    if kind == "cancel":
+        return Message(heading=heading, facts=facts, paragraphs=text(body), preview=preview)
+    regrets = Action(ActionIntent.REGRETS, texts.INVITE_BUTTON_REGRETS, str(meeting_id))
+    return Message(
+        heading=heading,
+        facts=facts,
+        paragraphs=text(body),
+        note=texts.INVITE_DM_FILE_NOTE,
+        actions=(regrets,),
+        preview=preview,
+    )

@@ -1,4 +1,4 @@
-"""Turns one CopyChange into outbox rows: a Slack DM and .ics file, and an iMIP e-mail.
+"""Turns one CopyChange into outbox rows: a direct message and its .ics file, and an iMIP e-mail.
 
 Each file is made for its recipient alone (the only ATTENDEE), so calendar clients offer
 Accept/Decline. Keys are (meeting, person, sequence, channel): a retry never sends twice.
@@ -6,7 +6,7 @@ Accept/Decline. Keys are (meeting, person, sequence, channel): a retry never sen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,9 +16,10 @@ from bot.domain import AttendanceStatus, CalendarCopy, Committee, Meeting, Perso
 from bot.invitations.calendar import Attendee, CalendarEvent, build_ics, invitation_text
 from bot.invitations.calendar.ics import CANCEL as METHOD_CANCEL
 from bot.invitations.calendar.ics import REQUEST as METHOD_REQUEST
-from bot.invitations.content import Held, change_lines, dm_blocks
+from bot.invitations.content import Held, change_lines, dm_message
 from bot.invitations.copies import CANCEL, REQUEST, UPDATE, CopyChange, marks
 from bot.messaging import outbox
+from bot.messaging.message import Address, File, Message, to_payload
 from bot.ports import UnitOfWork
 from bot.time.parse import format_span
 
@@ -265,7 +266,7 @@ class _Out:
                 texts.INVITE_DM_CANCEL_TEXT if shown.member else texts.INVITE_DM_GUEST_CANCEL_TEXT
             )
             body = template.format(when=format_span(shown.start, shown.end, tz))
-        text, blocks = dm_blocks(
+        message = dm_message(
             meeting_id=self.meeting.id,
             summary=shown.summary,
             start=shown.start,
@@ -275,13 +276,12 @@ class _Out:
             tz=tz,
             kind=kind,
         )
-        self._put(
-            "dm", outbox.SLACK, user, {"op": "dm", "user": user, "text": text, "blocks": blocks}
-        )
+        to = Address.person(user)
+        self._put("dm", outbox.SLACK, user, to_payload(replace(message, address=to)))
         if ics:
             title = texts.INVITE_FILE_TITLE.format(title=shown.summary)
-            upload = {"op": "upload", "user": user, "content": ics, "title": title}
-            self._put("file", outbox.SLACK, user, upload | {"filename": FILENAMES[kind]})
+            file = File(FILENAMES[kind], title, content=ics)
+            self._put("file", outbox.SLACK, user, to_payload(Message(address=to, files=(file,))))
 
 
 THREAD_LIMIT = 10

@@ -81,7 +81,7 @@ def enqueue(
 
 
 @dataclass(frozen=True)
-class Message:
+class Queued:
     """One delivery for `enqueue_many` (the arguments of `enqueue`, minus uow and now)."""
 
     key: str
@@ -91,7 +91,7 @@ class Message:
     payload: Mapping[str, Any]
 
 
-def enqueue_many(uow: UnitOfWork, messages: Sequence[Message], *, now: datetime) -> set[str]:
+def enqueue_many(uow: UnitOfWork, messages: Sequence[Queued], *, now: datetime) -> set[str]:
     """Like `enqueue` for many at once (one statement per 500, no savepoint each); the keys
     that were new. For fan-outs such as reminders to a whole committee."""
     return uow.outbox.enqueue_many(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from bot.domain import AttendanceStatus, Committee, Meeting, Person, Role
 from bot.meetings.timeplan import Slot, time_plan
+from bot.messaging.message import Address, Message, to_payload
 from bot.messaging.outbox import EMAIL, SLACK
 from bot.people.roster import roster
 from bot.ports import UnitOfWork
@@ -68,48 +69,27 @@ def regrets(uow: UnitOfWork, meeting_id: int) -> dict[int, str]:
     }
 
 
-def direct(
-    person: Person,
-    *,
-    text: str,
-    subject: str,
-    mail_text: str | None = None,
-    blocks: Sequence[Mapping[str, Any]] | None = None,
-) -> Route | None:
-    """A DM to a linked Slack user, else an e-mail; None for someone with neither."""
+def direct(person: Person, *, chat: Message, mail: Message) -> Route | None:
+    """A direct message to a linked chat user, else an e-mail; None for someone with neither.
+    `chat` and `mail` are the same news in each channel's words (a Slack DM can say "answer
+    here in the thread", an e-mail names the secretariat)."""
     if person.slack_user_id:
-        payload: dict[str, Any] = {"op": "dm", "user": person.slack_user_id, "text": text}
-        if blocks:
-            payload["blocks"] = list(blocks)
-        return Route(SLACK, person.slack_user_id, payload)
+        addressed = replace(chat, address=Address.person(person.slack_user_id))
+        return Route(SLACK, person.slack_user_id, to_payload(addressed))
     if person.email:
-        body = mail_text if mail_text is not None else text
-        return Route(
-            EMAIL, person.email, {"subject": subject, "text": body, "to_name": person.name}
-        )
+        return Route(EMAIL, person.email, to_payload(replace(mail, to_name=person.name)))
     return None
 
 
 def to_secretariat(
-    uow: UnitOfWork,
-    committee: Committee,
-    today: date,
-    *,
-    text: str,
-    subject: str,
-    mail_text: str,
-    blocks: Sequence[Mapping[str, Any]] | None = None,
+    uow: UnitOfWork, committee: Committee, today: date, *, chat: Message, mail: Message
 ) -> Route | None:
     """To the secretary on the roster, else to the committee's secretariat e-mail."""
     person = secretary(uow, committee, today)
-    route = (
-        direct(person, text=text, subject=subject, mail_text=mail_text, blocks=blocks)
-        if person
-        else None
-    )
+    route = direct(person, chat=chat, mail=mail) if person else None
     if route is None and committee.secretariat_email:
-        payload = {"subject": subject, "text": mail_text, "to_name": committee.secretariat_name}
-        route = Route(EMAIL, committee.secretariat_email, payload)
+        addressed = replace(mail, to_name=committee.secretariat_name)
+        route = Route(EMAIL, committee.secretariat_email, to_payload(addressed))
     return route
 
 

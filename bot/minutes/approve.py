@@ -7,9 +7,7 @@ carried forward and dealt-with topics leave the bruttoliste. Approving twice sen
 
 from __future__ import annotations
 
-import html
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot import texts
@@ -18,11 +16,13 @@ from bot.errors import ConflictError
 from bot.meetings.carryover import carry_forward
 from bot.meetings.planning import get_meeting
 from bot.messaging import outbox
-from bot.minutes.corrections import summary_key
+from bot.messaging.message import Address, File, Message, text, to_payload
+from bot.messaging.recipients import direct
+from bot.minutes.corrections import summary_key, summary_payload
 from bot.minutes.model import MINUTES, MinutesRecord
 from bot.minutes.record import load_record
 from bot.minutes.recording import recordable
-from bot.minutes.summary import meeting_date, summary_message, summary_text
+from bot.minutes.summary import meeting_date, summary_for_regrets
 from bot.minutes.topic_outcomes import settle_topics
 from bot.ports import UnitOfWork
 
@@ -78,7 +78,7 @@ def _post(uow: UnitOfWork, record: MinutesRecord, now: datetime, document: bool)
         channel=outbox.SLACK,
         kind="minutes_summary",
         recipient=channel,
-        payload={"op": "post", "channel": channel, **summary_message(record)},
+        payload=summary_payload(record, channel),
         now=now,
     )
     if document:
@@ -89,44 +89,44 @@ def _post(uow: UnitOfWork, record: MinutesRecord, now: datetime, document: bool)
             channel=outbox.SLACK,
             kind="minutes_document",
             recipient=channel,
-            payload={
-                "op": "upload",
-                "channel": channel,
-                "document": {"kind": MINUTES, "meeting_id": meeting_id},
-                "filename": f"referat-{record.meeting.starts_at.date().isoformat()}.pdf",
-                "title": texts.SUMMARY_FILE_TITLE.format(title=record.meeting.title, date=date),
-                "initial_comment": texts.SUMMARY_FULL_MINUTES,
-            },
+            payload=to_payload(
+                Message(
+                    address=Address.channel(channel),
+                    paragraphs=text(texts.SUMMARY_FULL_MINUTES),
+                    files=(
+                        File(
+                            f"referat-{record.meeting.starts_at.date().isoformat()}.pdf",
+                            texts.SUMMARY_FILE_TITLE.format(title=record.meeting.title, date=date),
+                            document={"kind": MINUTES, "meeting_id": meeting_id},
+                        ),
+                    ),
+                )
+            ),
             now=now,
         )
     return True
 
 
-def plain(text: str) -> str:
-    """Slack mrkdwn to plain text for e-mail."""
-    return html.unescape(re.sub(r"(?<![\w*_])[*_]|[*_](?![\w*_])", "", text))
-
-
 def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime) -> int:
     meeting_id = record.meeting.id
-    text = f"{texts.SUMMARY_DM_INTRO}\n\n{summary_text(record)}"
+    message = summary_for_regrets(record)
     subject = texts.SUMMARY_EMAIL_SUBJECT.format(
         title=record.meeting.title, date=meeting_date(record)
     )
     count = 0
     for person in record.with_status(AttendanceStatus.REGRETS):
         key = f"minutes-summary-dm:{meeting_id}:{person.id}"
-        if person.slack_user_id:
-            payload: dict[str, str] = {"op": "dm", "user": person.slack_user_id, "text": text}
-            channel, recipient = outbox.SLACK, person.slack_user_id
-        elif person.email:
-            payload = {"subject": subject, "text": plain(text), "to_name": person.name}
-            channel, recipient = outbox.EMAIL, person.email
-        else:
+        route = direct(person, chat=message, mail=replace(message, subject=subject))
+        if route is None:
             continue
-        kind = "minutes_summary_dm"
         if outbox.enqueue(
-            uow, key=key, channel=channel, kind=kind, recipient=recipient, payload=payload, now=now
+            uow,
+            key=key,
+            channel=route.channel,
+            kind="minutes_summary_dm",
+            recipient=route.recipient,
+            payload=route.payload,
+            now=now,
         ):
             count += 1
     return count

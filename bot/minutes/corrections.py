@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from bot.domain import AgendaItem, Committee, Meeting, MeetingStatus, MinutesChange, Person
 from bot.messaging import outbox
+from bot.messaging.message import Address, to_payload
+from bot.minutes.model import MinutesRecord
 from bot.minutes.record import load_record
 from bot.minutes.summary import summary_message
 from bot.minutes.topic_outcomes import settle_topics
@@ -28,6 +31,11 @@ class FieldChange:
 def summary_key(meeting_id: int) -> str:
     """The outbox key of the summary post in the committee channel."""
     return f"minutes-summary:{meeting_id}"
+
+
+def summary_payload(record: MinutesRecord, channel: str) -> dict[str, Any]:
+    """The outbox payload of the summary posted to the committee channel."""
+    return to_payload(replace(summary_message(record), address=Address.channel(channel)))
 
 
 def after_change(
@@ -64,27 +72,27 @@ def after_change(
 def refresh_summary(
     uow: UnitOfWork, committee: Committee, meeting: Meeting, *, now: datetime
 ) -> None:
-    """Rewrite a summary not yet sent; update (chat.update) one already posted."""
+    """Rewrite a summary not yet sent (also one queued in an older format); replace the
+    message already posted (the way out's result names it) with the new one."""
     assert meeting.id is not None
     posted = uow.outbox.get(summary_key(meeting.id))
     if posted is None:
         return
-    message = summary_message(load_record(uow, committee, meeting))
+    record = load_record(uow, committee, meeting)
     if posted.status == outbox.PENDING:
-        payload = outbox.payload_of(posted)
-        payload.update(message)
+        payload = summary_payload(record, posted.recipient)
         posted.payload = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         return
-    if posted.status != outbox.SENT or "|" not in posted.result:
+    if posted.status != outbox.SENT or not posted.result:
         return
-    channel, ts = posted.result.split("|", 1)
+    earlier = replace(summary_message(record), address=Address.earlier(posted.result))
     count = len(uow.minutes_changes.for_meeting(meeting.id))
     outbox.enqueue(
         uow,
         key=f"minutes-summary-update:{meeting.id}:{count}",
         channel=outbox.SLACK,
         kind="minutes_summary_update",
-        recipient=channel,
-        payload={"op": "update", "channel": channel, "ts": ts, **message},
+        recipient=posted.recipient,
+        payload=to_payload(earlier),
         now=now,
     )

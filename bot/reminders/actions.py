@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.domain import ActionItem, ActionStatus, Committee
 from bot.messaging import outbox
-from bot.messaging.mrkdwn import escape as _escape
+from bot.messaging.message import Message
+from bot.messaging.message import text as paragraphs
+from bot.messaging.recipients import direct
 from bot.ports import UnitOfWork
 from bot.time.parse import format_date
 
@@ -54,23 +56,20 @@ def _plan(uow: UnitOfWork, committee: Committee, now: datetime) -> int:
             "committee": committee.name,
             "due": format_date(action.due),
         }
-        text = texts.ACTION_REMINDER.format(**values)
-        if owner.slack_user_id:
-            channel, recipient = outbox.SLACK, owner.slack_user_id
-            payload = {"op": "dm", "user": owner.slack_user_id, "text": _escape(text)}
-        elif owner.email:
-            channel, recipient = outbox.EMAIL, owner.email
-            subject = texts.ACTION_REMINDER_SUBJECT.format(**values)
-            payload = {"subject": subject, "text": text, "to_name": owner.name}
-        else:
+        said = paragraphs(texts.ACTION_REMINDER.format(**values))
+        subject = texts.ACTION_REMINDER_SUBJECT.format(**values)
+        route = direct(
+            owner, chat=Message(paragraphs=said), mail=Message(subject=subject, paragraphs=said)
+        )
+        if route is None:
             continue
         if outbox.enqueue(
             uow,
             key=f"action-reminder:{action.id}:{action.due.isoformat()}",
-            channel=channel,
+            channel=route.channel,
             kind="action_reminder",
-            recipient=recipient,
-            payload=payload,
+            recipient=route.recipient,
+            payload=route.payload,
             now=now,
         ):
             count += 1

@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import Committee, Meeting, MeetingStatus
-from bot.messaging.outbox import Message, enqueue_many
+from bot.messaging.message import Message, text
+from bot.messaging.outbox import Queued, enqueue_many
 from bot.messaging.recipients import to_secretariat
 from bot.people.committees import zone
 from bot.ports import UnitOfWork, UnitOfWorkFactory
@@ -105,7 +106,7 @@ def _message(
     notice: Notice,
     now: datetime,
     tz: ZoneInfo,
-) -> Message | None:
+) -> Queued | None:
     assert meeting.id is not None
     day = format_date(meeting.starts_at.astimezone(tz).date())
     deadline = format_date(notice.deadline)
@@ -115,13 +116,15 @@ def _message(
         uow,
         committee,
         now.astimezone(tz).date(),
-        text=line + "\n" + texts.CALL_NOTICE_HOW.format(id=meeting.id),
-        subject=texts.CALL_NOTICE_SUBJECT.format(date=day),
-        mail_text=line + "\n\n" + texts.CALL_NOTICE_HOW_MAIL.format(id=meeting.id),
+        chat=Message(paragraphs=text(line + "\n" + texts.CALL_NOTICE_HOW.format(id=meeting.id))),
+        mail=Message(
+            subject=texts.CALL_NOTICE_SUBJECT.format(date=day),
+            paragraphs=text(line + "\n\n" + texts.CALL_NOTICE_HOW_MAIL.format(id=meeting.id)),
+        ),
     )
     if route is None:
         return None
-    return Message(
+    return Queued(
         key=notice_key(meeting.id, notice),
         channel=route.channel,
         kind="call_notice",

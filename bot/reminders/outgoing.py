@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import Committee, Meeting, Person, TopicStatus
-from bot.messaging.mrkdwn import escape as slack_escape
+from bot.messaging.message import Action, ActionIntent, Address, Message, Tone, text, to_payload
 from bot.messaging.outbox import SLACK
 from bot.messaging.recipients import (
     Route,
@@ -23,15 +22,12 @@ from bot.messaging.recipients import (
 )
 from bot.ports import UnitOfWork
 from bot.reminders.messages import (
-    agenda_blocks,
     agenda_text,
     contact,
     day_before_text,
     guest_text,
     meeting_date,
-    minutes_blocks,
     minutes_text,
-    no_escape,
     topics_text,
 )
 from bot.reminders.settings import Kind
@@ -75,8 +71,9 @@ def _topics(
         return
     open_topics = uow.topics.for_committee(committee.id, statuses=[TopicStatus.OPEN])
     names = {p.id: p.name for p in uow.people.list() if p.id is not None}
-    text = topics_text(committee, meeting, open_topics, names)
-    payload = {"op": "post", "channel": committee.slack_channel_id, "text": text}
+    said = topics_text(committee, meeting, open_topics, names)
+    address = Address.channel(committee.slack_channel_id)
+    payload = to_payload(Message(address=address, paragraphs=text(said)))
     yield Outgoing("channel", Route(SLACK, committee.slack_channel_id, payload))
 
 
@@ -100,30 +97,27 @@ def _agenda(
     people = _without_regrets(uow, meeting, members(uow, committee, _today(now, tz)), skip)
     if not people:
         return
-    text = agenda_text(meeting, tz, slack_escape)
-    blocks = agenda_blocks(text + "\n\n" + texts.REMINDER_AGENDA_ASK, meeting.id)
-    mail = (
-        agenda_text(meeting, tz, no_escape)
-        + "\n\n"
-        + texts.REMINDER_ASK_MAIL.format(contact=contact(committee))
+    agenda = agenda_text(meeting, tz)
+    ref = str(meeting.id)
+    chat = Message(
+        paragraphs=text(agenda + "\n\n" + texts.REMINDER_AGENDA_ASK),
+        preview=agenda,
+        actions=(
+            Action(ActionIntent.ATTEND, texts.REMINDER_BUTTON_ATTEND, ref, Tone.PRIMARY),
+            Action(ActionIntent.REGRETS, texts.REMINDER_BUTTON_REGRETS, ref, Tone.CAUTION),
+        ),
     )
+    mail = agenda + "\n\n" + texts.REMINDER_ASK_MAIL.format(contact=contact(committee))
     subject = texts.REMINDER_AGENDA_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
-    yield from _to_each(people, text=text, subject=subject, mail_text=mail, blocks=blocks)
+    yield from _to_each(people, chat=chat, mail=Message(subject=subject, paragraphs=text(mail)))
 
 
-def _to_each(
-    people: Iterable[Person],
-    *,
-    text: str,
-    subject: str,
-    mail_text: str,
-    blocks: Sequence[Mapping[str, Any]] | None = None,
-) -> Iterator[Outgoing]:
+def _to_each(people: Iterable[Person], *, chat: Message, mail: Message) -> Iterator[Outgoing]:
     """The same message to each person, by their own route (a DM, else an e-mail)."""
     for person in people:
-        route = direct(person, text=text, subject=subject, mail_text=mail_text, blocks=blocks)
+        route = direct(person, chat=chat, mail=mail)
         if route is not None:
             yield Outgoing(str(person.id), route)
 
@@ -142,11 +136,11 @@ def _day_before(
     ask_mail = texts.REMINDER_ASK_MAIL.format(contact=contact(committee))
     member_list = members(uow, committee, _today(now, tz))
     member_ids = {p.id for p in member_list}
+    said = day_before_text(meeting, tz)
     yield from _to_each(
         _without_regrets(uow, meeting, member_list, skip),
-        text=day_before_text(meeting, tz, slack_escape) + "\n" + texts.REMINDER_DAY_BEFORE_ASK,
-        subject=subject,
-        mail_text=day_before_text(meeting, tz, no_escape) + "\n\n" + ask_mail,
+        chat=Message(paragraphs=text(said + "\n" + texts.REMINDER_DAY_BEFORE_ASK)),
+        mail=Message(subject=subject, paragraphs=text(said + "\n\n" + ask_mail)),
     )
     assert meeting.id is not None
     absent = regrets(uow, meeting.id)
@@ -154,11 +148,11 @@ def _day_before(
         person = guest.person
         if person.id in member_ids or person.id in absent or str(person.id) in skip:
             continue
+        said = guest_text(meeting, guest, tz)
         yield from _to_each(
             [person],
-            text=guest_text(meeting, guest, tz, slack_escape) + "\n" + texts.REMINDER_GUEST_ASK,
-            subject=subject,
-            mail_text=guest_text(meeting, guest, tz, no_escape) + "\n\n" + ask_mail,
+            chat=Message(paragraphs=text(said + "\n" + texts.REMINDER_GUEST_ASK)),
+            mail=Message(subject=subject, paragraphs=text(said + "\n\n" + ask_mail)),
         )
 
 
@@ -178,15 +172,15 @@ def _minutes(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
     assert meeting.id is not None
-    text = minutes_text(meeting, missing, tz, slack_escape)
+    said = text(minutes_text(meeting, missing, tz))
+    label = texts.REMINDER_BUTTON_MINUTES
+    button = Action(ActionIntent.OPEN_MINUTES, label, str(meeting.id), Tone.PRIMARY)
     route = to_secretariat(
         uow,
         committee,
         _today(now, tz),
-        text=text,
-        subject=subject,
-        mail_text=minutes_text(meeting, missing, tz, no_escape),
-        blocks=minutes_blocks(text, meeting.id),
+        chat=Message(paragraphs=said, actions=(button,)),
+        mail=Message(subject=subject, paragraphs=said),
     )
     if route is not None:
         person = secretary(uow, committee, _today(now, tz))

@@ -24,7 +24,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain import Committee, Meeting, MeetingStatus
-from bot.messaging.outbox import Message, enqueue_many
+from bot.messaging.outbox import Queued, enqueue_many
 from bot.people.committees import zone
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.reminders.outgoing import outgoing_for
@@ -153,7 +153,7 @@ def _plan_committee(
             keys = uow.reminders.keys(f"reminder:{kind.value}:{times.id}:")
             done = {_who(key) for key in keys if key.endswith(start_stamp(times))}
             messages = [
-                Message(
+                Queued(
                     key=reminder_key(kind, meeting, out.who),
                     channel=out.route.channel,
                     kind=f"reminder_{kind.value}",

@@ -1,5 +1,5 @@
 """Sends e-mail outbox rows over SMTP (SMTP_URL, STARTTLS when offered): iMIP invitations
-(RFC 6047) and plain Danish texts.
+(RFC 6047) and plain Danish texts (neutral Messages rendered by handlers/mail/render.py).
 
 SMTP has no idempotency: a clock killed after the server took the message but before the
 outcome was recorded sends it again after the lease (at least once). The Message-ID is
@@ -30,6 +30,7 @@ from bot.domain import Delivery
 from bot.invitations.calendar.imip import build_imip_message
 from bot.messaging.outbox import PermanentFailure, TemporaryFailure, message_token, payload_of
 from handlers.mail.oauth import TokenError, TokenSource, first_line, xoauth2_string
+from handlers.mail.render import mail_fields
 
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
 
@@ -96,7 +97,7 @@ class SmtpSender:
 
     def build(self, delivery: Delivery) -> EmailMessage:
         """The MIME message for a row (iMIP when the payload carries a calendar)."""
-        p = payload_of(delivery)
+        p = mail_fields(payload_of(delivery))
         sender_name = header_text(p.get("from_name") or self.from_name)
         to_name, subject = header_text(p.get("to_name", "")), header_text(p["subject"])
         if p.get("ics"):
@@ -123,6 +124,9 @@ class SmtpSender:
         msg["Message-ID"] = self.message_id(delivery)
         self._thread(msg, p.get("references"))
         msg.set_content(p["text"])
+        for f in p.get("files") or []:
+            subtype = "calendar" if f["filename"].endswith(".ics") else "plain"
+            msg.add_attachment(f["content"], subtype=subtype, filename=f["filename"])
         return msg
 
     def _id(self, token: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot import texts
-from bot.messaging.mrkdwn import escape as escape  # re-exported: handlers call b.escape
+from handlers.slack.mrkdwn import escape as escape  # re-exported: handlers call b.escape
 
 Block = dict[str, Any]
 

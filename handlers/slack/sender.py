@@ -1,7 +1,9 @@
 """Sends Slack outbox rows through the real Web API client (slack_sdk), after the ack.
 
-Payload operations: post (channel message), dm (opens the DM first), upload (a file into a
-DM, files_upload_v2), update (chat.update of an earlier post), home (views.publish),
+Rows carry a neutral Message (bot/messaging/message.py), rendered by handlers/slack/render.py
+into one operation; rows queued before that carry the operation itself and go out as they are.
+Operations: post (channel message), dm (opens the DM first), upload (a file into a DM,
+files_upload_v2), update (chat.update of an earlier post), home (views.publish),
 respond (POST to an interaction's response_url).
 
 Exactly once across a crash: post and dm carry Slack message metadata
@@ -26,6 +28,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.domain import Delivery
 from bot.messaging.outbox import PermanentFailure, TemporaryFailure, payload_of
+from handlers.slack.render import operation
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ class SlackSender:
         self.documents = documents
 
     def send(self, delivery: Delivery) -> str:
-        payload = payload_of(delivery)
+        payload = operation(payload_of(delivery))
         try:
             if delivery.tried_before() and payload.get("op") in ("post", "dm"):
                 found = self.recover(delivery, payload)

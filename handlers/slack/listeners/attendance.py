@@ -30,13 +30,13 @@ from bot.attendance.replies import Intent, parse_command_reason, parse_reply
 from bot.domain import Person
 from bot.messaging import inbox
 from bot.people.identity import contact_of
-from bot.reminders.messages import ATTEND_ACTION, REGRETS_ACTION
 from handlers.bootstrap import Container
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
 from handlers.slack.deps import Background, SlackDeps
 from handlers.slack.identity import link_now
 from handlers.slack.inbound import typed
+from handlers.slack.render import ATTEND_ACTION, REGRETS_ACTION
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from slack_bolt import Ack, App
 
 from bot import texts
 from bot.errors import PermissionDeniedError
-from bot.invitations.content import SEND_ACTION
 from bot.invitations.sync import report_text, send_invitations
 from bot.meetings.planning import resolve_meeting
 from bot.people.identity import Caller
@@ -22,6 +21,7 @@ from handlers.slack.commands import CommandReply, CommandRequest, register_subco
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller
 from handlers.slack.outgoing import respond_later
+from handlers.slack.render import SEND_ACTION
 
 
 def _secretary(caller: Caller) -> Caller:

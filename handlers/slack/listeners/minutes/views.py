@@ -24,8 +24,9 @@ from bot.minutes.model import outcome_text
 from bot.time.parse import format_date
 from handlers.slack import blocks as b
 from handlers.slack.inbound import submitted as field_value
+from handlers.slack.render import MINUTES_ACTION
 
-OPEN_ACTION = "referat_open"  # value: meeting id (also on the secretary's "minutes due" DM)
+OPEN_ACTION = MINUTES_ACTION  # value: meeting id (also on the secretary's "minutes due" DM)
 ITEM_ACTION = "referat_item"  # value: "<meeting id>:<item id>"
 APPROVE_ACTION = "referat_approve"  # value: meeting id
 ITEM_VIEW = "referat_item_view"
