@@ -109,7 +109,7 @@ def test_a_meeting_played_through_slack_gives_an_exact_record(
 
     # the secretary adds an item with substance and a guest from outside the roster
     bot.command("punkt", CAMILLA)
-    form = opened_view(standin, views.ITEM_VIEW)
+    form = opened_view(standin, views.AGENDA_ITEM_VIEW)
     typed = {
         **prefilled(form),
         "title": "Hjemmeplejens nye vagtplan",

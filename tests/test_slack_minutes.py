@@ -46,7 +46,7 @@ def last_modal(standin: SlackStandIn) -> dict[str, Any]:
     calls = standin.calls_to("views.open")
     assert calls, "no modal was opened"
     view: dict[str, Any] = calls[-1].args["view"]
-    assert view["callback_id"] == views.ITEM_VIEW
+    assert view["callback_id"] == views.MINUTES_ITEM_VIEW
     return view
 
 

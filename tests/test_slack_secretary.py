@@ -117,7 +117,7 @@ def test_secretary_adds_an_item_with_guests_then_moves_and_removes_it(
 ) -> None:
     standin.add_user("U_JENS", "jens.ravn@region.dk", "Jens Ravn")
     bot.command("punkt", CAMILLA)
-    view = opened_view(standin, views.ITEM_VIEW)
+    view = opened_view(standin, views.AGENDA_ITEM_VIEW)
     fields = {
         "title": "Akutteamet & <!channel>",
         "minutes": "abc",

@@ -253,7 +253,7 @@ def test_an_item_from_slack_has_sagsbeskrivelse_and_bilag_everywhere(
     bot: SlackAppServer, standin: SlackStandIn
 ) -> None:
     bot.command("punkt", CAMILLA)
-    view = opened_view(standin, views.ITEM_VIEW)
+    view = opened_view(standin, views.AGENDA_ITEM_VIEW)
     ids = [b.get("block_id") for b in view["blocks"]]
     assert ids[-3:] == ["indstilling", "sagsbeskrivelse", "attachments"]
     description = "Akutteamet har siden marts haft 40 besøg.\nSe notatet & tallene."
@@ -316,7 +316,7 @@ def test_an_item_from_slack_has_sagsbeskrivelse_and_bilag_everywhere(
     # Eventuelt with a bilag: the minutes list bilag in every section that has them
     bot.command("punkt", CAMILLA)
     other = _item_state(
-        opened_view(standin, views.ITEM_VIEW),
+        opened_view(standin, views.AGENDA_ITEM_VIEW),
         title="Nyt fra regionen",
         minutes="5",
         attachments="Regionens brev | https://fjordby.dk/brev.pdf",
@@ -369,7 +369,7 @@ def test_editing_an_item_keeps_its_guests_and_place(
     standin.add_user("U_JENS", "jens.ravn@region.dk", "Jens Ravn")
     before = next(i for i in meeting(bot, 1).items if i.guests)
     bot.command("punkt", CAMILLA)
-    add = opened_view(standin, views.ITEM_VIEW)
+    add = opened_view(standin, views.AGENDA_ITEM_VIEW)
     typed = _item_state(add, title="Med to gæster", minutes="10", guests_email="Ny Gæst <ny@x.dk>")
     answer = submit(
         bot, CAMILLA, add, typed, {"meeting": "1", "section": "2"}, {"guests_slack": ["U_JENS"]}

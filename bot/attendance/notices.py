@@ -11,7 +11,7 @@ from bot.messaging.message import Message, text
 from bot.messaging.outbox import enqueue
 from bot.messaging.recipients import regrets, to_secretariat
 from bot.ports import UnitOfWork
-from bot.reminders.messages import meeting_date, person_label
+from bot.reminders.messages import meeting_date, name_and_org
 
 
 def regrets_list(uow: UnitOfWork, meeting: Meeting) -> list[str]:
@@ -26,7 +26,7 @@ def regrets_list(uow: UnitOfWork, meeting: Meeting) -> list[str]:
         if person is None:
             continue
         shown = texts.SECRETARY_REASON.format(reason=reason) if reason else ""
-        lines.append(texts.SECRETARY_REGRETS_LINE.format(name=person_label(person), reason=shown))
+        lines.append(texts.SECRETARY_REGRETS_LINE.format(name=name_and_org(person), reason=shown))
     return lines
 
 
@@ -41,7 +41,7 @@ def _text(
     values = {
         "title": meeting.title,
         "date": meeting_date(meeting, tz),
-        "name": person_label(person),
+        "name": name_and_org(person),
     }
     if status == AttendanceStatus.REGRETS:
         shown = texts.SECRETARY_REASON.format(reason=reason) if reason else ""

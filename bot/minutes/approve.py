@@ -22,7 +22,7 @@ from bot.minutes.corrections import summary_key, summary_payload
 from bot.minutes.model import MINUTES, MinutesRecord
 from bot.minutes.record import load_record
 from bot.minutes.recording import recordable
-from bot.minutes.summary import meeting_date, summary_for_regrets
+from bot.minutes.summary import record_date, summary_for_regrets
 from bot.minutes.topic_outcomes import settle_topics
 from bot.ports import UnitOfWork
 
@@ -82,7 +82,7 @@ def _post(uow: UnitOfWork, record: MinutesRecord, now: datetime, document: bool)
         now=now,
     )
     if document:
-        date = meeting_date(record)
+        date = record_date(record)
         outbox.enqueue(
             uow,
             key=f"minutes-document:{meeting_id}",
@@ -111,7 +111,7 @@ def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime) -> int:
     meeting_id = record.meeting.id
     message = summary_for_regrets(record)
     subject = texts.SUMMARY_EMAIL_SUBJECT.format(
-        title=record.meeting.title, date=meeting_date(record)
+        title=record.meeting.title, date=record_date(record)
     )
     count = 0
     for person in record.with_status(AttendanceStatus.REGRETS):

@@ -19,7 +19,7 @@ from bot import texts
 from bot.domain import Section
 from bot.minutes.model import DocItem, MinutesDoc
 
-Line = tuple[str, str]  # ("side", name) | ("person", line) within a header cell
+HeaderLine = tuple[str, str]  # ("side", name) | ("person", line) within a header cell
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Block:
     text: str = ""
     items: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = ()
-    rows: tuple[tuple[str, tuple[Line, ...]], ...] = ()
+    rows: tuple[tuple[str, tuple[HeaderLine, ...]], ...] = ()
     toc: tuple[tuple[str, str, int], ...] = ()
     anchor: str = ""
 
@@ -76,8 +76,8 @@ def title_of(doc: MinutesDoc) -> str:
     return texts.DOC_PDF_TITLE.format(kind=kind, title=doc.title, day=doc.day).strip()
 
 
-def _people_lines(doc: MinutesDoc) -> tuple[Line, ...]:
-    lines: list[Line] = []
+def _people_lines(doc: MinutesDoc) -> tuple[HeaderLine, ...]:
+    lines: list[HeaderLine] = []
     for side, names in doc.participants:
         lines.append(("side", side))
         lines += [("person", n) for n in names]
@@ -88,7 +88,7 @@ def _people_lines(doc: MinutesDoc) -> tuple[Line, ...]:
 
 
 def _header(doc: MinutesDoc) -> Block:
-    rows: list[tuple[str, tuple[Line, ...]]] = [
+    rows: list[tuple[str, tuple[HeaderLine, ...]]] = [
         (texts.DOC_LABEL_MEETING, (("person", doc.title),)),
         (texts.DOC_LABEL_WHEN, (("person", doc.when),)),
     ]
@@ -303,7 +303,7 @@ def _style(doc: MinutesDoc) -> str:
     )
 
 
-def _html_cell(lines: tuple[Line, ...]) -> str:
+def _html_cell(lines: tuple[HeaderLine, ...]) -> str:
     e = html.escape
     if len(lines) == 1 and lines[0][0] == "person":
         return f"<p>{e(lines[0][1])}</p>"

@@ -17,7 +17,7 @@ from bot.minutes.model import (
 from bot.time.parse import format_date, format_span
 
 
-def meeting_date(record: MinutesRecord) -> str:
+def record_date(record: MinutesRecord) -> str:
     """'18. juni 2026'."""
     return format_date(record.meeting.starts_at.astimezone(record.tz).date())
 

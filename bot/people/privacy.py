@@ -28,12 +28,12 @@ MIN_NEEDLE = 3  # shorter values would match inside unrelated words
 PERSON_EXPORT_KIND = "klu-bot person export"
 
 
-def plain(value: Any) -> Any:
+def as_json_value(value: Any) -> Any:
     """A domain value as JSON: dataclasses as dicts, ISO dates, enums as their values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: as_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [as_json_value(v) for v in value]
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
@@ -66,15 +66,15 @@ def export_person(uow: UnitOfWork, email: str, *, now: datetime) -> dict[str, An
         return {
             "format_version": PERSON_EXPORT_VERSION,
             "kind": PERSON_EXPORT_KIND,
-            "exported_at": plain(now),
-            "person": plain(person),
-            "memberships": plain(list(uow.memberships.for_person(pid))),
-            "topics_proposed": plain(list(uow.topics.by_proposer(pid))),
-            "attendance": plain(list(uow.attendance.for_person(pid))),
-            "action_items": plain(list(uow.actions.for_owner(pid))),
+            "exported_at": as_json_value(now),
+            "person": as_json_value(person),
+            "memberships": as_json_value(list(uow.memberships.for_person(pid))),
+            "topics_proposed": as_json_value(list(uow.topics.by_proposer(pid))),
+            "attendance": as_json_value(list(uow.attendance.for_person(pid))),
+            "action_items": as_json_value(list(uow.actions.for_owner(pid))),
             "guest_on_items": [_guest_item(i) for i in uow.meetings.items_with_guest(pid)],
-            "minutes_changes": plain(list(uow.minutes_changes.by_actor(pid))),
-            "deliveries": plain(list(uow.outbox.for_recipients(_recipients(person)))),
+            "minutes_changes": as_json_value(list(uow.minutes_changes.by_actor(pid))),
+            "deliveries": as_json_value(list(uow.outbox.for_recipients(_recipients(person)))),
         }
 
 

@@ -25,7 +25,7 @@ def meeting_when(meeting: Meeting, tz: ZoneInfo) -> str:
     return format_span(meeting.starts_at, meeting.ends_at, tz)
 
 
-def topics_text(
+def open_topics_text(
     committee: Committee, meeting: Meeting, open_topics: Sequence[Topic], names: dict[int, str]
 ) -> str:
     """The channel message asking for bruttoliste topics, listing the open ones."""
@@ -46,7 +46,7 @@ def topics_text(
     return "\n".join(lines)
 
 
-def agenda_text(meeting: Meeting, tz: ZoneInfo) -> str:
+def agenda_summary(meeting: Meeting, tz: ZoneInfo) -> str:
     """Title, time, place and the time plan, one item per line."""
     lines = [
         texts.REMINDER_AGENDA_TITLE.format(title=meeting.title),
@@ -117,7 +117,7 @@ def contact(committee: Committee) -> str:
     return ", ".join(parts) or committee.name
 
 
-def person_label(person: Person) -> str:
+def name_and_org(person: Person) -> str:
     """'Navn, Organisation' for the secretary's list."""
     org = texts.SECRETARY_ORG.format(org=person.organisation) if person.organisation else ""
     return person.name + org

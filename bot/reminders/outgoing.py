@@ -22,13 +22,13 @@ from bot.messaging.recipients import (
 )
 from bot.ports import UnitOfWork
 from bot.reminders.messages import (
-    agenda_text,
+    agenda_summary,
     contact,
     day_before_text,
     guest_text,
     meeting_date,
     minutes_text,
-    topics_text,
+    open_topics_text,
 )
 from bot.reminders.settings import Kind
 
@@ -71,7 +71,7 @@ def _topics(
         return
     open_topics = uow.topics.for_committee(committee.id, statuses=[TopicStatus.OPEN])
     names = {p.id: p.name for p in uow.people.list() if p.id is not None}
-    said = topics_text(committee, meeting, open_topics, names)
+    said = open_topics_text(committee, meeting, open_topics, names)
     address = Address.channel(committee.slack_channel_id)
     payload = to_payload(Message(address=address, paragraphs=text(said)))
     yield Outgoing("channel", Route(SLACK, committee.slack_channel_id, payload))
@@ -97,7 +97,7 @@ def _agenda(
     people = _without_regrets(uow, meeting, members(uow, committee, _today(now, tz)), skip)
     if not people:
         return
-    agenda = agenda_text(meeting, tz)
+    agenda = agenda_summary(meeting, tz)
     ref = str(meeting.id)
     chat = Message(
         paragraphs=text(agenda + "\n\n" + texts.REMINDER_AGENDA_ASK),

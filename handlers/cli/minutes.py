@@ -121,7 +121,7 @@ def cmd_minutes_approve(args: argparse.Namespace, c: Container) -> str:
     return "\n".join(lines)
 
 
-def render(
+def render_document(
     c: Container, committee: Committee, meeting_id: int, fmt: str, kind: str = MINUTES
 ) -> bytes:
     """The referat (or the dagsorden) in one format."""
@@ -135,7 +135,7 @@ def _export(args: argparse.Namespace, c: Container, kind: str) -> str:
     if args.format not in FORMATS:
         raise InputError(texts.MINUTES_BAD_FORMAT.format(value=args.format))
     committee = _committee(c, args.committee)
-    data = render(c, committee, _meeting_id(c, committee, args.meeting), args.format, kind)
+    data = render_document(c, committee, _meeting_id(c, committee, args.meeting), args.format, kind)
     if not args.output or args.output == "-":
         if args.format == "pdf":
             raise InputError(texts.DOC_PDF_NEEDS_FILE[kind])

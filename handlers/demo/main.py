@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,12 +21,10 @@ from bot.config import DEFAULT_TIMEZONE, Settings
 from bot.people.roster_file import parse_roster_csv
 from bot.time.parse import format_date
 from handlers.bootstrap import Container, bootstrap, system_clock
-from handlers.demo.signed import CHANNEL, SECRET, SignedClient
+from handlers.demo.signed import CHANNEL, EMAIL_ONLY, SECRET, Out, SignedClient
 
 TOKEN = "xoxb-demo"
 MAIL_FROM = "klu@fjordby.dk"
-EMAIL_ONLY = "henrik.lund@plo-fjordby.dk"  # a GP with e-mail only, not in Slack
-Out = Callable[[str], None]
 
 
 def examples_dir() -> Path:

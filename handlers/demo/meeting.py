@@ -17,11 +17,10 @@ from handlers.bootstrap import Container
 from handlers.clock import tick
 from handlers.demo.mailbox import MailCatcher, mail_to_text
 from handlers.demo.render import indent
+from handlers.demo.signed import EMAIL_ONLY, SECRETARY
 from handlers.slack.listeners.minutes import views as minutes_views
 
-SECRETARY = "U_CAMILLA"
 REGRETS_FROM = "U_SOFIE"
-EMAIL_ONLY = "henrik.lund@plo-fjordby.dk"  # a GP who is not in Slack
 REGRETS_TEXT = "Afbud – jeg er desværre på kursus den dag"
 MINUTES = (
     ("1.", {"outcome": "godkendt"}),

@@ -7,11 +7,15 @@ import hmac
 import json
 import time
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 SECRET = "demo-signing-secret"
 CHANNEL = "C0KLU"
+SECRETARY = "U_CAMILLA"
+EMAIL_ONLY = "henrik.lund@plo-fjordby.dk"  # a GP with e-mail only, not in Slack
+Out = Callable[[str], None]
 
 
 class SignedClient:

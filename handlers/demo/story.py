@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +11,10 @@ from bot.people.roster import import_roster
 from handlers.bootstrap import Container
 from handlers.demo.meeting import play_meeting
 from handlers.demo.render import indent, message_to_text, view_to_text
-from handlers.demo.signed import SignedClient
+from handlers.demo.signed import SECRETARY, Out, SignedClient
 from handlers.slack.identity import Linker
 from handlers.slack.sender import make_client
 
-Out = Callable[[str], None]
-SECRETARY = "U_CAMILLA"
 TOPICS = (
     ("U_SOFIE", "Samarbejde om hjemmebesøg hos ældre medicinske patienter"),
     ("U_PETER", "Fælles retningslinjer for lægeerklæringer til jobcentret"),

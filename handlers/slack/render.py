@@ -24,11 +24,11 @@ from bot.messaging.message import (
     from_payload,
     is_message,
 )
+from handlers.slack.blocks import MESSAGE_BLOCKS
 from handlers.slack.mrkdwn import escape
 
 SECTION_LIMIT = 2900  # Slack allows 3000 characters per section text
 HEADER_LIMIT = 150
-MESSAGE_BLOCKS = 50
 TEXT_LIMIT = 39000  # Slack truncates message text after 40 000
 
 REGRETS_ACTION = "regrets_button"  # value: meeting id (handlers/slack/listeners/attendance.py)

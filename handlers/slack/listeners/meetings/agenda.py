@@ -23,7 +23,7 @@ from handlers.slack.blocks import (
 from handlers.slack.listeners.meetings.views import ADD_ITEM_BUTTON, ITEM_MENU
 
 DESCRIPTION_TEXT = 1200  # of an item's sagsbeskrivelse in the agenda message
-SECTION_TEXT = 2900  # Slack's section text holds 3000
+AGENDA_SECTION_CHARS = 2900  # Slack's section text holds 3000
 
 
 def agenda_blocks(
@@ -96,4 +96,4 @@ def _item_block(
                 option(texts.SEC_MENU_REMOVE, f"remove:{ref}"),
             ],
         )
-    return section(clip("\n".join(lines), SECTION_TEXT), menu)
+    return section(clip("\n".join(lines), AGENDA_SECTION_CHARS), menu)

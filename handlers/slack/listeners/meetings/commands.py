@@ -132,7 +132,7 @@ def _item_form(
     if chosen is not None and chosen not in found:
         found.insert(0, chosen)
     meeting_id = chosen.id if chosen is not None else None
-    return _open(deps, body, views.item_modal(committee, found, meeting_id))
+    return _open(deps, body, views.agenda_item_modal(committee, found, meeting_id))
 
 
 def new_item(request: CommandRequest) -> CommandReply:
@@ -228,7 +228,7 @@ def register(app: App, deps: SlackDeps) -> None:
     def on_meeting(ack: Ack, body: dict[str, Any]) -> None:
         ack(submit.submit_meeting(c, person(body), Form(body["view"])))
 
-    @app.view(views.ITEM_VIEW)
+    @app.view(views.AGENDA_ITEM_VIEW)
     def on_item(ack: Ack, body: dict[str, Any]) -> None:
         form = Form(body["view"])
         guests = slack_guests(deps, form.users("guests_slack"), form)

@@ -13,6 +13,7 @@ from bot.time.parse import format_span
 from handlers.slack.blocks import (
     MODAL_TITLE,
     VIEW_BLOCKS,
+    Block,
     context,
     divider,
     escape,
@@ -22,12 +23,11 @@ from handlers.slack.blocks import (
     section,
 )
 
-Block = dict[str, Any]
 View = dict[str, Any]
 
 SETUP_VIEW = "klu_sec_setup"
 MEETING_VIEW = "klu_sec_meeting"
-ITEM_VIEW = "klu_sec_item"
+AGENDA_ITEM_VIEW = "klu_sec_item"
 ITEM_EDIT_VIEW = "klu_sec_item_edit"
 MOVE_VIEW = "klu_sec_move"
 REMOVE_VIEW = "klu_sec_remove"
@@ -238,7 +238,9 @@ def _item_fields(item: AgendaItem | None, people: Mapping[int, Person]) -> list[
     return blocks
 
 
-def item_modal(committee: Committee, meetings: Sequence[Meeting], meeting_id: int | None) -> View:
+def agenda_item_modal(
+    committee: Committee, meetings: Sequence[Meeting], meeting_id: int | None
+) -> View:
     """Add an item: meeting, section, then the item's fields (see _item_fields)."""
     tz = ZoneInfo(committee.timezone)
     meeting_options = [(meeting_label(m, tz), str(m.id)) for m in meetings][:MAX_OPTIONS]
@@ -248,7 +250,7 @@ def item_modal(committee: Committee, meetings: Sequence[Meeting], meeting_id: in
         _select("section", texts.SEC_LABEL_SECTION, _sections(), "2"),
         *_item_fields(None, {}),
     ]
-    return _modal(ITEM_VIEW, texts.SEC_ITEM_TITLE, blocks, {"committee": committee.id})
+    return _modal(AGENDA_ITEM_VIEW, texts.SEC_ITEM_TITLE, blocks, {"committee": committee.id})
 
 
 def item_edit_modal(

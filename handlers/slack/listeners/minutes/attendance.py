@@ -13,12 +13,12 @@ from bot.people.roster import roster
 from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller
 from handlers.slack.listeners.minutes import views
-from handlers.slack.listeners.minutes.common import action_value, open_modal, require_secretary
+from handlers.slack.listeners.minutes.common import action_value, open_modal, secretary_caller
 
 
 def on_attendance_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """'Fremmøde': members and the meeting's guests in three lists."""
-    caller = require_secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    caller = secretary_caller(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     c = deps.container
     with c.uow() as uow:
         meeting = minutes_meeting(uow, caller.committee, action_value(body) or None, c.clock())
@@ -58,7 +58,7 @@ def on_attendance_button(deps: SlackDeps, body: dict[str, Any]) -> None:
 
 def on_attendance_submit(deps: SlackDeps, body: dict[str, Any]) -> dict[str, Any] | None:
     """Save who came, sent regrets or did not show."""
-    caller = require_secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    caller = secretary_caller(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     view = body.get("view") or {}
     meta, _ = views.submitted_item(view)
     chosen = views.chosen_people(view)

@@ -33,7 +33,7 @@ from handlers.slack.deps import SlackDeps
 from handlers.slack.identity import body_caller
 from handlers.slack.listeners.minutes import views
 from handlers.slack.listeners.minutes.attendance import on_attendance_button, on_attendance_submit
-from handlers.slack.listeners.minutes.common import action_value, open_modal, require_secretary
+from handlers.slack.listeners.minutes.common import action_value, open_modal, secretary_caller
 from handlers.slack.outgoing import respond_later
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def approve_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> CommandRe
 
 def referat_command(request: CommandRequest) -> CommandReply:
     """`/klu referat [mødenr]` and `/klu referat send [mødenr]` (secretary only)."""
-    caller = require_secretary(request.caller(), texts.MINUTES_RECORD_ACTION)
+    caller = secretary_caller(request.caller(), texts.MINUTES_RECORD_ACTION)
     words = request.rest.split()
     if words and words[0].lower() in SEND_WORDS:
         return approve_reply(request.deps, caller, " ".join(words[1:]) or None)
@@ -100,7 +100,7 @@ def search_command(request: CommandRequest) -> CommandReply:
 
 def on_item_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """'Skriv referat': open the item's modal."""
-    caller = require_secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    caller = secretary_caller(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     meeting_id, _, item_id = action_value(body).partition(":")
     if not (meeting_id.isdigit() and item_id.isdigit()):
         raise NotFoundError(texts.MINUTES_SLACK_ITEM_GONE)
@@ -112,26 +112,26 @@ def on_item_button(deps: SlackDeps, body: dict[str, Any]) -> None:
         if item is None:
             raise NotFoundError(texts.MINUTES_SLACK_ITEM_GONE)
         actions = [a for a in uow.actions.for_meeting(int(meeting_id)) if a.item_id == item.id]
-    open_modal(deps, body, views.item_modal(meeting, item, actions))
+    open_modal(deps, body, views.minutes_item_modal(meeting, item, actions))
 
 
 def on_open_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """`referat_open` (value: meeting id), e.g. on the 'minutes due' reminder: the item list."""
-    caller = require_secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    caller = secretary_caller(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     reply = list_reply(deps, caller, action_value(body) or None)
     respond_later(deps, body, reply, key=f"referat-open:{body.get('trigger_id')}", replace=False)
 
 
 def on_approve_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """'Godkend og send referat'."""
-    caller = require_secretary(body_caller(deps, body), texts.MINUTES_APPROVE_ACTION)
+    caller = secretary_caller(body_caller(deps, body), texts.MINUTES_APPROVE_ACTION)
     reply = approve_reply(deps, caller, action_value(body) or None)
     respond_later(deps, body, reply, key=f"referat-approve:{body.get('trigger_id')}", replace=False)
 
 
 def on_item_submit(deps: SlackDeps, body: dict[str, Any]) -> dict[str, Any] | None:
     """Save the modal; errors go next to the field they concern."""
-    caller = require_secretary(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
+    caller = secretary_caller(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     meta, values = views.submitted_item(body.get("view") or {})
     meeting_id, item_id = meta.get("meeting_id"), meta.get("item_id")
     c = deps.container
@@ -214,7 +214,7 @@ def register(app: App, deps: SlackDeps) -> None:
         else:
             ack(answer)
 
-    @app.view(views.ITEM_VIEW)
+    @app.view(views.MINUTES_ITEM_VIEW)
     def item_submit(ack: Ack, body: dict[str, Any]) -> None:
         answer = on_item_submit(deps, body)
         if answer is None:

@@ -15,7 +15,7 @@ from handlers.slack.deps import SlackDeps
 log = logging.getLogger(__name__)
 
 
-def require_secretary(caller: Caller, action: str) -> Caller:
+def secretary_caller(caller: Caller, action: str) -> Caller:
     """The caller, when they are the committee's secretary."""
     if not caller.is_secretary:
         raise PermissionDeniedError(texts.ONLY_SECRETARY.format(action=action))

@@ -29,7 +29,7 @@ from handlers.slack.render import MINUTES_ACTION
 OPEN_ACTION = MINUTES_ACTION  # value: meeting id (also on the secretary's "minutes due" DM)
 ITEM_ACTION = "referat_item"  # value: "<meeting id>:<item id>"
 APPROVE_ACTION = "referat_approve"  # value: meeting id
-ITEM_VIEW = "referat_item_view"
+MINUTES_ITEM_VIEW = "referat_item_view"
 ATTENDANCE_ACTION = "referat_attendance"  # value: meeting id
 ATTENDANCE_VIEW = "referat_attendance_view"
 ATTENDANCE_BLOCKS = (
@@ -38,7 +38,7 @@ ATTENDANCE_BLOCKS = (
     ("no_show", AttendanceStatus.NO_SHOW, texts.MINUTES_SLACK_NO_SHOW),
 )
 NO_OUTCOME = "-"
-FIELDS = ("referat", "beslutning", "outcome", "actions", "next")
+ITEM_FIELDS = ("referat", "beslutning", "outcome", "actions", "next")
 MODAL_TEXT = 3000
 
 
@@ -109,7 +109,9 @@ def _outcome_select(current: Outcome | None) -> b.Block:
     }
 
 
-def item_modal(meeting: Meeting, item: AgendaItem, actions: Sequence[ActionItem]) -> dict[str, Any]:
+def minutes_item_modal(
+    meeting: Meeting, item: AgendaItem, actions: Sequence[ActionItem]
+) -> dict[str, Any]:
     """The modal for one item's referat, beslutning, outcome and actions."""
     number = item_number(meeting, item)
     blocks: list[b.Block] = [b.section(f"*{b.escape(number)} {b.escape(item.title)}*")]
@@ -134,7 +136,7 @@ def item_modal(meeting: Meeting, item: AgendaItem, actions: Sequence[ActionItem]
         )
     return {
         "type": "modal",
-        "callback_id": ITEM_VIEW,
+        "callback_id": MINUTES_ITEM_VIEW,
         "title": b.plain(texts.MINUTES_SLACK_MODAL_TITLE.format(number=number), b.MODAL_TITLE),
         "submit": b.plain(texts.MINUTES_SLACK_SAVE, b.MODAL_TITLE),
         "close": b.plain(texts.MINUTES_SLACK_CANCEL, b.MODAL_TITLE),
@@ -147,7 +149,7 @@ def submitted_item(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]
     """(private metadata, field -> value) of a submitted item modal; absent fields are left out."""
     values = (view.get("state") or {}).get("values") or {}
     found: dict[str, str] = {}
-    for field in FIELDS:
+    for field in ITEM_FIELDS:
         if field not in values:
             continue
         element: dict[str, Any] = values[field].get("value") or next(

@@ -12,11 +12,10 @@ from bot.domain import Committee, Meeting, Person, Topic, TopicStatus
 from bot.meetings.text import overrun_warning
 from bot.meetings.timeplan import time_plan
 from bot.time.parse import format_date, format_span, format_time
-from bot.topics.board import HomeOverview, MeetingBrief, TopicBoard
+from bot.topics.board import HOME_BOARD_TOPICS, HomeOverview, MeetingBrief, TopicBoard
 from handlers.slack import blocks as b
 
 LIST_TEXT = 600
-HOME_BOARD_TOPICS = 15
 HOME_MEETING_BLOCKS = 30
 
 BOARD_PAGE_ACTION = "klu_board_page"
