@@ -43,7 +43,9 @@ def make_senders(
         senders[outbox.SLACK] = SlackSender(client, documents)
     if email_enabled(settings):
         smtp = SmtpSettings.from_url(settings.smtp_url)
-        senders[outbox.EMAIL] = SmtpSender(smtp, settings.mail_from)
+        senders[outbox.EMAIL] = SmtpSender(
+            smtp, settings.mail_from, reply_tokens=settings.mail_reply_tokens
+        )
     return senders
 
 
@@ -83,13 +85,17 @@ def notify_secretary(uow: UnitOfWork, delivery: Delivery, now: datetime) -> None
 
 
 def inbox_handlers(container: Container) -> dict[str, inbox.Handler]:
-    """What this process does with stored Slack events (none without a Slack token)."""
+    """What this process does with stored events: e-mails always (they need only the
+    database), Slack events with a Slack token."""
+    from handlers.mail.replies import inbox_handlers as mail_handlers
+
+    handlers = mail_handlers(container)
     if not container.settings.slack_bot_token:
-        return {}
+        return handlers
     from handlers.slack.deps import NoBackground
     from handlers.slack.listeners.attendance import inbox_handlers as slack_handlers
 
-    return slack_handlers(container, NoBackground())
+    return {**slack_handlers(container, NoBackground()), **handlers}
 
 
 def run_dispatch(

@@ -2,7 +2,9 @@
 # Installs the Debian packages the tests need, if missing: PostgreSQL (second test pass),
 # libical (independent calendar validator), poppler-utils (PDF text check), Node.js with
 # Mozilla's ical.js (a second independent calendar reader, into .cache/icaljs), and what
-# WeasyPrint needs to print the dagsorden and the referat (Pango, HarfBuzz's subsetter, DejaVu).
+# WeasyPrint needs to print the dagsorden and the referat (Pango, HarfBuzz's subsetter, DejaVu),
+# and Dovecot (a real IMAP server the mail-reading tests start on a loopback port; the
+# system service the package starts is stopped again).
 set -euo pipefail
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
@@ -13,6 +15,7 @@ command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+[ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 icaljs() {
   [ -d .cache/icaljs/node_modules/ical.js ] && return 0
   mkdir -p .cache/icaljs
@@ -27,4 +30,7 @@ else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if [[ " ${need[*]} " == *" dovecot-imapd "* ]]; then
+  $SUDO service dovecot stop >/dev/null 2>&1 || true  # the tests start their own
+fi
 icaljs

@@ -62,7 +62,7 @@ def process_due(
     `pause()` runs before each event (a web process lets its requests go first)."""
     report = InboxReport()
     with uow_factory() as uow:
-        claimed = list(uow.inbox.claim_due(now, now + LEASE, limit))
+        claimed = list(uow.inbox.claim_due(now, now + LEASE, limit, kinds=tuple(handlers)))
         uow.commit()
     for index, item in enumerate(claimed):
         if pause is not None:
