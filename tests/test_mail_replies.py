@@ -455,3 +455,17 @@ def test_one_broken_message_does_not_hold_up_the_others_and_the_clock_reads_the_
     assert all({b"\\Seen", DONE} <= f for f in flags(imap_server, mailbox))
     with bot.uow() as uow:
         assert uow.inbox.pending_count() == 0
+
+
+def test_the_secretary_s_thanks_for_a_notice_gets_no_answer(
+    bot: Container, imap_server: ImapServer, mailbox: tuple[str, str]
+) -> None:
+    append(imap_server, mailbox, gmail_reply(sent_id(bot, HENRIK), HENRIK, "Afbud – vagt"))
+    read(bot)
+    with bot.uow() as uow:
+        [notice] = [d for d in uow.outbox.for_recipients([SECRETARY]) if d.kind == "regrets_notice"]
+    notice_id = str(SmtpSender(SmtpSettings.from_url("smtp://localhost"), BOT).message_id(notice))
+    append(imap_server, mailbox, gmail_reply(notice_id, SECRETARY, "Tak for info", "Camilla Juul"))
+    read(bot)
+    assert replies_to(bot, SECRETARY) == []
+    assert status(bot, HENRIK) == (AttendanceStatus.REGRETS, "vagt", "e-mail-svar")

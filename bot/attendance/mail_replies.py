@@ -103,9 +103,12 @@ def take_mail(
         if uow.events.seen(request_id):
             return Outcome.DUPLICATE
         thread = find_thread(uow, mail.tokens)
+        ours = thread is not None or any(uow.outbox.by_nonce(t) for t in mail.tokens)
         sender = uow.people.by_email(mail.sender) if mail.sender else None
         owner = _owner(uow, thread) if thread else None
     reply = read_reply(mail)
+    if thread is None and ours and reply.intent == Intent.UNKNOWN:
+        return Outcome.IGNORED  # "tak" to a notice about no meeting: nothing to answer
     if thread is not None and (owner is None or sender is None or sender.id != owner.id):
         _foreign(uow_factory(), mail, thread, owner, request_id, now)
         return Outcome.TO_SECRETARY

@@ -4,7 +4,7 @@ What is read, and from where:
 
 - the sender: From, lower case;
 - which of our e-mails it answers: In-Reply-To and References name our Message-IDs
-  (<klu.TOKEN@our domain>, handlers/mail/smtp.py); a tokened Reply-To (MAIL_FROM's local
+  (<klu.TOKEN@domain>, handlers/mail/smtp.py); a tokened Reply-To (MAIL_FROM's local
   part +TOKEN) comes back in To/Cc/Delivered-To/X-Original-To;
 - the reply's own words: the text/plain part (else the HTML as text, quoted blocks left out),
   with the quoted history ("Den ons. 2. dec. 2026 kl. 10.00 skrev …:", "Fra: … Sendt: …",
@@ -51,7 +51,9 @@ def read_mail(raw: bytes, own_address: str) -> IncomingMail:
     """Read one received message (never raises on odd input: what cannot be read is empty)."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
     local, _, domain = own_address.strip().lower().rpartition("@")
-    own_id = re.compile(r"<klu\." + _TOKEN + "@" + re.escape(domain) + ">", re.IGNORECASE)
+    # Any domain: the token alone names the row (random, looked up in the outbox), and a
+    # changed MAIL_FROM must not orphan the replies to mail sent before.
+    own_id = re.compile(r"<klu\." + _TOKEN + r"@[^<>\s]+>", re.IGNORECASE)
     sender_name, sender = parseaddr(_header(message, "From"))
     references = _header(message, "References").split() + _header(message, "In-Reply-To").split()
     tokens = [m.group(1).lower() for ref in reversed(references) for m in own_id.finditer(ref)]
