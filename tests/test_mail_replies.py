@@ -469,3 +469,35 @@ def test_the_secretary_s_thanks_for_a_notice_gets_no_answer(
     read(bot)
     assert replies_to(bot, SECRETARY) == []
     assert status(bot, HENRIK) == (AttendanceStatus.REGRETS, "vagt", "e-mail-svar")
+
+
+def test_handled_mail_moves_to_the_done_folder_when_there_is_one(
+    bot: Container, imap_server: ImapServer, mailbox: tuple[str, str]
+) -> None:
+    client = imap_server.client(*mailbox)
+    client.create_folder("Behandlet")
+    client.logout()
+    bot.settings = dataclasses.replace(
+        bot.settings, imap_url=imap_server.url(*mailbox, query="done=Behandlet")
+    )
+    append(imap_server, mailbox, gmail_reply(sent_id(bot, HENRIK), HENRIK, "Afbud"))
+    read(bot)
+    assert status(bot, HENRIK) == (AttendanceStatus.REGRETS, "", "e-mail-svar")
+    assert flags(imap_server, mailbox) == []  # INBOX is empty
+    client = imap_server.client(*mailbox)
+    try:
+        client.select_folder("Behandlet", readonly=True)
+        [moved] = client.fetch(client.search(["ALL"]), ["FLAGS"]).values()
+    finally:
+        client.logout()
+    assert {b"\\Seen", DONE} <= set(moved[b"FLAGS"])
+
+
+def test_a_mailbox_that_cannot_be_reached_does_not_stop_the_clock(
+    bot: Container, imap_server: ImapServer
+) -> None:
+    bot.settings = dataclasses.replace(
+        bot.settings, imap_url=f"imap://nobody:wrong@127.0.0.1:{imap_server.port}/INBOX"
+    )
+    report = tick(bot, senders={})  # a wrong password: logged, tried again next tick
+    assert report.pending > 0  # the rest of the tick ran: the invitations wait to be sent

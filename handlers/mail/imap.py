@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import imaplib
 import ipaddress
 import logging
 import ssl
@@ -25,7 +26,6 @@ from email.policy import compat32
 from urllib.parse import parse_qs, unquote, urlparse
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError
 
 from bot.messaging import inbox
 from bot.ports import Clock, UnitOfWork
@@ -162,9 +162,10 @@ def poll(
             report.seen += 1
             try:
                 _one(client, uow_factory, uid, now, report, keywords, move_to, after_store)
-            except (IMAPClientError, OSError):
+            except (imaplib.IMAP4.abort, OSError):
                 raise  # the connection is gone: the round ends, the rest waits for the next
-            except Exception:  # one bad message must not hold up the others
+            except Exception:  # one bad message (even one the server cannot fetch) must
+                # not hold up the others
                 report.failed += 1
                 log.exception("mailbox: message uid %s could not be stored", uid)
     finally:
