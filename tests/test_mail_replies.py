@@ -14,6 +14,7 @@ storing and flagging.
 from __future__ import annotations
 
 import dataclasses
+import email
 import threading
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -28,13 +29,15 @@ from bot.meetings.planning import get_meeting
 from bot.messaging import inbox
 from bot.messaging.outbox import payload_of
 from handlers.bootstrap import Container
+from handlers.cli.main import main
 from handlers.clock import tick
 from handlers.delivery import inbox_handlers
 from handlers.mail.imap import DONE, ImapSettings, poll
 from handlers.mail.smtp import SmtpSender, SmtpSettings
 from storage import tables
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, mark_called
 from tests.imap_server import ImapServer
+from tests.invitation_helpers import start_smtp
 from tests.test_calendar_answers import google_reply, outlook_reply
 
 BOT = "klu@fjordby.dk"
@@ -501,3 +504,42 @@ def test_a_mailbox_that_cannot_be_reached_does_not_stop_the_clock(
     )
     report = tick(bot, senders={})  # a wrong password: logged, tried again next tick
     assert report.pending > 0  # the rest of the tick ran: the invitations wait to be sent
+
+
+def test_klu_bot_clock_reads_the_reply_to_a_reminder_and_answers_by_smtp(
+    sample: Container,
+    clock: FakeClock,
+    db_url: str,
+    imap_server: ImapServer,
+    mailbox: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The whole way round, as `klu-bot clock --once --now` runs it: the day-before reminder
+    goes out over SMTP, Henrik answers it from Gmail, the next tick reads the answer from
+    IMAP, registers it and sends the one-line answer threaded under his mail; the tick after
+    sends nothing more."""
+    mark_called(sample)
+    controller, smtp = start_smtp()
+    try:
+        monkeypatch.setenv("DATABASE_URL", db_url)
+        monkeypatch.setenv("SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        monkeypatch.setenv("MAIL_FROM", BOT)
+        monkeypatch.setenv("IMAP_URL", imap_server.url(*mailbox))
+        assert main(["clock", "--once", "--now", "2026-06-17T09:00"]) == 0
+        [reminder] = smtp.to(HENRIK)
+        assert reminder.message["Subject"].startswith("Påmindelse")
+        answer = gmail_reply(str(reminder.message["Message-ID"]), HENRIK, "Afbud, jeg har vagt")
+        append(imap_server, mailbox, answer)
+        assert main(["clock", "--once", "--now", "2026-06-17T09:01"]) == 0
+        assert main(["clock", "--once", "--now", "2026-06-17T09:02"]) == 0
+    finally:
+        controller.stop()
+    [_, confirmation] = smtp.to(HENRIK)
+    sent = confirmation.message
+    assert sent["In-Reply-To"] == email.message_from_bytes(answer)["Message-ID"]
+    assert sent["Auto-Submitted"] == "auto-replied"
+    assert sent["Subject"] == "Re: Invitation: Møde i Kommunalt Lægeligt Udvalg"
+    assert "dit afbud" in sent.get_content() and "vagt" in sent.get_content()
+    [notice] = [r for r in smtp.to(SECRETARY) if "Afbud" in r.message["Subject"]]
+    assert "Henrik Lund" in notice.message.get_content()
+    assert status(sample, HENRIK) == (AttendanceStatus.REGRETS, "jeg har vagt", "e-mail-svar")
