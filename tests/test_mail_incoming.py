@@ -57,6 +57,13 @@ def test_the_out_of_office_subjects(subject: str) -> None:
     assert read_mail(mail(subject=subject), BOT).automatic
 
 
+def test_a_copy_of_the_bot_s_own_mail_is_automatic() -> None:
+    own = mail().replace(b"Henrik Lund <Henrik.Lund@PLO-fjordby.dk>", b"KLU-bot <KLU@fjordby.dk>")
+    assert read_mail(own, BOT).automatic
+    tokened = own.replace(b"KLU@fjordby.dk", f"klu+{TOKEN}@fjordby.dk".encode())
+    assert read_mail(tokened, BOT).automatic
+
+
 def test_a_person_s_reply_is_not_automatic() -> None:
     read = read_mail(mail(Auto_Submitted="no", Precedence="normal"), BOT)
     assert not read.automatic and read.bounce is None

@@ -9,9 +9,10 @@ What is read, and from where:
 - the reply's own words: the text/plain part (else the HTML as text, quoted blocks left out),
   with the quoted history ("Den ons. 2. dec. 2026 kl. 10.00 skrev …:", "Fra: … Sendt: …",
   "> …") and the signature cut off by mail-parser-reply in Danish and English;
-- automatic mail (never regrets, never answered): Auto-Submitted other than "no" (RFC 3834),
-  X-Auto-Response-Suppress, X-Autoreply/X-Autorespond, Precedence bulk/list/junk/auto_reply,
-  List-Id, and the subjects Outlook, Gmail and Apple give out-of-office replies;
+- automatic mail (never regrets, never answered): the bot's own address as sender,
+  Auto-Submitted other than "no" (RFC 3834), X-Auto-Response-Suppress,
+  X-Autoreply/X-Autorespond, Precedence bulk/list/junk/auto_reply, List-Id, and the
+  subjects Outlook, Gmail and Apple give out-of-office replies;
 - bounces: a multipart/report with a delivery-status part (RFC 3464; the recipients whose
   Action is "failed" and their Diagnostic-Code), or mail from MAILER-DAEMON/postmaster, or
   with an empty Return-Path that names one of our Message-IDs; a read receipt (disposition
@@ -70,10 +71,16 @@ def read_mail(raw: bytes, own_address: str) -> IncomingMail:
         text=reply_text(message),
         tokens=tuple(dict.fromkeys(tokens)),
         is_reply=bool(references) or bool(_REPLY_PREFIX.match(subject)),
-        automatic=bounce is None and is_automatic(message),
+        automatic=bounce is None and (is_automatic(message) or _own(sender, local, domain)),
         bounce=bounce,
         calendar=tuple(_answers(message)),
     )
+
+
+def _own(sender: str, local: str, domain: str) -> bool:
+    """Mail from the bot's own address (a copy of what it sent): never read as an answer."""
+    found_local, _, found_domain = sender.strip().lower().rpartition("@")
+    return bool(local) and found_domain == domain and found_local.split("+")[0] == local
 
 
 def _header(message: Message, name: str) -> str:
