@@ -36,7 +36,6 @@ def mail(body: str = "Afbud", subject: str = "Re: Påmindelse", **headers: str) 
     [
         {"Auto_Submitted": "auto-replied"},
         {"Auto_Submitted": "auto-generated"},
-        {"X_Auto_Response_Suppress": "All"},
         {"X_Autoreply": "yes"},
         {"Precedence": "bulk"},
         {"Precedence": "auto_reply"},
@@ -62,6 +61,12 @@ def test_a_copy_of_the_bot_s_own_mail_is_automatic() -> None:
     assert read_mail(own, BOT).automatic
     tokened = own.replace(b"KLU@fjordby.dk", f"klu+{TOKEN}@fjordby.dk".encode())
     assert read_mail(tokened, BOT).automatic
+
+
+def test_x_auto_response_suppress_alone_is_a_person_s_mail_that_wants_no_answer() -> None:
+    read = read_mail(mail(X_Auto_Response_Suppress="DR, RN, NRN, OOF, AutoReply"), BOT)
+    assert read.quiet and not read.automatic and read.text == "Afbud"
+    assert not read_mail(mail(), BOT).quiet
 
 
 def test_a_person_s_reply_is_not_automatic() -> None:

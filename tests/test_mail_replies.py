@@ -543,3 +543,16 @@ def test_klu_bot_clock_reads_the_reply_to_a_reminder_and_answers_by_smtp(
     [notice] = [r for r in smtp.to(SECRETARY) if "Afbud" in r.message["Subject"]]
     assert "Henrik Lund" in notice.message.get_content()
     assert status(sample, HENRIK) == (AttendanceStatus.REGRETS, "jeg har vagt", "e-mail-svar")
+
+
+def test_a_reply_through_exchange_that_asks_for_no_auto_answer_still_counts(
+    bot: Container, imap_server: ImapServer, mailbox: tuple[str, str]
+) -> None:
+    """X-Auto-Response-Suppress alone (mail sent through a distribution list, some Outlook
+    set-ups) is a person's own mail: registered, and not answered, as it asks."""
+    raw = outlook_text_reply(sent_id(bot, SOFIE), SOFIE, "Afbud – ferie")
+    raw = b"X-Auto-Response-Suppress: DR, RN, NRN, OOF, AutoReply\r\n" + raw
+    append(imap_server, mailbox, raw)
+    read(bot)
+    assert status(bot, SOFIE) == (AttendanceStatus.REGRETS, "ferie", "e-mail-svar")
+    assert replies_to(bot, SOFIE) == []

@@ -74,6 +74,7 @@ class IncomingMail:
     tokens: tuple[str, ...] = ()  # our Message-ID tokens it answers, the latest first
     is_reply: bool = False  # In-Reply-To/References set, or Re:/SV:/AW: in the subject
     automatic: bool = False  # an auto-reply (RFC 3834 and the vendors' own markers)
+    quiet: bool = False  # the sender asks for no automatic answer (X-Auto-Response-Suppress)
     bounce: Bounce | None = None
     calendar: tuple[CalendarAnswer, ...] = field(default_factory=tuple)
 
@@ -124,7 +125,9 @@ def take_mail(
         meeting_id=thread.meeting_id if thread else None,
         via="e-mail-svar" if thread else "e-mail",
         now=now,
-        reply_to=MailReplyTo(mail.sender, mail.sender_name, mail.subject, mail.message_id),
+        reply_to=None
+        if mail.quiet
+        else MailReplyTo(mail.sender, mail.sender_name, mail.subject, mail.message_id),
     )
     if not result.duplicate:
         with uow_factory() as uow:

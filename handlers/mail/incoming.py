@@ -10,9 +10,14 @@ What is read, and from where:
   with the quoted history ("Den ons. 2. dec. 2026 kl. 10.00 skrev …:", "Fra: … Sendt: …",
   "> …") and the signature cut off by mail-parser-reply in Danish and English;
 - automatic mail (never regrets, never answered): the bot's own address as sender,
-  Auto-Submitted other than "no" (RFC 3834), X-Auto-Response-Suppress,
-  X-Autoreply/X-Autorespond, Precedence bulk/list/junk/auto_reply, List-Id, and the
-  subjects Outlook, Gmail and Apple give out-of-office replies;
+  Auto-Submitted other than "no" (RFC 3834), X-Autoreply/X-Autorespond, Precedence
+  bulk/list/junk/auto_reply, List-Id, and the subjects Outlook, Gmail and Apple give
+  out-of-office replies;
+- X-Auto-Response-Suppress (Exchange): "send no automatic answer to this". Exchange puts it
+  on its out-of-office replies, but together with Auto-Submitted and the »Automatisk svar«
+  subject; alone it also comes on people's own mail (sent through a distribution list, by
+  some clients), which osTicket, GLPI and Sisimai learnt to read as a person's. So alone it
+  makes the mail `quiet`: read and registered, but not answered;
 - bounces: a multipart/report with a delivery-status part (RFC 3464; the recipients whose
   Action is "failed" and their Diagnostic-Code), or mail from MAILER-DAEMON/postmaster, or
   with an empty Return-Path that names one of our Message-IDs; a read receipt (disposition
@@ -72,6 +77,7 @@ def read_mail(raw: bytes, own_address: str) -> IncomingMail:
         tokens=tuple(dict.fromkeys(tokens)),
         is_reply=bool(references) or bool(_REPLY_PREFIX.match(subject)),
         automatic=bounce is None and (is_automatic(message) or _own(sender, local, domain)),
+        quiet=bool(_header(message, "X-Auto-Response-Suppress").strip()),
         bounce=bounce,
         calendar=tuple(_answers(message)),
     )
@@ -114,8 +120,6 @@ def is_automatic(message: Message) -> bool:
     if auto and not auto.startswith("no"):
         return True
     if any(_header(message, n).strip() for n in ("X-Autoreply", "X-Autorespond", "List-Id")):
-        return True
-    if _header(message, "X-Auto-Response-Suppress").strip():
         return True
     precedence = _header(message, "Precedence").strip().lower()
     if precedence in ("bulk", "list", "junk", "auto_reply"):
