@@ -32,6 +32,8 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     smtp_url: str = ""
     mail_from: str = ""
+    imap_url: str = ""  # IMAP_URL: the mailbox the clock reads (replies, calendar answers)
+    mail_reply_tokens: bool = False  # MAIL_REPLY_TOKENS=1: Reply-To klu+<token>@… on e-mails
     port: int = DEFAULT_PORT
     answer_cache: bool = True  # KLU_ANSWER_CACHE=0 turns it off (handlers/slack/answers.py)
     admins: tuple[str, ...] = ()  # KLU_ADMINS: Slack user ids and e-mails (lower case)
@@ -57,6 +59,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_api_url=api if api.endswith("/") else api + "/",
         smtp_url=env.get("SMTP_URL", "").strip(),
         mail_from=env.get("MAIL_FROM", "").strip(),
+        imap_url=env.get("IMAP_URL", "").strip(),
+        mail_reply_tokens=env.get("MAIL_REPLY_TOKENS", "").strip().lower()
+        in ("1", "true", "yes", "on"),
         port=_port(env.get("PORT", "")),
         answer_cache=env.get("KLU_ANSWER_CACHE", "1").strip() not in ("0", "false", "no", "off"),
         admins=parse_admins(env.get("KLU_ADMINS", "")),
@@ -88,6 +93,10 @@ def check(settings: Settings) -> None:
         raise ConfigError(texts.CONFIG_SMTP_URL)
     if settings.smtp_url and not settings.mail_from:
         raise ConfigError(texts.CONFIG_MAIL_FROM)
+    if settings.imap_url and not _imap_url_ok(settings.imap_url):
+        raise ConfigError(texts.CONFIG_IMAP_URL)
+    if settings.imap_url and not settings.mail_from:
+        raise ConfigError(texts.CONFIG_IMAP_MAIL_FROM)
     if settings.mail_from and not _address_ok(settings.mail_from):
         raise ConfigError(texts.CONFIG_MAIL_FROM_INVALID)
     if settings.mail_auth == "oauth2":
@@ -148,6 +157,15 @@ def _smtp_url_ok(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("smtp", "smtps") and bool(parts.hostname)
+
+
+def _imap_url_ok(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("imap", "imaps") and bool(parts.hostname and parts.username)
 
 
 def _address_ok(address: str) -> bool:

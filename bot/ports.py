@@ -160,6 +160,10 @@ class Outbox(Protocol):
         ...
 
     def get(self, key: str) -> Delivery | None: ...
+    def by_nonce(self, nonce: str) -> Delivery | None:
+        """The e-mail row whose Message-ID carries this nonce (a reply names it)."""
+        ...
+
     def claim_due(
         self,
         now: datetime,
@@ -180,8 +184,14 @@ class Inbox(Protocol):
         """Store the item unless its key exists; True when it was new."""
         ...
 
-    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[InboxItem]:
-        """Lease the oldest due items; two workers never claim the same one."""
+    def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Sequence[str] | None = None,
+    ) -> Sequence[InboxItem]:
+        """Lease the oldest due items (of these kinds); two workers never claim the same one."""
         ...
 
     def mark_done(self, item_id: int, now: datetime) -> None: ...
@@ -196,6 +206,17 @@ class Inbox(Protocol):
         ...
 
     def pending_count(self) -> int: ...
+
+
+class MailRouteRepository(Protocol):
+    """E-mail addresses whose mail came back (a bounce): the route is failing until a mail
+    from that address arrives or the address changes."""
+
+    def mark_failing(self, address: str, at: datetime, reason: str) -> None: ...
+    def clear(self, address: str) -> None: ...
+    def failing(self, address: str) -> str | None:
+        """The reason the address is failing, None when it is not."""
+        ...
 
 
 class ReminderRepository(Protocol):
@@ -259,6 +280,7 @@ class UnitOfWork(Protocol):
     events: EventLog
     reminders: ReminderRepository
     privacy: Privacy
+    mail_routes: MailRouteRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -1401,3 +1401,28 @@ MAIL_OAUTH_NEEDS_TLS = (
     "SMTP-serveren {host} tilbyder ikke STARTTLS, så OAuth-tokenet sendes ikke. Brug "
     "smtp.office365.com:587 eller smtps://…:465."
 )
+# e-mail replies (h2) ----------------------------------------------------------------------
+CONFIG_IMAP_URL = (
+    "IMAP_URL er ikke en IMAP-adresse. Skriv fx imaps://bruger:kode@imap.example.dk:993/INBOX "
+    "(eller imap://… med STARTTLS)."
+)
+CONFIG_IMAP_MAIL_FROM = (
+    "IMAP_URL er sat, men MAIL_FROM mangler: svar på mails skal kunne kendes på afsenderen."
+)
+MAIL_REPLY_HINT = (
+    "Det forstod jeg ikke. Svar på mailen med »afbud« (gerne med en grund, fx »afbud, er på "
+    "kursus«) eller »jeg kommer alligevel«."
+)
+MAIL_REPLY_SUBJECT = "Re: {subject}"
+MAIL_REPLY_SUBJECT_DEFAULT = "Dit svar til KLU-bot"
+MAIL_FOREIGN_NOTICE_SUBJECT = "Svar på mail fra en anden adresse: {title}"
+MAIL_FOREIGN_NOTICE = Agree(
+    "Et svar på en mail til {name} om {title:mødet} kom fra {email}, som ikke er {name}s "
+    "adresse. Intet er registreret. Svaret: »{text}«"
+)
+MAIL_BOUNCE_SUBJECT = "E-mail kom retur: {name}"
+MAIL_BOUNCE_NOTICE = (
+    "En e-mail fra KLU-bot til {name} ({email}) kom retur og er ikke leveret{reason}. "
+    "Ret adressen i medlemslisten, eller kontakt personen på anden vis."
+)
+MAIL_BOUNCE_REASON = " (svar fra modtagerens server: {reason})"

@@ -25,6 +25,7 @@ from bot.reminders.planning import PlanReport, plan_reminders
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
 from handlers.documents.source import document_source
+from handlers.mail.reader import read_mailbox
 
 log = logging.getLogger(__name__)
 PLAN_EVERY = 60.0
@@ -52,6 +53,7 @@ def tick(
     plan = plan_reminders(container.uow, now)
     plan.enqueued += plan_call_notices(container.uow, now)  # drafts: tell the secretary
     plan_action_reminders(container.uow(), now)  # tovholdere, before their deadlines
+    read_mailbox(container)  # replies and calendar answers, handled by run_dispatch below
     chosen = dict(senders) if senders is not None else None
     dispatch = run_dispatch(container, chosen, should_stop)
     with container.uow() as uow:

@@ -47,7 +47,9 @@ def make_senders(
     if email_enabled(settings):
         smtp = SmtpSettings.from_url(settings.smtp_url, auth=settings.mail_auth)
         tokens = token_source(settings)
-        senders[outbox.EMAIL] = SmtpSender(smtp, settings.mail_from, tokens=tokens)
+        senders[outbox.EMAIL] = SmtpSender(
+            smtp, settings.mail_from, tokens=tokens, reply_tokens=settings.mail_reply_tokens
+        )
     return senders
 
 
@@ -91,13 +93,17 @@ def notify_secretary(uow: UnitOfWork, delivery: Delivery, now: datetime) -> None
 
 
 def inbox_handlers(container: Container) -> dict[str, inbox.InboxHandler]:
-    """What this process does with stored Slack events (none without a Slack token)."""
+    """What this process does with stored events: e-mails always (they need only the
+    database), Slack events with a Slack token."""
+    from handlers.mail.replies import inbox_handlers as mail_handlers
+
+    handlers = mail_handlers(container)
     if not container.settings.slack_bot_token:
-        return {}
+        return handlers
     from handlers.slack.deps import NoBackground
     from handlers.slack.listeners.attendance import slack_event_handlers as slack_handlers
 
-    return slack_handlers(container, NoBackground())
+    return {**slack_handlers(container, NoBackground()), **handlers}
 
 
 def run_dispatch(

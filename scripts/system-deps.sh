@@ -3,7 +3,8 @@
 # libical (independent calendar validator), poppler-utils (PDF text check), Node.js with
 # Mozilla's ical.js (a second independent calendar reader, into .cache/icaljs), and what
 # WeasyPrint needs to print the dagsorden and the referat (Pango, HarfBuzz's subsetter, DejaVu),
-# and Dovecot (a real IMAP server; XOAUTH2 through its oauth2 passdb).
+# and Dovecot (a real IMAP server the mail tests start on a loopback port, XOAUTH2 through its
+# oauth2 passdb; the system service the package starts is stopped again).
 set -euo pipefail
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
@@ -29,4 +30,7 @@ else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if [[ " ${need[*]} " == *" dovecot-imapd "* ]]; then
+  $SUDO service dovecot stop >/dev/null 2>&1 || true  # the tests start their own
+fi
 icaljs

@@ -259,6 +259,7 @@ deliveries = Table(
     Column("claims", Integer, nullable=False, server_default="0"),
     # random per row, drawn when it is queued: the e-mail Message-ID's unique part
     Column("nonce", String(32), nullable=False, server_default=""),
+    Index("ix_deliveries_nonce", "nonce"),  # a reply's In-Reply-To names its row by the nonce
 )
 
 # Slack delivers an event again when we are slow; its event_id is remembered here once.
@@ -322,4 +323,15 @@ health = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("checked_at", UTCDateTime),
+)
+
+# E-mail addresses whose mail bounced (handlers/mail/replies.py): failing until mail from the
+# address arrives again.
+mail_failures = Table(
+    "mail_failures",
+    metadata,
+    Column("address", String(254), primary_key=True),
+    Column("failed_at", UTCDateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("bounces", Integer, nullable=False, server_default="1"),
 )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import ports
 from storage.repositories import core as r
 from storage.repositories.inbox import InboxRepo
+from storage.repositories.mail_routes import MailRouteRepo
 from storage.repositories.privacy import PrivacyRepo
 from storage.repositories.reminders import ReminderRepo
 
@@ -31,6 +32,7 @@ class SqlAlchemyUnitOfWork:
     events: ports.EventLog
     reminders: ports.ReminderRepository
     privacy: ports.Privacy
+    mail_routes: ports.MailRouteRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -59,6 +61,7 @@ class SqlAlchemyUnitOfWork:
         self.events = r.EventLogRepo(session)
         self.reminders = ReminderRepo(session)
         self.privacy = PrivacyRepo(session)
+        self.mail_routes = MailRouteRepo(session)
         return self
 
     def __exit__(

@@ -21,6 +21,7 @@ from bot.people import committees
 from bot.people import roster as people
 from handlers.bootstrap import Container, bootstrap
 from storage.migrate import upgrade
+from tests.imap_server import imap_server  # noqa: F401 (a real Dovecot, for the mail tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

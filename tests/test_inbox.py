@@ -82,9 +82,13 @@ def test_a_failing_handler_is_retried_with_backoff_then_given_up(
         clock.advance(hours=2)
     with container.uow() as uow:
         assert uow.inbox.pending_count() == 0  # given up, the error kept for the operator
+    # A kind this process has no handler for is left for one that has (a clock without a
+    # Slack token leaves Slack events to the web process), not failed.
     unknown = {"other": always["test"]}
     inbox.receive(container.uow(), key="Ev-kind", kind="test", payload={"n": 9}, now=clock())
-    assert inbox.process_due(container.uow, unknown, now=clock()).failed == 1
+    assert inbox.process_due(container.uow, unknown, now=clock()) == inbox.InboxReport()
+    with container.uow() as uow:
+        assert uow.inbox.pending_count() == 1
 
 
 @pytest.fixture(name="bare_bot")

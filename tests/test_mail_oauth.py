@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from bot.config import ConfigError, load_settings
 from bot.domain import Delivery
 from bot.messaging.outbox import EMAIL, TemporaryFailure
+from handlers.bootstrap import Container
 from handlers.delivery import make_senders
+from handlers.mail.imap import ImapSettings, poll
 from handlers.mail.oauth import (
     SCOPE,
     MsalTokenSource,
@@ -328,3 +331,30 @@ def test_imap_logs_in_to_dovecot_with_xoauth2_and_a_wrong_token_is_refused() -> 
         assert text.startswith(f"IMAP-serveren afviste OAuth-login for {MAILBOX}:")
         assert "IMAP.AccessAsApp" in text and "eyJ.stale" not in text
         assert dovecot.introspection.asked == [TOKEN, "eyJ.stale"]
+
+
+def test_the_mailbox_reader_logs_in_with_xoauth2_when_it_has_a_token_source(
+    sample: Container,
+) -> None:
+    with dovecot_xoauth2({TOKEN: MAILBOX}) as dovecot:
+        client = imapclient.IMAPClient("127.0.0.1", port=dovecot.port, ssl=False, timeout=10)
+        try:
+            imap_xoauth2_login(client, MAILBOX, Tokens())
+            client.append(
+                "INBOX", b"From: a@b.dk\r\nSubject: hej\r\nMessage-ID: <x@b.dk>\r\n\r\nhej\r\n"
+            )
+        finally:
+            client.logout()
+        settings = ImapSettings(
+            host="127.0.0.1",
+            port=dovecot.port,
+            username=MAILBOX,
+            password="",
+            implicit_tls=False,
+            tokens=Tokens(),
+        )
+        report = poll(sample.uow, settings, now=sample.clock)
+        assert (report.seen, report.stored) == (1, 1)
+        assert dovecot.introspection.asked[-1] == TOKEN
+        with pytest.raises(TokenRefused):
+            poll(sample.uow, replace(settings, tokens=Tokens("eyJ.stale")), now=sample.clock)

@@ -18,11 +18,20 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.attendance.notices import secretary_notice
 from bot.attendance.replies import Intent
-from bot.domain import LIVE, Attendance, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
+from bot.domain import (
+    LIVE,
+    Attendance,
+    AttendanceStatus,
+    Committee,
+    Delivery,
+    Meeting,
+    MeetingStatus,
+    Person,
+)
 from bot.errors import ConflictError, KluError, NotFoundError, PermissionDeniedError
 from bot.messaging.message import Address, Message, to_payload
 from bot.messaging.message import text as paragraphs
-from bot.messaging.outbox import SLACK, enqueue
+from bot.messaging.outbox import EMAIL, SLACK, enqueue, payload_of
 from bot.messaging.recipients import is_invited, is_member_on
 from bot.ports import UnitOfWork
 from bot.reminders.messages import meeting_when
@@ -42,6 +51,16 @@ class ReplyTo:
 
     channel: str
     thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class MailReplyTo:
+    """Where the confirmation goes by e-mail: the sender, threaded under their message."""
+
+    address: str
+    name: str
+    subject: str
+    in_reply_to: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +85,7 @@ def answer_reply(
     meeting_id: int | None,
     via: str,
     now: datetime,
-    reply_to: ReplyTo | None,
+    reply_to: ReplyTo | MailReplyTo | None,
     calendar_hook: CalendarHook | None = None,
 ) -> Answer:
     """Register regrets/attendance (or give the hint) for one request, exactly once.
@@ -84,7 +103,10 @@ def answer_reply(
             answer, meeting = Answer(exc.message, refused=True), None
         if answer.changed and meeting is not None and calendar_hook is not None:
             calendar_hook(uow, meeting, person, now)
-        if reply_to is not None:
+        if isinstance(reply_to, MailReplyTo):
+            text = texts.MAIL_REPLY_HINT if intent == Intent.UNKNOWN else answer.text
+            _confirm_by_mail(uow, request_id, person, reply_to, text, answer.meeting_id, now)
+        elif reply_to is not None:
             _confirm(uow, request_id, person, reply_to, answer.text, now)
         if not uow.events.first_time(request_id, now):
             return Answer("", duplicate=True)  # leaving the block rolls the rest back
@@ -202,6 +224,41 @@ def _confirm(
     _enqueue_reply(uow, request_id, reply_to, text, now)
 
 
+def _confirm_by_mail(
+    uow: UnitOfWork,
+    request_id: str,
+    person: Person,
+    reply_to: MailReplyTo,
+    text: str,
+    meeting_id: int | None,
+    now: datetime,
+) -> None:
+    """The one answer to an e-mail, as a reply to it (handlers/mail/smtp.py threads it and
+    marks it Auto-Submitted, so the member's own auto-reply does not answer it)."""
+    subject = reply_to.subject.strip()
+    if subject and not subject.lower().startswith(("re:", "sv:", "aw:")):
+        subject = texts.MAIL_REPLY_SUBJECT.format(subject=subject)
+    payload: dict[str, object] = {
+        "subject": subject or texts.MAIL_REPLY_SUBJECT_DEFAULT,
+        "text": text,
+        "to_name": reply_to.name or person.name,
+        "in_reply_to": reply_to.in_reply_to,
+        "auto_submitted": "auto-replied",
+        "person_id": person.id,
+    }
+    if meeting_id is not None:
+        payload["meeting_id"] = meeting_id
+    enqueue(
+        uow,
+        key=f"reply:{request_id}",
+        channel=EMAIL,
+        kind="attendance_reply",
+        recipient=reply_to.address,
+        payload=payload,
+        now=now,
+    )
+
+
 def _enqueue_reply(
     uow: UnitOfWork, request_id: str, reply_to: ReplyTo, text: str, now: datetime
 ) -> None:
@@ -237,10 +294,23 @@ def meeting_of_message(uow: UnitOfWork, channel: str, ts: str) -> tuple[int, int
         delivery = uow.reminders.delivery_for_message(channel, ts)
     if delivery is None:
         return None
+    return about_delivery(delivery)
+
+
+def about_delivery(delivery: Delivery) -> tuple[int, int | None] | None:
+    """(meeting id, person id) a reminder, invitation or reply row was about: from its key
+    (reminder:…, cal:<meeting>:<person>:…), else its payload's meeting_id/person_id."""
     parsed = parse_reminder_key(delivery.key)
     if parsed is not None:
         return parsed[1], parsed[2]
     parts = delivery.key.split(":")  # invitations: cal:<meeting>:<person>:<sequence>:dm
     if len(parts) >= 3 and parts[0] == "cal" and parts[1].isdigit():
         return int(parts[1]), int(parts[2]) if parts[2].isdigit() else None
+    try:
+        payload = payload_of(delivery)
+    except (ValueError, AssertionError):
+        return None
+    meeting, person = payload.get("meeting_id"), payload.get("person_id")
+    if isinstance(meeting, int) and not isinstance(meeting, bool):
+        return meeting, person if isinstance(person, int) else None
     return None

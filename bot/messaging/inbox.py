@@ -8,6 +8,10 @@ first, and hands each to the handler for its kind. A worker that dies mid-way le
 claims to expire and another takes them. Handlers must be idempotent (the event id is
 recorded with what it changed, bot.attendance.answers), because an event whose outcome was
 not yet marked done is handed over again.
+
+E-mails come the same way: the mailbox reader (handlers/mail/imap.py) stores each message
+under its Message-ID before flagging it. A worker claims only the kinds it has handlers for,
+so a process without Slack leaves Slack events to one that has it.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ def process_due(
     `pause()` runs before each event (a web process lets its requests go first)."""
     report = InboxReport()
     with uow_factory() as uow:
-        claimed = list(uow.inbox.claim_due(now, now + LEASE, limit))
+        claimed = list(uow.inbox.claim_due(now, now + LEASE, limit, kinds=tuple(handlers)))
         uow.commit()
     for index, item in enumerate(claimed):
         if pause is not None:

@@ -23,6 +23,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from bot import texts
@@ -87,6 +88,8 @@ class SmtpSender:
         mail_from: str,
         from_name: str = "KLU-bot",
         tokens: TokenSource | None = None,
+        *,
+        reply_tokens: bool = False,
     ) -> None:
         if settings.auth == "oauth2" and tokens is None:
             raise ValueError("SMTP with oauth2 needs a token source")
@@ -94,6 +97,7 @@ class SmtpSender:
         self.mail_from = mail_from
         self.from_name = from_name
         self.tokens = tokens
+        self.reply_tokens = reply_tokens  # MAIL_REPLY_TOKENS: Reply-To local+token@domain
 
     def build(self, delivery: Delivery) -> EmailMessage:
         """The MIME message for a row (iMIP when the payload carries a calendar)."""
@@ -115,6 +119,7 @@ class SmtpSender:
             del imip["Message-ID"]
             imip["Message-ID"] = self.message_id(delivery)
             self._thread(imip, p.get("references"))
+            self._reply_headers(imip, delivery, p)
             return imip
         msg = EmailMessage()
         msg["From"] = formataddr((sender_name, self.mail_from))
@@ -123,11 +128,33 @@ class SmtpSender:
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = self.message_id(delivery)
         self._thread(msg, p.get("references"))
+        self._reply_headers(msg, delivery, p)
         msg.set_content(p["text"])
         for f in p.get("files") or []:
             subtype = "calendar" if f["filename"].endswith(".ics") else "plain"
             msg.add_attachment(f["content"], subtype=subtype, filename=f["filename"])
         return msg
+
+    def reply_address(self, delivery: Delivery) -> str:
+        """MAIL_FROM with the row's token after a +: a reply to it names the row even when
+        the mail client drops In-Reply-To (handlers/mail/incoming.py reads it back)."""
+        local, _, domain = self.mail_from.rpartition("@")
+        return f"{local}+{message_token(delivery)}@{domain}"
+
+    def _reply_headers(self, message: EmailMessage, delivery: Delivery, p: dict[str, Any]) -> None:
+        """An answer to someone's e-mail threads under it (In-Reply-To, RFC 5322 §3.6.4) and
+        says it is automatic (Auto-Submitted, RFC 3834), so their own auto-reply keeps quiet;
+        with MAIL_REPLY_TOKENS, Reply-To carries the row's token."""
+        answered = header_text(p.get("in_reply_to"))
+        if answered.startswith("<") and answered.endswith(">") and "In-Reply-To" not in message:
+            message["In-Reply-To"] = answered
+            message["References"] = answered
+        if p.get("auto_submitted") in ("auto-replied", "auto-generated"):
+            message["Auto-Submitted"] = str(p["auto_submitted"])
+        if self.reply_tokens and "@" in self.mail_from:
+            message["Reply-To"] = formataddr(
+                (header_text(self.from_name), self.reply_address(delivery))
+            )
 
     def _id(self, token: str) -> str:
         domain = self.mail_from.partition("@")[2] or "klu-bot.local"

@@ -36,6 +36,7 @@ SKIPPED = {
     "inbox": "Slack events as received, worked on within seconds of arriving",
     "revisions": "counters for remembered answers; an import raises its own",
     "health": "the row /healthz rewrites to prove the database takes writes",
+    "mail_failures": "addresses whose mail bounced; the next bounce records it again",
 }
 
 Row = dict[str, Any]

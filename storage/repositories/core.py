@@ -450,6 +450,13 @@ class OutboxRepo(_Repo):
         stmt = select(Delivery).where(tables.deliveries.c.key == key)
         return self.session.scalars(stmt).first()
 
+    def by_nonce(self, nonce: str) -> Delivery | None:
+        if not nonce:
+            return None
+        c = tables.deliveries.c
+        stmt = select(Delivery).where(c.nonce == nonce, c.channel == "email")
+        return self.session.scalars(stmt).first()
+
     def claim_due(
         self,
         now: datetime,

@@ -45,10 +45,19 @@ class InboxRepo:
         params = {"key": key[:300], "kind": kind, "payload": payload, "now": now}
         return self.session.execute(stmt, params).first() is not None
 
-    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> Sequence[InboxItem]:
-        """Oldest first, by one conditional UPDATE: an item another worker took is left out."""
+    def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Sequence[str] | None = None,
+    ) -> Sequence[InboxItem]:
+        """Oldest first, by one conditional UPDATE: an item another worker took is left out,
+        and so is a kind this worker has no handler for (it is another process's to do)."""
         free = or_(c.claimed_until.is_(None), c.claimed_until < now)
         due = select(c.id).where(c.done_at.is_(None), c.not_before <= now, free)
+        if kinds is not None:
+            due = due.where(c.kind.in_(list(kinds)))
         ids = list(self.session.execute(due.order_by(c.id).limit(limit)).scalars())
         if not ids:
             return []

@@ -1,0 +1,39 @@
+"""The clock's look at the mailbox (IMAP_URL), once per tick: new mail into the inbox.
+
+A mailbox that cannot be reached (down, a wrong password) is logged and tried again next
+tick; it never stops the clock's other work.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from handlers.bootstrap import Container
+from handlers.mail.imap import ImapSettings, PollReport, poll
+from handlers.mail.oauth import token_source
+
+log = logging.getLogger(__name__)
+
+
+def read_mailbox(container: Container) -> PollReport | None:
+    """Store the mailbox's new messages in the inbox; None when IMAP_URL is not set or the
+    mailbox could not be read this time."""
+    url = container.settings.imap_url
+    if not url:
+        return None
+    try:
+        settings = replace(ImapSettings.from_url(url), tokens=token_source(container.settings))
+        report = poll(container.uow, settings, now=container.clock)
+    except Exception as exc:
+        log.warning("mailbox: not read this time: %s: %s", type(exc).__name__, exc)
+        return None
+    if report.seen:
+        log.info(
+            "mailbox: %d new, %d stored, %d flagged, %d failed",
+            report.seen,
+            report.stored,
+            report.flagged,
+            report.failed,
+        )
+    return report
