@@ -1370,3 +1370,9 @@ CLI_HELP: dict[str, str] = {
     "parser:tp.schedule": "sæt et emne på et mødes dagsorden",
     "parser:tp.withdraw": "træk et emne tilbage",
 }
+
+# dagsorden with the calling (h5)
+AGENDA_PDF_FILENAME = "Dagsorden {committee} {date}.pdf"
+AGENDA_PDF_TITLE = "Dagsorden: {title}, {date}"
+AGENDA_PDF_COMMENT = "Dagsordenen som PDF."
+AGENDA_PDF_COMMENT_UPDATE = "Den opdaterede dagsorden som PDF."

@@ -2,6 +2,9 @@
 
 Each file is made for its recipient alone (the only ATTENDEE), so calendar clients offer
 Accept/Decline. Keys are (meeting, person, sequence, channel): a retry never sends twice.
+A member's invitation and updates also carry the dagsorden as a PDF (a third Slack row, an
+attachment beside the .ics in the e-mail), named by reference and rendered when it is sent
+(bot.meetings.agenda_document); cancellations and guests' copies carry none.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from bot.invitations.calendar.ics import CANCEL as METHOD_CANCEL
 from bot.invitations.calendar.ics import REQUEST as METHOD_REQUEST
 from bot.invitations.content import Held, change_lines, dm_blocks
 from bot.invitations.copies import CANCEL, REQUEST, UPDATE, Change, marks
+from bot.meetings.agenda_document import agenda_attachment, agenda_upload
 from bot.messaging import outbox
 from bot.ports import UnitOfWork
 from bot.time.parse import format_span
@@ -177,11 +181,12 @@ def deliver(
         uow, f"cal:{meeting.id}:{change.person_id}:{change.sequence}", now, committee, meeting
     )
     organizer = (person.email or "").lower() == committee.secretariat_email.lower()
+    agenda = shown.member and change.kind != CANCEL  # the dagsorden goes with it
     reached = False
     if person.slack_user_id:
         reached = True
         report.slack += 1
-        out.slack(person.slack_user_id, change.kind, shown, ics)
+        out.slack(person.slack_user_id, change.kind, shown, ics, agenda=agenda)
     if event is not None and not organizer and report.email_enabled:
         reached = True
         report.email += 1
@@ -192,6 +197,7 @@ def deliver(
             ics,
             shown.changes,
             _thread(uow, meeting.id, change.person_id, change.sequence),
+            agenda=agenda,
         )
     if not reached:
         if organizer:
@@ -235,9 +241,12 @@ class _Out:
         ics: str,
         changes: tuple[str, ...],
         thread: list[str],
+        *,
+        agenda: bool,
     ) -> None:
         """The iMIP e-mail (handlers/mail.py builds the MIME message from this); `thread`:
-        Message-ID tokens of the earlier e-mails about this copy, for In-Reply-To/References."""
+        Message-ID tokens of the earlier e-mails about this copy, for In-Reply-To/References;
+        with `agenda`, the dagsorden PDF is attached beside the .ics."""
         subject, text = invitation_text(event, person.name, changes)
         payload: dict[str, Any] = {
             "ics": ics, "method": event.method, "subject": subject, "text": text,
@@ -245,12 +254,15 @@ class _Out:
         }  # fmt: skip
         if thread:
             payload["references"] = thread
+        if agenda:
+            payload |= agenda_attachment(self.committee, self.meeting)
         self._put(
             "email", outbox.EMAIL, person.email or "", payload | {"filename": FILENAMES[kind]}
         )
 
-    def slack(self, user: str, kind: str, shown: _Shown, ics: str) -> None:
-        """The DM with date, time, place, agenda and the regrets button; then the .ics file."""
+    def slack(self, user: str, kind: str, shown: _Shown, ics: str, *, agenda: bool) -> None:
+        """The DM with date, time, place, agenda and the regrets button; then the .ics file
+        and, with `agenda`, the dagsorden PDF."""
         assert self.meeting.id is not None
         tz = ZoneInfo(self.committee.timezone)
         body = (
@@ -280,6 +292,12 @@ class _Out:
             title = texts.INVITE_FILE_TITLE.format(title=shown.summary)
             upload = {"op": "upload", "user": user, "content": ics, "title": title}
             self._put("file", outbox.SLACK, user, upload | {"filename": FILENAMES[kind]})
+        if agenda:
+            comment = (
+                texts.AGENDA_PDF_COMMENT_UPDATE if kind == UPDATE else texts.AGENDA_PDF_COMMENT
+            )
+            upload = agenda_upload(user, self.committee, self.meeting, comment)
+            self._put("agenda", outbox.SLACK, user, upload)
 
 
 THREAD_LIMIT = 10

@@ -1,4 +1,8 @@
-"""Who gets which reminder for a meeting, and the message each gets."""
+"""Who gets which reminder for a meeting, and the message each gets.
+
+The agenda reminder carries the dagsorden as a PDF (bot.meetings.agenda_document): in Slack a
+second row (part "dagsorden") uploads it into the member's DM, an e-mail gets it attached.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import Committee, Meeting, Person, TopicStatus
+from bot.meetings.agenda_document import agenda_attachment, agenda_upload
 from bot.messaging.mrkdwn import escape as slack_escape
 from bot.messaging.outbox import SLACK
 from bot.messaging.recipients import (
@@ -36,13 +41,17 @@ from bot.reminders.messages import (
 )
 from bot.reminders.settings import Kind
 
+AGENDA_PART = "dagsorden"
+
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One reminder message: `who` is the person id (or 'channel') used in the key."""
+    """One reminder message: `who` is the person id (or 'channel') used in the key; `part`
+    names a second row to the same person (the dagsorden file), '' for the message itself."""
 
     who: str
     route: Route
+    part: str = ""
 
 
 def outgoing_for(
@@ -110,7 +119,20 @@ def _agenda(
     subject = texts.REMINDER_AGENDA_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
-    yield from _to_each(people, text=text, subject=subject, mail_text=mail, blocks=blocks)
+    for out in _to_each(people, text=text, subject=subject, mail_text=mail, blocks=blocks):
+        yield from _with_agenda(out, committee, meeting)
+
+
+def _with_agenda(out: Outgoing, committee: Committee, meeting: Meeting) -> Iterator[Outgoing]:
+    """The message with the dagsorden PDF: attached to an e-mail, after a DM as its own file."""
+    route = out.route
+    if route.channel != SLACK:
+        payload = {**route.payload, **agenda_attachment(committee, meeting)}
+        yield Outgoing(out.who, Route(route.channel, route.recipient, payload))
+        return
+    yield out
+    upload = agenda_upload(route.recipient, committee, meeting, texts.AGENDA_PDF_COMMENT)
+    yield Outgoing(out.who, Route(SLACK, route.recipient, upload), part=AGENDA_PART)
 
 
 def _to_each(

@@ -8,6 +8,10 @@ row was queued: a retry or such a duplicate carries the same Message-ID, so mail
 servers that dedupe on it can recognise it, while another installation or a rebuilt database
 never reuses an id. Calendar updates name the earlier e-mails about the same copy in
 In-Reply-To/References (RFC 5322 §3.6.4), so mail clients thread them.
+
+A row that names a document ({"document": {"kind": "dagsorden", "meeting_id": N}, with
+"document_filename"}) gets it as an application/pdf attachment, rendered now by the
+`documents` source (handlers.documents.source), as the Slack sender does for its uploads.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from bot.domain import Delivery
@@ -63,12 +69,36 @@ class SmtpSettings:
 class SmtpSender:
     """bot.messaging.outbox.Sender for the 'email' channel: one message per recipient."""
 
-    def __init__(self, settings: SmtpSettings, mail_from: str, from_name: str = "KLU-bot") -> None:
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        mail_from: str,
+        from_name: str = "KLU-bot",
+        documents: Callable[[Mapping[str, Any]], bytes] | None = None,
+    ) -> None:
         self.settings = settings
         self.mail_from = mail_from
         self.from_name = from_name
+        self.documents = documents
 
     def build(self, delivery: Delivery) -> EmailMessage:
+        """The MIME message for a row, with the document it names attached as a PDF."""
+        message = self._build(delivery)
+        p = payload_of(delivery)
+        if "document" in p:
+            self._attach_document(message, p)
+        return message
+
+    def _attach_document(self, message: EmailMessage, p: dict[str, Any]) -> None:
+        if self.documents is None:
+            raise PermanentFailure("this process cannot render documents")
+        pdf = self.documents(p["document"])
+        filename = header_text(p.get("document_filename")) or "dokument.pdf"
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+        for part in message.iter_parts():  # as in iMIP: only the top level says MIME-Version
+            del part["MIME-Version"]
+
+    def _build(self, delivery: Delivery) -> EmailMessage:
         """The MIME message for a row (iMIP when the payload carries a calendar)."""
         p = payload_of(delivery)
         sender_name = header_text(p.get("from_name") or self.from_name)
