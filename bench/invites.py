@@ -26,6 +26,7 @@ from bot.invitations.calendar.imip import build_imip_message
 from bot.invitations.sync import send_invitations
 from handlers.bootstrap import bootstrap
 from handlers.delivery import make_senders, run_dispatch
+from handlers.documents.source import document_source
 from storage import tables as t
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -115,7 +116,7 @@ def run(url: str, count: int, samples: int = 200) -> Invites:
         report = send_invitations(app.uow(), int(meeting_id), now=now, email_enabled=True)
         result.build_s = time.perf_counter() - t0
         assert report.requests >= count, report
-        senders = make_senders(settings)
+        senders = make_senders(settings, document_source(app))  # each e-mail has the dagsorden
         t0 = time.perf_counter()
         while run_dispatch(app, senders).sent:
             pass

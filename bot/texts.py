@@ -1426,3 +1426,8 @@ MAIL_BOUNCE_NOTICE = (
     "Ret adressen i medlemslisten, eller kontakt personen på anden vis."
 )
 MAIL_BOUNCE_REASON = " (svar fra modtagerens server: {reason})"
+# dagsorden with the calling (h5)
+AGENDA_PDF_FILENAME = "Dagsorden {committee} {date}.pdf"
+AGENDA_PDF_TITLE = "Dagsorden: {title}, {date}"
+AGENDA_PDF_COMMENT = "Dagsordenen som PDF."
+AGENDA_PDF_COMMENT_UPDATE = "Den opdaterede dagsorden som PDF."

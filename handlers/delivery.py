@@ -48,7 +48,11 @@ def make_senders(
         smtp = SmtpSettings.from_url(settings.smtp_url, auth=settings.mail_auth)
         tokens = token_source(settings)
         senders[outbox.EMAIL] = SmtpSender(
-            smtp, settings.mail_from, tokens=tokens, reply_tokens=settings.mail_reply_tokens
+            smtp,
+            settings.mail_from,
+            tokens=tokens,
+            reply_tokens=settings.mail_reply_tokens,
+            documents=documents,
         )
     return senders
 

@@ -17,6 +17,7 @@ from bot.people.committees import find_committee
 from handlers.bootstrap import Container, bootstrap
 from handlers.cli.main import main
 from handlers.clock import tick
+from handlers.documents.source import document_source
 from handlers.slack.sender import SlackSender, make_client
 from tests.conftest import CPH, FakeClock, mark_called
 from tests.slack_http import standin_fixture  # noqa: F401 (fixture)
@@ -53,8 +54,9 @@ def linked(sample: Container, standin: SlackStandIn) -> dict[str, str]:
     return _slack_ids(sample, standin)
 
 
-def _senders(slack: SlackStandIn) -> dict[str, Sender]:
-    return {SLACK: SlackSender(make_client("xoxb-test", slack.base_url))}
+def _senders(slack: SlackStandIn, c: Container) -> dict[str, Sender]:
+    """As the clock has them: the agenda reminder's dagsorden is printed when it is sent."""
+    return {SLACK: SlackSender(make_client("xoxb-test", slack.base_url), document_source(c))}
 
 
 def _per_channel(slack: SlackStandIn) -> dict[str, int]:
@@ -80,7 +82,8 @@ def test_cli_once_with_now_sends_what_is_due_once(
     assert standin.calls_to("chat.postMessage") == []
     assert main(["clock", "--once", "--now", "2026-06-04T09:00"]) == 0
     out = capsys.readouterr().out
-    assert "Påmindelser lagt i kø: 14. Afsendt: 14, venter: 0." in out
+    # 14 agenda reminders, all on Slack: each DM is followed by the dagsorden file (its own row)
+    assert "Påmindelser lagt i kø: 14. Afsendt: 28, venter: 0." in out
     assert main(["--now", "2026-06-04T09:05", "clock", "--once"]) == 0
     assert "lagt i kø: 0. Afsendt: 0" in capsys.readouterr().out
     counts = _per_channel(standin)
@@ -102,7 +105,7 @@ def _run(
     c: Container, clock: FakeClock, slack: SlackStandIn, start: str, end: str, step: timedelta
 ) -> list[tuple[str, str, str]]:
     """Tick in local wall-clock steps; (local time, channel, text) of each new message."""
-    senders = _senders(slack)
+    senders = _senders(slack, c)
     seen: set[tuple[str, str]] = set()
     log = []
     local = datetime.fromisoformat(start)
@@ -162,7 +165,7 @@ def test_two_clocks_at_once_send_each_reminder_exactly_once(
     errors: list[BaseException] = []
 
     def run(c: Container) -> None:
-        senders = _senders(standin)
+        senders = _senders(standin, c)
         try:
             for _ in range(3):
                 barrier.wait(timeout=10)
@@ -197,7 +200,7 @@ def one_member(sample: Container, standin: SlackStandIn) -> str:
 def test_429_is_waited_out_as_retry_after_says(
     sample: Container, clock: FakeClock, standin: SlackStandIn, one_member: str
 ) -> None:
-    senders = _senders(standin)
+    senders = _senders(standin, sample)
     standin.fail_next("chat.postMessage", status=429, retry_after=40)
     clock.set_local("2026-06-04T09:00")
     assert tick(sample, senders).dispatch.retried == 1
@@ -212,12 +215,13 @@ def test_429_is_waited_out_as_retry_after_says(
 def test_server_errors_are_retried_with_backoff_and_sent_once(
     sample: Container, clock: FakeClock, standin: SlackStandIn, one_member: str
 ) -> None:
-    senders = _senders(standin)
+    senders = _senders(standin, sample)
     standin.fail_next("chat.postMessage", status=500, times=3)
     clock.set_local("2026-06-04T09:00")
     sent_at = []
     for _ in range(40):  # 30 s steps for 20 minutes
-        if tick(sample, senders).dispatch.sent:
+        tick(sample, senders)  # (the dagsorden file, a row of its own, goes at once)
+        if len(standin.messages(one_member)) > len(sent_at):
             sent_at.append(clock())
         clock.advance(seconds=30)
     statuses = [c.status for c in standin.calls_to("chat.postMessage")]
@@ -270,7 +274,7 @@ def test_the_loop_plans_and_sends_until_stopped(
     stop = threading.Event()
     loop = threading.Thread(
         target=run,
-        args=(sample, stop, _senders(standin)),
+        args=(sample, stop, _senders(standin, sample)),
         kwargs={"plan_every": 0.2, "dispatch_every": 0.05},
     )
     loop.start()
@@ -289,13 +293,14 @@ def test_a_restarted_clock_resumes_where_it_stopped(
 ) -> None:
     standin.fail_next("chat.postMessage", status=503, times=100)
     clock.set_local("2026-06-04T09:00")
-    report = tick(sample, _senders(standin))
-    assert len(report.plan.enqueued) == 14 and report.dispatch.sent == 0
+    report = tick(sample, _senders(standin, sample))
+    assert len(report.plan.enqueued) == 14 and report.dispatch.retried == 14
+    assert all(":dagsorden:" in k for k in report.dispatch.keys)  # only the files got through
     sample.close()  # the process dies; Slack recovers meanwhile
     standin.reset()
     restarted = bootstrap(Settings(database_url=db_url), clock=clock)
     clock.set_local("2026-06-04T09:30")
-    report = tick(restarted, _senders(standin))
+    report = tick(restarted, _senders(standin, restarted))
     restarted.close()
     assert report.plan.enqueued == [] and report.dispatch.sent == 14
     assert set(_per_channel(standin).values()) == {1}

@@ -161,8 +161,13 @@ def test_members_and_guests_get_invitations_by_slack_and_email(world: World) -> 
     assert times(records)["DTSTART"][0] == "20260618T161000"
     assert times(records)["DTEND"][0] == "20260618T162500"
 
-    # Slack: a DM with the facts and the regrets button, and the .ics file, for each Slack user.
-    assert len(world.slack.uploads) == 3
+    # Slack: a DM with the facts and the regrets button, and the .ics file, for each Slack user;
+    # the two members also get the dagsorden PDF, the guest does not (test_agenda_with_calling).
+    assert sorted(u.filename for u in world.slack.uploads) == [
+        "Dagsorden KLU 2026-06-18.pdf",
+        "Dagsorden KLU 2026-06-18.pdf",
+        *["invitation.ics"] * 3,
+    ]
     blocks = _dm_blocks(world, "U0KAREN")[0]
     button = blocks[-1]["elements"][0]
     assert (button["action_id"], button["value"]) == ("regrets_button", "1")

@@ -311,7 +311,9 @@ def test_user_text_is_escaped_in_slack_but_not_in_mail(sample: Container, clock:
         uow.commit()
     clock.set_local("2026-06-04T09:00")
     plan_reminders(sample.uow, clock())
-    rows = {d.recipient: shown(d) for d in _reminders(sample, Kind.AGENDA)}
+    rows = {  # the messages; the dagsorden file that follows a DM is its own row
+        d.recipient: shown(d) for d in _reminders(sample, Kind.AGENDA) if ":dagsorden:" not in d.key
+    }
     assert "&lt;!channel&gt; &amp; co" in rows["U_SOFIE"]["text"]
     assert "<!channel>" not in json.dumps(rows["U_SOFIE"])
     assert "Møde <!channel> & co" in rows[CAMILLA]["text"]

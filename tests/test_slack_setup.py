@@ -327,7 +327,7 @@ def test_an_item_from_slack_has_sagsbeskrivelse_and_bilag_everywhere(
     # the calling: Sofie's invitation (.ics over Slack) carries the item's substance
     reply = bot.command("indkald 1", CAMILLA).json()
     assert "invitationer" in reply["text"]
-    standin.wait_for("files.completeUploadExternal", 2, timeout=10)
+    standin.wait_for("files.completeUploadExternal", 4, timeout=20)  # .ics and dagsorden each
     sofie = next(u for u in standin.uploads if b"mailto:" + MEMBER[1].encode() in u.content)
     ics = sofie.content.replace(b"\r\n ", b"").decode().replace("\\n", "\n")
     assert "    Sagsbeskrivelse:\n      Akutteamet har siden marts haft 40 besøg." in ics

@@ -2,6 +2,9 @@
 
 Each file is made for its recipient alone (the only ATTENDEE), so calendar clients offer
 Accept/Decline. Keys are (meeting, person, sequence, channel): a retry never sends twice.
+A member's invitation and updates also carry the dagsorden as a PDF (a third Slack row, an
+attachment beside the .ics in the e-mail), named by reference and rendered when it is sent
+(bot.invitations.agenda_file); cancellations and guests' copies carry none.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import AttendanceStatus, CalendarCopy, Committee, Meeting, Person
+from bot.invitations.agenda_file import agenda_file
 from bot.invitations.calendar import Attendee, CalendarEvent, build_ics, invitation_text
 from bot.invitations.calendar.ics import CANCEL as METHOD_CANCEL
 from bot.invitations.calendar.ics import REQUEST as METHOD_REQUEST
 from bot.invitations.content import Held, change_lines, dm_message
 from bot.invitations.copies import CANCEL, REQUEST, UPDATE, CopyChange, marks
 from bot.messaging import outbox
-from bot.messaging.message import Address, File, Message, to_payload
+from bot.messaging.message import Address, File, Message, file_payload, text, to_payload
 from bot.ports import UnitOfWork
 from bot.time.parse import format_span
 
@@ -180,11 +184,12 @@ def deliver(
         uow, f"cal:{meeting.id}:{change.person_id}:{change.sequence}", now, committee, meeting
     )
     organizer = (person.email or "").lower() == committee.secretariat_email.lower()
+    agenda = shown.member and change.kind != CANCEL  # the dagsorden goes with it
     reached = False
     if person.slack_user_id:
         reached = True
         report.slack += 1
-        out.slack(person.slack_user_id, change.kind, shown, ics)
+        out.slack(person.slack_user_id, change.kind, shown, ics, agenda=agenda)
     if event is not None and not organizer and report.email_enabled:
         reached = True
         report.email += 1
@@ -195,6 +200,7 @@ def deliver(
             ics,
             shown.changes,
             _thread(uow, meeting.id, change.person_id, change.sequence),
+            agenda=agenda,
         )
     if not reached:
         if organizer:
@@ -238,22 +244,28 @@ class _Out:
         ics: str,
         changes: tuple[str, ...],
         thread: list[str],
+        *,
+        agenda: bool,
     ) -> None:
         """The iMIP e-mail (handlers/mail.py builds the MIME message from this); `thread`:
-        Message-ID tokens of the earlier e-mails about this copy, for In-Reply-To/References."""
-        subject, text = invitation_text(event, person.name, changes)
+        Message-ID tokens of the earlier e-mails about this copy, for In-Reply-To/References;
+        with `agenda`, the dagsorden PDF is attached beside the .ics."""
+        subject, said = invitation_text(event, person.name, changes)
         payload: dict[str, Any] = {
-            "ics": ics, "method": event.method, "subject": subject, "text": text,
+            "ics": ics, "method": event.method, "subject": subject, "text": said,
             "to_name": person.name, "from_name": self.committee.secretariat_name,
         }  # fmt: skip
         if thread:
             payload["references"] = thread
+        if agenda:  # in the format of a message's files (bot.messaging.message.File)
+            payload["files"] = [file_payload(agenda_file(self.committee, self.meeting))]
         self._put(
             "email", outbox.EMAIL, person.email or "", payload | {"filename": FILENAMES[kind]}
         )
 
-    def slack(self, user: str, kind: str, shown: _Shown, ics: str) -> None:
-        """The DM with date, time, place, agenda and the regrets button; then the .ics file."""
+    def slack(self, user: str, kind: str, shown: _Shown, ics: str, *, agenda: bool) -> None:
+        """The DM with date, time, place, agenda and the regrets button; then the .ics file
+        and, with `agenda`, the dagsorden PDF."""
         assert self.meeting.id is not None
         tz = ZoneInfo(self.committee.timezone)
         body = (
@@ -282,6 +294,16 @@ class _Out:
             title = texts.INVITE_FILE_TITLE.format(title=shown.summary)
             file = File(FILENAMES[kind], title, content=ics)
             self._put("file", outbox.SLACK, user, to_payload(Message(address=to, files=(file,))))
+        if agenda:
+            comment = (
+                texts.AGENDA_PDF_COMMENT_UPDATE if kind == UPDATE else texts.AGENDA_PDF_COMMENT
+            )
+            pdf = Message(
+                address=to,
+                paragraphs=text(comment),
+                files=(agenda_file(self.committee, self.meeting),),
+            )
+            self._put("agenda", outbox.SLACK, user, to_payload(pdf))
 
 
 THREAD_LIMIT = 10

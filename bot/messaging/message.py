@@ -181,7 +181,7 @@ def to_payload(message: Message) -> dict[str, Any]:
     if message.facts:
         body["facts"] = [list(f) for f in message.facts]
     if message.files:
-        body["files"] = [_file_payload(f) for f in message.files]
+        body["files"] = [file_payload(f) for f in message.files]
     if message.actions:
         body["actions"] = [
             {"intent": a.intent.value, "label": a.label, "ref": a.ref, "tone": a.tone.value}
@@ -190,7 +190,8 @@ def to_payload(message: Message) -> dict[str, Any]:
     return {"v": VERSION, "message": body, **message.extra}
 
 
-def _file_payload(f: File) -> dict[str, Any]:
+def file_payload(f: File) -> dict[str, Any]:
+    """A file as the outbox stores it (in a message, or beside an iMIP e-mail's calendar)."""
     found: dict[str, Any] = {"filename": f.filename, "title": f.title}
     if f.document is not None:
         found["document"] = dict(f.document)

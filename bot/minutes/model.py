@@ -24,6 +24,7 @@ from bot.domain import (
     Person,
     Role,
 )
+from bot.meetings.agenda_document import AGENDA as AGENDA  # the kinds: one name each
 from bot.meetings.timeplan import TimePlan, item_number, ordered_items, time_plan
 from bot.people.roster import SECRETARIAT_ROLES, RosterEntry
 from bot.time.parse import format_date, format_span, format_time
@@ -60,7 +61,7 @@ class MinutesRecord:
         return [self.people[i] for i in ids if i in self.people]
 
 
-AGENDA, MINUTES = "dagsorden", "referat"
+MINUTES = "referat"
 
 
 @dataclass

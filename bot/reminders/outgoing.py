@@ -1,4 +1,8 @@
-"""Who gets which reminder for a meeting, and the message each gets."""
+"""Who gets which reminder for a meeting, and the message each gets.
+
+The agenda reminder carries the dagsorden as a PDF (bot.invitations.agenda_file): in Slack a
+second row (part "dagsorden") uploads it into the member's DM, an e-mail gets it attached.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import Committee, Meeting, Person, TopicStatus
+from bot.invitations.agenda_file import agenda_file
 from bot.messaging.message import Action, ActionIntent, Address, Message, Tone, text, to_payload
 from bot.messaging.outbox import SLACK
 from bot.messaging.recipients import (
@@ -32,13 +37,17 @@ from bot.reminders.messages import (
 )
 from bot.reminders.settings import Kind
 
+AGENDA_PART = "dagsorden"
+
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One reminder message: `who` is the person id (or 'channel') used in the key."""
+    """One reminder message: `who` is the person id (or 'channel') used in the key; `part`
+    names a second row to the same person (the dagsorden file), '' for the message itself."""
 
     who: str
     route: Route
+    part: str = ""
 
 
 def outgoing_for(
@@ -111,7 +120,18 @@ def _agenda(
     subject = texts.REMINDER_AGENDA_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
-    yield from _to_each(people, chat=chat, mail=Message(subject=subject, paragraphs=text(mail)))
+    pdf = agenda_file(committee, meeting)
+    mailed = Message(subject=subject, paragraphs=text(mail), files=(pdf,))  # attached
+    for out in _to_each(people, chat=chat, mail=mailed):
+        yield out
+        if out.route.channel == SLACK:  # after the DM, the file as a message of its own
+            user = out.route.recipient
+            file = Message(
+                address=Address.person(user),
+                paragraphs=text(texts.AGENDA_PDF_COMMENT),
+                files=(pdf,),
+            )
+            yield Outgoing(out.who, Route(SLACK, user, to_payload(file)), part=AGENDA_PART)
 
 
 def _to_each(people: Iterable[Person], *, chat: Message, mail: Message) -> Iterator[Outgoing]:

@@ -101,9 +101,12 @@ def start_stamp(meeting: Timed) -> str:
     return meeting.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
-def reminder_key(kind: Kind, meeting: Meeting, who: str) -> str:
-    """reminder:<kind>:<meeting id>:<person id or 'channel'>:<meeting start>."""
-    return f"reminder:{kind.value}:{meeting.id}:{who}:{start_stamp(meeting)}"
+def reminder_key(kind: Kind, meeting: Meeting, who: str, part: str = "") -> str:
+    """reminder:<kind>:<meeting id>:<person id or 'channel'>:<meeting start>; a second row to
+    the same person (the agenda reminder's dagsorden file) puts its part before the start,
+    so the prefix per person and the start at the end hold for it too."""
+    middle = f"{part}:" if part else ""
+    return f"reminder:{kind.value}:{meeting.id}:{who}:{middle}{start_stamp(meeting)}"
 
 
 def parse_reminder_key(key: str) -> tuple[Kind, int, int | None] | None:
@@ -152,18 +155,23 @@ def _plan_committee(
         for kind in due:
             keys = uow.reminders.keys(f"reminder:{kind.value}:{times.id}:")
             done = {_who(key) for key in keys if key.endswith(start_stamp(times))}
+            found = list(outgoing_for(uow, kind, committee, meeting, now, skip=done))
             messages = [
                 Queued(
-                    key=reminder_key(kind, meeting, out.who),
+                    key=reminder_key(kind, meeting, out.who, out.part),
                     channel=out.route.channel,
                     kind=f"reminder_{kind.value}",
                     recipient=out.route.recipient,
                     payload={**out.route.payload, "committee_id": committee.id},
                 )
-                for out in outgoing_for(uow, kind, committee, meeting, now, skip=done)
+                for out in found
             ]
             added = enqueue_many(uow, messages, now=now)  # one statement, not one per person
-            report.enqueued += [m.key for m in messages if m.key in added]
+            report.enqueued += [  # the reminders, not the files that follow them
+                m.key
+                for m, out in zip(messages, found, strict=True)
+                if m.key in added and not out.part
+            ]
         del everyone
 
 

@@ -1,8 +1,10 @@
 """A neutral Message (bot/messaging/message.py) as the fields of a plain-text e-mail.
 
 Text stays as written (e-mail needs no escaping); facts become "label: value" lines and the
-heading the first line. Actions have no button in a text e-mail: the message's own words say
-what to do instead. Rows queued before messages were neutral carry the fields themselves.
+heading the first line. Files stay as stored: a text file is attached as it is, a document
+(e.g. the dagsorden) is only named, and the sender renders it as a PDF. Actions have no
+button in a text e-mail: the message's own words say what to do instead. Rows queued before
+messages were neutral carry the fields themselves.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.messaging.message import Message, from_payload, is_message
+from bot.messaging.message import Message, file_payload, from_payload, is_message
 
 
 def mail_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -27,8 +29,8 @@ def mail_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
     if message.from_name:
         fields["from_name"] = message.from_name
     if message.files:
-        fields["files"] = [
-            {"filename": f.filename, "content": f.content} for f in message.files if f.content
+        fields["files"] = [  # text files as they are; a document is rendered by the sender
+            file_payload(f) for f in message.files if f.content or f.document is not None
         ]
     return fields
 

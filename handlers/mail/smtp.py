@@ -12,6 +12,10 @@ In-Reply-To/References (RFC 5322 §3.6.4), so mail clients thread them.
 Logging in: user:password from the URL (AUTH PLAIN/LOGIN), or with MAIL_AUTH=oauth2 SASL
 XOAUTH2 as the URL's user (else MAIL_FROM) with a token from Microsoft Entra ID
 (handlers/mail/oauth.py), as Exchange Online wants it.
+
+A file that names a document (a message File with {"kind": "dagsorden", "meeting_id": N},
+or the same beside an iMIP calendar) is attached as application/pdf, rendered now by the
+`documents` source (handlers.documents.source), as the Slack sender does for its uploads.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import ipaddress
 import re
 import smtplib
 import ssl
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -90,6 +95,7 @@ class SmtpSender:
         tokens: TokenSource | None = None,
         *,
         reply_tokens: bool = False,
+        documents: Callable[[Mapping[str, Any]], bytes] | None = None,
     ) -> None:
         if settings.auth == "oauth2" and tokens is None:
             raise ValueError("SMTP with oauth2 needs a token source")
@@ -98,6 +104,7 @@ class SmtpSender:
         self.from_name = from_name
         self.tokens = tokens
         self.reply_tokens = reply_tokens  # MAIL_REPLY_TOKENS: Reply-To local+token@domain
+        self.documents = documents  # renders the PDFs that files name (documents.source)
 
     def build(self, delivery: Delivery) -> EmailMessage:
         """The MIME message for a row (iMIP when the payload carries a calendar)."""
@@ -120,6 +127,7 @@ class SmtpSender:
             imip["Message-ID"] = self.message_id(delivery)
             self._thread(imip, p.get("references"))
             self._reply_headers(imip, delivery, p)
+            self._attach(imip, p.get("files") or [])
             return imip
         msg = EmailMessage()
         msg["From"] = formataddr((sender_name, self.mail_from))
@@ -130,10 +138,26 @@ class SmtpSender:
         self._thread(msg, p.get("references"))
         self._reply_headers(msg, delivery, p)
         msg.set_content(p["text"])
-        for f in p.get("files") or []:
-            subtype = "calendar" if f["filename"].endswith(".ics") else "plain"
-            msg.add_attachment(f["content"], subtype=subtype, filename=f["filename"])
+        self._attach(msg, p.get("files") or [])
         return msg
+
+    def _attach(self, message: EmailMessage, files: list[Mapping[str, Any]]) -> None:
+        """The files the row carries (text) or names (a document, rendered now as a PDF)."""
+        for f in files:
+            filename = header_text(f.get("filename")) or "dokument.pdf"
+            if f.get("document") is not None:
+                if self.documents is None:
+                    raise PermanentFailure("this process cannot render documents")
+                pdf = self.documents(f["document"])
+                message.add_attachment(
+                    pdf, maintype="application", subtype="pdf", filename=filename
+                )
+            else:
+                subtype = "calendar" if filename.endswith(".ics") else "plain"
+                message.add_attachment(str(f["content"]), subtype=subtype, filename=filename)
+        if files:
+            for part in message.iter_parts():  # as in iMIP: only the top level says MIME-Version
+                del part["MIME-Version"]
 
     def reply_address(self, delivery: Delivery) -> str:
         """MAIL_FROM with the row's token after a +: a reply to it names the row even when
