@@ -1370,3 +1370,20 @@ CLI_HELP: dict[str, str] = {
     "parser:tp.schedule": "sæt et emne på et mødes dagsorden",
     "parser:tp.withdraw": "træk et emne tilbage",
 }
+
+# routes and calendar answers (h3) ----------------------------------------------------------------
+CALENDAR_TENTATIVE_NOTED = Agree(
+    "Tak for dit svar: du har svaret »måske« til {title:mødet} {when}. Du står stadig som "
+    "inviteret. Kan du ikke komme, så svar »Nej« i din kalender (skriv gerne en grund), så "
+    "bliver det registreret som afbud."
+)
+CALENDAR_DELEGATED_NOTICE = Agree(
+    "{name} har givet invitationen til {title:mødet} videre til {delegate}. Svaret er ikke "
+    "registreret: registrér afbud og en eventuel stedfortræder, hvis det passer."
+)
+CALENDAR_OTHER_NOTICE = Agree(
+    "{name} har sendt en kalenderbesked ({method}) om {title:mødet}, som KLU-bot ikke "
+    "behandler selv."
+)
+CALENDAR_NOTICE_SENDER = " Sendt fra {sender}."
+CALENDAR_NOTICE_SUBJECT_LINE = " Emne: »{subject}«"

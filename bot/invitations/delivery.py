@@ -33,6 +33,7 @@ class SendReport:
 
     meeting_id: int
     email_enabled: bool = True
+    mailbox: str = ""  # the address the bot reads (MAIL_FROM); "" = the secretariat's
     requests: int = 0
     updates: int = 0
     cancels: int = 0
@@ -111,6 +112,19 @@ def _shown(meeting: Meeting, change: Change, changes: tuple[str, ...]) -> _Shown
     )
 
 
+def organizer_address(committee: Committee, mailbox: str) -> str:
+    """The ORGANIZER's address: the mailbox the bot reads, so that Accept/Decline come back.
+
+    ORGANIZER is the bot's mailbox with the secretariat's name as CN
+    (``ORGANIZER;CN=Sekretariatet:mailto:bot@…``), not the secretariat's address with
+    ``SENT-BY`` (RFC 5545 §3.2.18): Outlook sends its answer to the ORGANIZER address, and
+    Google Calendar and Apple Calendar ignore SENT-BY (Apple shows it at best), so with
+    SENT-BY the answers of Gmail and iCloud users would land in the secretariat's inbox and
+    never be registered. The CN keeps the name people see. Without a mailbox (no SMTP, Slack
+    only) the secretariat's own address stands, as before."""
+    return mailbox or committee.secretariat_email
+
+
 def _event(
     committee: Committee,
     person: Person,
@@ -118,6 +132,7 @@ def _event(
     shown: _Shown,
     now: datetime,
     partstat: str,
+    mailbox: str = "",
 ) -> CalendarEvent:
     """The recipient's own VEVENT: they are its only ATTENDEE."""
     assert person.email is not None
@@ -134,7 +149,7 @@ def _event(
         location=shown.place,
         description=shown.description,
         organizer_name=committee.secretariat_name,
-        organizer_email=committee.secretariat_email,
+        organizer_email=organizer_address(committee, mailbox),
         attendees=(attendee,),
         dtstamp=now,
         status="CANCELLED" if cancel else "CONFIRMED",
@@ -171,12 +186,17 @@ def deliver(
     attendance = uow.attendance.get(meeting.id, change.person_id)
     partstat = PARTSTATS.get(attendance.status, "NEEDS-ACTION") if attendance else "NEEDS-ACTION"
     shown = _shown(meeting, change, _changes(committee, change, regrets_for))
-    event = _event(committee, person, change, shown, now, partstat) if person.email else None
+    mailbox = organizer_address(committee, report.mailbox)
+    event = (
+        _event(committee, person, change, shown, now, partstat, mailbox) if person.email else None
+    )
     ics = build_ics(event).decode("utf-8") if event else ""
     out = _Out(
         uow, f"cal:{meeting.id}:{change.person_id}:{change.sequence}", now, committee, meeting
     )
-    organizer = (person.email or "").lower() == committee.secretariat_email.lower()
+    # The organiser in name (the secretariat, the CN) and the bot's mailbox get no e-mail copy.
+    own = {mailbox.lower(), committee.secretariat_email.lower()}
+    organizer = (person.email or "").lower() in own
     reached = False
     if person.slack_user_id:
         reached = True

@@ -4,7 +4,9 @@
 attachment as application/ics); `parse_answers` reads each VEVENT's UID, the answering
 ATTENDEE (its address case-insensitive, MAILTO: in any case), PARTSTAT and the comment — the
 COMMENT property (Outlook, Apple) or Google's X-RESPONSE-COMMENT parameter. ORGANIZER is never
-required: Outlook often leaves it out of a reply.
+required: Outlook often leaves it out of a reply. `read_reply` gives all of a received
+e-mail at once (its answers, subject and own text: Outlook and Outlook on the web put the
+comment typed with a Decline there, not in the calendar part).
 """
 
 from __future__ import annotations
@@ -26,19 +28,89 @@ class PartStat(StrEnum):
     ACCEPTED = "ACCEPTED"
     DECLINED = "DECLINED"
     TENTATIVE = "TENTATIVE"
+    DELEGATED = "DELEGATED"
     OTHER = "OTHER"
+
+
+REPLY = "REPLY"
+ANSWER_METHODS = frozenset({REPLY, "COUNTER", "DECLINECOUNTER", "REFRESH"})
+"""iTIP methods (RFC 5546 §1.4) an attendee's client may send back. Only REPLY can change
+attendance; the others are for the secretary (a counter-proposal, a request for the latest
+copy, an organiser's refusal of a counter that reached the bot)."""
 
 
 @dataclass(frozen=True)
 class CalendarAnswer:
     """One attendee's answer to one event."""
 
-    method: str  # REPLY or COUNTER (anything else is not an answer)
+    method: str  # one of ANSWER_METHODS (anything else is not an answer)
     uid: str
     attendee: str  # e-mail address, lower case
     partstat: PartStat
     comment: str
     sequence: int
+    delegated_to: str = ""  # DELEGATED-TO (RFC 5545 §3.2.5), lower case, when delegated
+    product: str = ""  # the sender's PRODID (RFC 5545 §3.7.3), e.g. "Microsoft Exchange…"
+
+    @property
+    def from_outlook(self) -> bool:
+        """Outlook/Exchange, which puts a typed comment in the e-mail's text, not COMMENT."""
+        return "microsoft" in self.product.lower()
+
+
+@dataclass(frozen=True)
+class CalendarReply:
+    """One received e-mail as calendar answers: what `take_reply` takes, whatever way it came
+    in (IMAP, a test, a pasted .eml)."""
+
+    answers: tuple[CalendarAnswer, ...]
+    subject: str = ""
+    text: str = ""  # the mail's own words (quoted text and signature left out)
+
+
+_QUOTE_START = re.compile(
+    r"^(>|-{2,}\s*(original|oprindelig|forwarded|videresendt)|_{5,}|"
+    r"(from|fra|sent|sendt|to|til)\s*:|(on|den) .+\b(wrote|skrev)\b.*:$)",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(r"^--\s*$")
+
+
+def own_words(text: str, limit: int = 500) -> str:
+    """The text a person typed above what their client quotes or adds: the lines before the
+    first quote marker, Outlook's underscore rule, a »From:«/»Fra:« header or a signature
+    delimiter, on one line."""
+    kept: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        stripped = line.strip()
+        if _QUOTE_START.match(stripped) or _SIGNATURE.match(line):
+            break
+        kept.append(stripped)
+    return _clean(" ".join(kept))[:limit]
+
+
+def _plain_text(message: email.message.Message) -> str:
+    for part in message.walk():
+        if part.get_content_type() == "text/plain" and not part.get_filename():
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                charset = part.get_content_charset() or "utf-8"
+                try:
+                    return payload.decode(charset, errors="replace")
+                except LookupError:
+                    return payload.decode("utf-8", errors="replace")
+    return ""
+
+
+def read_reply(message: email.message.Message) -> CalendarReply:
+    """Every calendar answer in a received e-mail, with its subject and the sender's own
+    words; no answers when it holds no readable REPLY/COUNTER/REFRESH/DECLINECOUNTER."""
+    answers: list[CalendarAnswer] = []
+    for part in calendar_parts(message):
+        answers += parse_answers(part)
+    unique = tuple(dict.fromkeys(answers))  # the text/calendar part and the .ics attachment
+    subject = _clean(str(message.get("Subject") or ""))
+    return CalendarReply(unique, subject, own_words(_plain_text(message)))
 
 
 def calendar_parts(message: email.message.Message) -> list[bytes]:
@@ -71,14 +143,15 @@ def _param(prop: object, name: str) -> str:
 
 
 def parse_answers(data: bytes) -> list[CalendarAnswer]:
-    """Every answer in one calendar object; [] for anything that is not a REPLY/COUNTER or
+    """Every answer in one calendar object; [] for anything that is not an answer method or
     cannot be read (a broken attachment is not an answer)."""
     try:
         calendar = Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError):
         return []
     method = str(calendar.get("method") or "").strip().upper()
-    if method not in ("REPLY", "COUNTER"):
+    product = _clean(str(calendar.get("prodid") or ""))
+    if method not in ANSWER_METHODS:
         return []
     answers: list[CalendarAnswer] = []
     for event in calendar.walk("VEVENT"):
@@ -102,5 +175,8 @@ def parse_answers(data: bytes) -> list[CalendarAnswer]:
             raw = _param(attendee, "PARTSTAT").upper()
             partstat = PartStat(raw) if raw in PartStat.__members__ else PartStat.OTHER
             said = comment or _clean(_param(attendee, "X-RESPONSE-COMMENT"))
-            answers.append(CalendarAnswer(method, uid, address, partstat, said, sequence))
+            delegate = _address(_param(attendee, "DELEGATED-TO"))
+            answers.append(
+                CalendarAnswer(method, uid, address, partstat, said, sequence, delegate, product)
+            )
     return answers
