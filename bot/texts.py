@@ -1387,3 +1387,17 @@ CALENDAR_OTHER_NOTICE = Agree(
 )
 CALENDAR_NOTICE_SENDER = " Sendt fra {sender}."
 CALENDAR_NOTICE_SUBJECT_LINE = " Emne: »{subject}«"
+ROUTE_UNKNOWN = "»{word}« er ikke en kanal. Skriv slack, mail, begge eller standard."
+ROUTE_SET = {
+    "slack": "{name} får nu beskeder fra KLU-bot i Slack.",
+    "email": "{name} får nu beskeder fra KLU-bot på e-mail.",
+    "both": "{name} får nu beskeder fra KLU-bot både i Slack og på e-mail.",
+    "standard": "{name} får beskeder i Slack, hvis Slack er koblet på, ellers på e-mail.",
+}
+ROUTE_NO_SLACK = "Der er ingen Slack-bruger koblet på, så indtil da kommer de på e-mail."
+ROUTE_NO_EMAIL = "Der er ingen e-mailadresse, så indtil da kommer de i Slack."
+ROUTE_USAGE = "kanal slack|mail|begge|standard"
+ROUTE_HELP = "vælg, om dine beskeder fra KLU-bot kommer i Slack, på e-mail eller begge"
+CLI_HELP["people:person.route"] = "vælg en persons kanal: slack, mail, begge eller standard"
+CLI_HELP["people:route.person"] = "personens e-mail eller navn"
+CLI_HELP["people:route.choice"] = "slack, mail, begge eller standard"

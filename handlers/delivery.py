@@ -49,7 +49,7 @@ def make_senders(
         senders[outbox.SLACK] = SlackSender(client, documents)
     if email_enabled(settings):
         smtp = SmtpSettings.from_url(settings.smtp_url)
-        senders[outbox.EMAIL] = SmtpSender(smtp, settings.mail_from)
+        senders[outbox.EMAIL] = SmtpSender(smtp, settings.mail_from, documents=documents)
     return senders
 
 

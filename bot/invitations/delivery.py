@@ -19,6 +19,7 @@ from bot.invitations.calendar.ics import REQUEST as METHOD_REQUEST
 from bot.invitations.content import Held, change_lines, dm_blocks
 from bot.invitations.copies import CANCEL, REQUEST, UPDATE, Change, marks
 from bot.messaging import outbox
+from bot.messaging.recipients import channels_for
 from bot.ports import UnitOfWork
 from bot.time.parse import format_span
 
@@ -198,11 +199,12 @@ def deliver(
     own = {mailbox.lower(), committee.secretariat_email.lower()}
     organizer = (person.email or "").lower() in own
     reached = False
-    if person.slack_user_id:
+    chosen = channels_for(person, default_both=True)  # the person's route, else both
+    if person.slack_user_id and outbox.SLACK in chosen:
         reached = True
         report.slack += 1
         out.slack(person.slack_user_id, change.kind, shown, ics)
-    if event is not None and not organizer and report.email_enabled:
+    if event is not None and not organizer and report.email_enabled and outbox.EMAIL in chosen:
         reached = True
         report.email += 1
         out.email(

@@ -13,11 +13,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import texts
-from bot.domain import AgendaItem, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
+from bot.domain import (
+    AgendaItem,
+    AttendanceStatus,
+    Committee,
+    Meeting,
+    MeetingStatus,
+    Person,
+    Role,
+)
 from bot.errors import ConflictError
 from bot.meetings.carryover import carry_forward
 from bot.meetings.planning import get_meeting
 from bot.messaging import outbox
+from bot.messaging.recipients import keyed, routes
 from bot.minutes.corrections import summary_key
 from bot.minutes.model import MINUTES, MinutesRecord
 from bot.minutes.record import load_record
@@ -60,7 +69,7 @@ def approve_minutes(
         uow.flush()
         record = load_record(uow, committee, meeting)
         posted = _post(uow, record, now, document) if not already else False
-        sent = _to_regrets(uow, record, now) if not already else 0
+        sent = _to_regrets(uow, record, now, document) if not already else 0
         carried = carry_forward(uow, committee)
         uow.commit()
         return Approval(meeting, already, posted, sent, carried)
@@ -107,27 +116,46 @@ def plain(text: str) -> str:
     return html.unescape(re.sub(r"(?<![\w*_])[*_]|[*_](?![\w*_])", "", text))
 
 
-def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime) -> int:
+def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime, document: bool) -> int:
+    """The summary to each person who sent regrets, on each of their routes, and by e-mail to
+    every member whose route includes e-mail (the channel post is what Slack members get);
+    e-mails carry the referat as a PDF when there is one. Returns how many with regrets."""
     meeting_id = record.meeting.id
-    text = f"{texts.SUMMARY_DM_INTRO}\n\n{summary_text(record)}"
+    summary = summary_text(record)
     subject = texts.SUMMARY_EMAIL_SUBJECT.format(
         title=record.meeting.title, date=meeting_date(record)
     )
+    attachment = (
+        {
+            "document": {"kind": MINUTES, "meeting_id": meeting_id},
+            "filename": f"referat-{record.meeting.starts_at.date().isoformat()}.pdf",
+        }
+        if document
+        else None
+    )
+    absent = record.with_status(AttendanceStatus.REGRETS)
+    absent_ids = {p.id for p in absent}
+    members = [e.person for e in record.roster if e.role != Role.GUEST]
     count = 0
-    for person in record.with_status(AttendanceStatus.REGRETS):
-        key = f"minutes-summary-dm:{meeting_id}:{person.id}"
-        if person.slack_user_id:
-            payload: dict[str, str] = {"op": "dm", "user": person.slack_user_id, "text": text}
-            channel, recipient = outbox.SLACK, person.slack_user_id
-        elif person.email:
-            payload = {"subject": subject, "text": plain(text), "to_name": person.name}
-            channel, recipient = outbox.EMAIL, person.email
-        else:
-            continue
-        kind = "minutes_summary_dm"
-        if outbox.enqueue(
-            uow, key=key, channel=channel, kind=kind, recipient=recipient, payload=payload, now=now
-        ):
+    for person in {p.id: p for p in [*members, *absent]}.values():
+        text = f"{texts.SUMMARY_DM_INTRO}\n\n{summary}" if person.id in absent_ids else summary
+        found = routes(
+            person, text=text, subject=subject, mail_text=plain(text), attachment=attachment
+        )
+        if person.id not in absent_ids:
+            found = [r for r in found if r.channel == outbox.EMAIL]
+        reached = False
+        for key, route in keyed(f"minutes-summary-dm:{meeting_id}:{person.id}", found):
+            reached |= outbox.enqueue(
+                uow,
+                key=key,
+                channel=route.channel,
+                kind="minutes_summary_dm",
+                recipient=route.recipient,
+                payload=dict(route.payload),
+                now=now,
+            )
+        if reached and person.id in absent_ids:
             count += 1
     return count
 

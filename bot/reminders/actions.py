@@ -9,6 +9,7 @@ from bot import texts
 from bot.domain import ActionItem, ActionStatus, Committee
 from bot.messaging import outbox
 from bot.messaging.mrkdwn import escape as _escape
+from bot.messaging.recipients import keyed, routes
 from bot.ports import UnitOfWork
 from bot.time.parse import format_date
 
@@ -55,23 +56,18 @@ def _plan(uow: UnitOfWork, committee: Committee, now: datetime) -> int:
             "due": format_date(action.due),
         }
         text = texts.ACTION_REMINDER.format(**values)
-        if owner.slack_user_id:
-            channel, recipient = outbox.SLACK, owner.slack_user_id
-            payload = {"op": "dm", "user": owner.slack_user_id, "text": _escape(text)}
-        elif owner.email:
-            channel, recipient = outbox.EMAIL, owner.email
-            subject = texts.ACTION_REMINDER_SUBJECT.format(**values)
-            payload = {"subject": subject, "text": text, "to_name": owner.name}
-        else:
-            continue
-        if outbox.enqueue(
-            uow,
-            key=f"action-reminder:{action.id}:{action.due.isoformat()}",
-            channel=channel,
-            kind="action_reminder",
-            recipient=recipient,
-            payload=payload,
-            now=now,
-        ):
-            count += 1
+        subject = texts.ACTION_REMINDER_SUBJECT.format(**values)
+        found = routes(owner, text=_escape(text), subject=subject, mail_text=text)
+        base = f"action-reminder:{action.id}:{action.due.isoformat()}"
+        for key, route in keyed(base, found):
+            if outbox.enqueue(
+                uow,
+                key=key,
+                channel=route.channel,
+                kind="action_reminder",
+                recipient=route.recipient,
+                payload=dict(route.payload),
+                now=now,
+            ):
+                count += 1
     return count

@@ -14,10 +14,10 @@ from bot.messaging.mrkdwn import escape as slack_escape
 from bot.messaging.outbox import SLACK
 from bot.messaging.recipients import (
     Route,
-    direct,
     guests,
     members,
     regrets,
+    routes,
     secretary,
     to_secretariat,
 )
@@ -36,10 +36,13 @@ from bot.reminders.messages import (
 )
 from bot.reminders.settings import Kind
 
+AGENDA_DOCUMENT = "dagsorden"  # bot.minutes.model.AGENDA (minutes sit above reminders)
+
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One reminder message: `who` is the person id (or 'channel') used in the key."""
+    """One reminder message: `who` is the person id (or 'channel') used in the key; a
+    person's second route adds its channel (`12+email`)."""
 
     who: str
     route: Route
@@ -85,7 +88,7 @@ def _without_regrets(
 ) -> list[Person]:
     assert meeting.id is not None
     absent = regrets(uow, meeting.id)
-    return [p for p in people if p.id is not None and p.id not in absent and str(p.id) not in skip]
+    return [p for p in people if p.id is not None and p.id not in absent]  # skip: outgoing_for
 
 
 def _agenda(
@@ -110,7 +113,13 @@ def _agenda(
     subject = texts.REMINDER_AGENDA_SUBJECT.format(
         title=meeting.title, date=meeting_date(meeting, tz)
     )
-    yield from _to_each(people, text=text, subject=subject, mail_text=mail, blocks=blocks)
+    document = {
+        "document": {"kind": AGENDA_DOCUMENT, "meeting_id": meeting.id},
+        "filename": f"dagsorden-{meeting.starts_at.astimezone(tz).date().isoformat()}.pdf",
+    }  # the e-mail carries the agenda as a PDF, as the minutes summary carries the referat
+    yield from _to_each(
+        people, text=text, subject=subject, mail_text=mail, blocks=blocks, attachment=document
+    )
 
 
 def _to_each(
@@ -120,12 +129,20 @@ def _to_each(
     subject: str,
     mail_text: str,
     blocks: Sequence[Mapping[str, Any]] | None = None,
+    attachment: Mapping[str, Any] | None = None,
 ) -> Iterator[Outgoing]:
-    """The same message to each person, by their own route (a DM, else an e-mail)."""
+    """The same message to each person, on each of their routes (recipients.channels_for)."""
     for person in people:
-        route = direct(person, text=text, subject=subject, mail_text=mail_text, blocks=blocks)
-        if route is not None:
-            yield Outgoing(str(person.id), route)
+        found = routes(
+            person,
+            text=text,
+            subject=subject,
+            mail_text=mail_text,
+            blocks=blocks,
+            attachment=attachment,
+        )
+        for n, route in enumerate(found):
+            yield Outgoing(str(person.id) if n == 0 else f"{person.id}+{route.channel}", route)
 
 
 def _day_before(
@@ -152,7 +169,7 @@ def _day_before(
     absent = regrets(uow, meeting.id)
     for guest in guests(uow, meeting):  # a guest's reminder names only their own item
         person = guest.person
-        if person.id in member_ids or person.id in absent or str(person.id) in skip:
+        if person.id in member_ids or person.id in absent:
             continue
         yield from _to_each(
             [person],

@@ -15,6 +15,7 @@ from bot.config import DEFAULT_TIMEZONE
 from bot.errors import InputError
 from bot.people import committees, privacy, retention
 from handlers.bootstrap import Container
+from handlers.cli.people import add_route_command
 from storage.backup.export import dumps, export_committee
 from storage.backup.restore import import_committee
 from storage.db import compact
@@ -128,4 +129,5 @@ def add_commands(top: Any, leaf: Any) -> None:
     perase = leaf(person, "erase", "cmd_person_erase", texts.CLI_HELP["backup:person.erase"])
     perase.add_argument("email")
     perase.add_argument("--yes", action="store_true", help=texts.CLI_HELP["backup:perase.yes"])
+    add_route_command(person, leaf)
     leaf(top, "prune", "cmd_prune", texts.CLI_HELP["backup:top.prune"])

@@ -58,6 +58,7 @@ from handlers.cli.minutes import (  # noqa: F401 (found in globals())
     cmd_search,
 )
 from handlers.cli.parser import build
+from handlers.cli.people import cmd_person_route  # noqa: F401 (found in globals())
 from handlers.cli.reminders import (  # noqa: F401 (found in globals())
     cmd_clock,
     cmd_reminders_set,

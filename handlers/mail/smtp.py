@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from bot.domain import Delivery
@@ -63,10 +65,17 @@ class SmtpSettings:
 class SmtpSender:
     """bot.messaging.outbox.Sender for the 'email' channel: one message per recipient."""
 
-    def __init__(self, settings: SmtpSettings, mail_from: str, from_name: str = "KLU-bot") -> None:
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        mail_from: str,
+        from_name: str = "KLU-bot",
+        documents: Callable[[Mapping[str, Any]], bytes] | None = None,
+    ) -> None:
         self.settings = settings
         self.mail_from = mail_from
         self.from_name = from_name
+        self.documents = documents  # renders a named document (handlers.documents.source)
 
     def build(self, delivery: Delivery) -> EmailMessage:
         """The MIME message for a row (iMIP when the payload carries a calendar)."""
@@ -97,7 +106,20 @@ class SmtpSender:
         msg["Message-ID"] = self.message_id(delivery)
         self._thread(msg, p.get("references"))
         msg.set_content(p["text"])
+        self._attach(msg, p)
         return msg
+
+    def _attach(self, message: EmailMessage, p: Mapping[str, Any]) -> None:
+        """The PDF a row names ({"document": {...}, "filename": ...}), rendered now; a process
+        that cannot render refuses the row (PermanentFailure, the secretary is told) rather
+        than send the summary without the minutes it promises."""
+        if not isinstance(p.get("document"), Mapping):
+            return
+        if self.documents is None:
+            raise PermanentFailure("this process cannot render documents")
+        data = self.documents(p["document"])
+        filename = header_text(p.get("filename") or "dokument.pdf")
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
 
     def _id(self, token: str) -> str:
         domain = self.mail_from.partition("@")[2] or "klu-bot.local"

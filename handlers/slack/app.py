@@ -52,6 +52,7 @@ LISTENERS = [
     "handlers.slack.listeners.minutes.commands",
     "handlers.slack.listeners.attendance",
     "handlers.slack.listeners.invitations",
+    "handlers.slack.listeners.routes",
 ]
 
 

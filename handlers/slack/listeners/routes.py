@@ -1,0 +1,35 @@
+"""`/klu kanal slack|mail|begge|standard`: a member chooses where the bot's messages reach
+them (bot.people.routes); without a word it says where they go now."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import texts
+from bot.errors import InputError
+from bot.people.routes import parse_route, route_text, set_route
+from handlers.slack import blocks as b
+from handlers.slack.commands import CommandRequest, Reply, register_subcommand
+from handlers.slack.deps import SlackDeps
+from handlers.slack.listeners.attendance import _contact, _linked
+
+
+def route_command(request: CommandRequest) -> Reply:
+    """Set (or show) the caller's own route."""
+    deps = request.deps
+    person = _linked(deps, request.user_id)
+    if person is None:
+        return b.message(texts.SLACK_NOT_LINKED.format(contact=b.escape(_contact(deps.container))))
+    if not request.rest.strip():
+        return b.message(b.escape(route_text(person)))
+    try:
+        choice = parse_route(request.rest.split()[0])
+    except InputError as exc:
+        return b.message(b.escape(exc.message))
+    assert person.id is not None
+    return b.message(b.escape(route_text(set_route(deps.container.uow(), person.id, choice))))
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """The `kanal` verb."""
+    register_subcommand("kanal", route_command, usage=texts.ROUTE_USAGE, help=texts.ROUTE_HELP)
