@@ -1396,8 +1396,12 @@ ROUTE_SET = {
 }
 ROUTE_NO_SLACK = "Der er ingen Slack-bruger koblet på, så indtil da kommer de på e-mail."
 ROUTE_NO_EMAIL = "Der er ingen e-mailadresse, så indtil da kommer de i Slack."
-ROUTE_USAGE = "kanal slack|mail|begge|standard"
-ROUTE_HELP = "vælg, om dine beskeder fra KLU-bot kommer i Slack, på e-mail eller begge"
+ROUTE_USAGE = "kanal slack|mail|begge|standard [navn]"
+ROUTE_HELP = (
+    "vælg, om dine beskeder fra KLU-bot kommer i Slack, på e-mail eller begge "
+    "(sekretariatet: for den navngivne)"
+)
 CLI_HELP["people:person.route"] = "vælg en persons kanal: slack, mail, begge eller standard"
 CLI_HELP["people:route.person"] = "personens e-mail eller navn"
 CLI_HELP["people:route.choice"] = "slack, mail, begge eller standard"
+ROUTE_ACTION_OTHER = "vælge kanal for en anden"

@@ -227,3 +227,9 @@ def test_a_member_chooses_with_klu_kanal(bot: SlackAppServer) -> None:
     assert "på e-mail" in bot.command("kanal", "U_SOFIE").json()["text"]
     assert "ikke en kanal" in bot.command("kanal fax", "U_SOFIE").json()["text"]
     assert "kanal slack|mail|begge|standard" in bot.command("hjælp", "U_SOFIE").json()["text"]
+    refused = bot.command("kanal begge Henrik Lund", "U_SOFIE").json()["text"]
+    assert "kun sekretariatet" in refused and _person(bot.container, HENRIK).route is None
+    done = bot.command("kanal begge Henrik Lund", "U_CAMILLA").json()["text"]
+    assert "Henrik Lund får nu beskeder fra KLU-bot både i Slack og på e-mail" in done
+    assert "ingen Slack-bruger" in done  # Henrik is not linked: said, not hidden
+    assert _person(bot.container, HENRIK).route == RouteChoice.BOTH
