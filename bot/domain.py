@@ -19,6 +19,15 @@ from bot import texts
 from bot.errors import ConflictError
 
 
+class RouteChoice(StrEnum):
+    """Where a person wants the bot's messages: Slack, e-mail or both (None on the person:
+    Slack when linked, else e-mail). Set by the secretary or by the person."""
+
+    SLACK = "slack"
+    EMAIL = "email"
+    BOTH = "both"
+
+
 class Role(StrEnum):
     """A person's role in a committee."""
 
@@ -119,6 +128,7 @@ class Person:
     phone: str | None = None
     slack_user_id: str | None = None
     id: int | None = None
+    route: RouteChoice | None = None  # None: Slack when linked, else e-mail
 
 
 @dataclass(eq=False)

@@ -1369,6 +1369,9 @@ CLI_HELP: dict[str, str] = {
     "parser:tp.note": "tilføj en note til et emne",
     "parser:tp.schedule": "sæt et emne på et mødes dagsorden",
     "parser:tp.withdraw": "træk et emne tilbage",
+    "people:person.route": "vælg en persons kanal: slack, mail, begge eller standard",
+    "people:route.person": "personens e-mail eller navn",
+    "people:route.choice": "slack, mail, begge eller standard",
 }
 
 # Microsoft 365 mail (h4) --------------------------------------------------------------------------
@@ -1431,3 +1434,34 @@ AGENDA_PDF_FILENAME = "Dagsorden {committee} {date}.pdf"
 AGENDA_PDF_TITLE = "Dagsorden: {title}, {date}"
 AGENDA_PDF_COMMENT = "Dagsordenen som PDF."
 AGENDA_PDF_COMMENT_UPDATE = "Den opdaterede dagsorden som PDF."
+# routes and calendar answers (h3) ----------------------------------------------------------------
+CALENDAR_TENTATIVE_NOTED = Agree(
+    "Tak for dit svar: du har svaret »måske« til {title:mødet} {when}. Du står stadig som "
+    "inviteret. Kan du ikke komme, så svar »Nej« i din kalender (skriv gerne en grund), så "
+    "bliver det registreret som afbud."
+)
+CALENDAR_DELEGATED_NOTICE = Agree(
+    "{name} har givet invitationen til {title:mødet} videre til {delegate}. Svaret er ikke "
+    "registreret: registrér afbud og en eventuel stedfortræder, hvis det passer."
+)
+CALENDAR_OTHER_NOTICE = Agree(
+    "{name} har sendt en kalenderbesked ({method}) om {title:mødet}, som KLU-bot ikke "
+    "behandler selv."
+)
+CALENDAR_NOTICE_SENDER = " Sendt fra {sender}."
+CALENDAR_NOTICE_SUBJECT_LINE = " Emne: »{subject}«"
+ROUTE_UNKNOWN = "»{word}« er ikke en kanal. Skriv slack, mail, begge eller standard."
+ROUTE_SET = {
+    "slack": "{name} får nu beskeder fra KLU-bot i Slack.",
+    "email": "{name} får nu beskeder fra KLU-bot på e-mail.",
+    "both": "{name} får nu beskeder fra KLU-bot både i Slack og på e-mail.",
+    "standard": "{name} får beskeder i Slack, hvis Slack er koblet på, ellers på e-mail.",
+}
+ROUTE_NO_SLACK = "Der er ingen Slack-bruger koblet på, så indtil da kommer de på e-mail."
+ROUTE_NO_EMAIL = "Der er ingen e-mailadresse, så indtil da kommer de i Slack."
+ROUTE_USAGE = "kanal slack|mail|begge|standard [navn]"
+ROUTE_HELP = (
+    "vælg, om dine beskeder fra KLU-bot kommer i Slack, på e-mail eller begge "
+    "(sekretariatet: for den navngivne)"
+)
+ROUTE_ACTION_OTHER = "vælge kanal for en anden"

@@ -33,6 +33,12 @@ def email_enabled(settings: Settings) -> bool:
     return bool(settings.smtp_url and settings.mail_from)
 
 
+def calendar_mailbox(settings: Settings) -> str:
+    """The address invitations name as ORGANIZER: the mailbox the bot sends from and reads
+    answers in (MAIL_FROM); "" without e-mail, so the secretariat's address stands."""
+    return settings.mail_from if email_enabled(settings) else ""
+
+
 def make_senders(
     settings: Settings, documents: Callable[[Mapping[str, Any]], bytes] | None = None
 ) -> dict[str, Sender]:
@@ -125,7 +131,12 @@ def run_dispatch(
     handlers = inbox_handlers(container) if handlers is None else handlers
     if handlers:
         inbox.process_due(container.uow, handlers, now=now, should_stop=should_stop, pause=pause)
-    sync_due(container.uow, now=now, email_enabled=email_enabled(settings))
+    sync_due(
+        container.uow,
+        now=now,
+        email_enabled=email_enabled(settings),
+        mailbox=calendar_mailbox(settings),
+    )
     chosen = make_senders(settings, document_source(container)) if senders is None else senders
     return dispatch_due(
         container.uow,

@@ -21,6 +21,7 @@ from bot.domain import (
     MeetingStatus,
     Outcome,
     Role,
+    RouteChoice,
     TopicStatus,
 )
 from storage.types import CleanString as String
@@ -66,6 +67,7 @@ people = Table(
     Column("side", String(100)),
     Column("phone", String(50)),
     Column("slack_user_id", String(32), unique=True),
+    Column("route", StrEnumType(RouteChoice)),  # NULL: Slack when linked, else e-mail
 )
 
 memberships = Table(

@@ -144,13 +144,16 @@ def test_google_accept_and_decline_with_the_comment_in_x_response_comment(
     assert status(sample, HENRIK) == (AttendanceStatus.ATTENDING, "")
 
 
-def test_tentative_changes_nothing(sample: Container, clock: FakeClock) -> None:
+def test_tentative_changes_nothing_but_is_acknowledged(sample: Container, clock: FakeClock) -> None:
     uid = called(sample, clock)
     [maybe] = parse_answers(outlook_reply(uid, HENRIK, "TENTATIVE"))
     assert take_answer(sample.uow(), maybe, request_id="mail:<t1@x>", now=clock()) == (
-        Outcome.IGNORED
+        Outcome.NOTED
     )
     assert status(sample, HENRIK) is None
+    with sample.uow() as uow:
+        told = uow.outbox.get("reply:mail:<t1@x>")
+        assert told is not None and "måske" in shown(told)["text"]
 
 
 def test_a_guest_declines_their_own_slot(sample: Container, clock: FakeClock) -> None:

@@ -29,10 +29,10 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.attendance.answers import MailReplyTo, about_delivery, answer_reply
-from bot.attendance.calendar_answers import take_answer
+from bot.attendance.calendar_answers import take_reply
 from bot.attendance.replies import Intent, Reply, normalise, parse_reply
 from bot.domain import Committee, Delivery, Person
-from bot.invitations.calendar.itip_reply import CalendarAnswer
+from bot.invitations.calendar.itip_reply import CalendarAnswer, CalendarReply
 from bot.messaging.message import Message
 from bot.messaging.message import text as paragraphs
 from bot.messaging.outbox import enqueue, payload_of
@@ -98,8 +98,9 @@ def take_mail(
     if mail.automatic:
         return Outcome.AUTOMATIC
     if mail.calendar:
-        for index, answer in enumerate(mail.calendar):
-            take_answer(uow_factory(), answer, request_id=f"{request_id}:cal{index}", now=now)
+        take_reply(
+            uow_factory(), calendar_reply(mail), sender=mail.sender, request_id=request_id, now=now
+        )
         return Outcome.CALENDAR
     with uow_factory() as uow:
         if uow.events.seen(request_id):
@@ -135,6 +136,12 @@ def take_mail(
             uow.mail_routes.clear(mail.sender)  # mail from the address: it works again
             uow.commit()
     return Outcome.DUPLICATE if result.duplicate else Outcome.ANSWERED
+
+
+def calendar_reply(mail: IncomingMail) -> CalendarReply:
+    """The mail's calendar answers with its subject and the sender's own words (an Outlook
+    Decline's comment travels in the text, not in the calendar part)."""
+    return CalendarReply(mail.calendar, mail.subject, mail.text)
 
 
 def read_reply(mail: IncomingMail) -> Reply:

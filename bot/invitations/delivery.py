@@ -24,6 +24,7 @@ from bot.invitations.content import Held, change_lines, dm_message
 from bot.invitations.copies import CANCEL, REQUEST, UPDATE, CopyChange, marks
 from bot.messaging import outbox
 from bot.messaging.message import Address, File, Message, file_payload, text, to_payload
+from bot.messaging.recipients import channels_for
 from bot.ports import UnitOfWork
 from bot.time.parse import format_span
 
@@ -38,6 +39,7 @@ class SendReport:
 
     meeting_id: int
     email_enabled: bool = True
+    mailbox: str = ""  # the address the bot reads (MAIL_FROM); "" = the secretariat's
     requests: int = 0
     updates: int = 0
     cancels: int = 0
@@ -118,6 +120,19 @@ def _shown(meeting: Meeting, change: CopyChange, changes: tuple[str, ...]) -> _S
     )
 
 
+def organizer_address(committee: Committee, mailbox: str) -> str:
+    """The ORGANIZER's address: the mailbox the bot reads, so that Accept/Decline come back.
+
+    ORGANIZER is the bot's mailbox with the secretariat's name as CN
+    (``ORGANIZER;CN=Sekretariatet:mailto:bot@…``), not the secretariat's address with
+    ``SENT-BY`` (RFC 5545 §3.2.18): Outlook sends its answer to the ORGANIZER address, and
+    Google Calendar and Apple Calendar ignore SENT-BY (Apple shows it at best), so with
+    SENT-BY the answers of Gmail and iCloud users would land in the secretariat's inbox and
+    never be registered. The CN keeps the name people see. Without a mailbox (no SMTP, Slack
+    only) the secretariat's own address stands, as before."""
+    return mailbox or committee.secretariat_email
+
+
 def _event(
     committee: Committee,
     person: Person,
@@ -125,6 +140,7 @@ def _event(
     shown: _Shown,
     now: datetime,
     partstat: str,
+    mailbox: str = "",
 ) -> CalendarEvent:
     """The recipient's own VEVENT: they are its only ATTENDEE."""
     assert person.email is not None
@@ -141,7 +157,7 @@ def _event(
         location=shown.place,
         description=shown.description,
         organizer_name=committee.secretariat_name,
-        organizer_email=committee.secretariat_email,
+        organizer_email=organizer_address(committee, mailbox),
         attendees=(attendee,),
         dtstamp=now,
         status="CANCELLED" if cancel else "CONFIRMED",
@@ -178,19 +194,25 @@ def deliver(
     attendance = uow.attendance.get(meeting.id, change.person_id)
     partstat = PARTSTATS.get(attendance.status, "NEEDS-ACTION") if attendance else "NEEDS-ACTION"
     shown = _shown(meeting, change, _changes(committee, change, regrets_for))
-    event = _event(committee, person, change, shown, now, partstat) if person.email else None
+    mailbox = organizer_address(committee, report.mailbox)
+    event = (
+        _event(committee, person, change, shown, now, partstat, mailbox) if person.email else None
+    )
     ics = build_ics(event).decode("utf-8") if event else ""
     out = _Out(
         uow, f"cal:{meeting.id}:{change.person_id}:{change.sequence}", now, committee, meeting
     )
-    organizer = (person.email or "").lower() == committee.secretariat_email.lower()
+    # The organiser in name (the secretariat, the CN) and the bot's mailbox get no e-mail copy.
+    own = {mailbox.lower(), committee.secretariat_email.lower()}
+    organizer = (person.email or "").lower() in own
     agenda = shown.member and change.kind != CANCEL  # the dagsorden goes with it
     reached = False
-    if person.slack_user_id:
+    chosen = channels_for(person, default_both=True)  # the person's route, else both
+    if person.slack_user_id and outbox.SLACK in chosen:
         reached = True
         report.slack += 1
         out.slack(person.slack_user_id, change.kind, shown, ics, agenda=agenda)
-    if event is not None and not organizer and report.email_enabled:
+    if event is not None and not organizer and report.email_enabled and outbox.EMAIL in chosen:
         reached = True
         report.email += 1
         out.email(

@@ -46,11 +46,17 @@ def _locked(uow: UnitOfWork, meeting_id: int) -> tuple[Meeting, Committee]:
 
 
 def _sync(
-    uow: UnitOfWork, committee: Committee, meeting: Meeting, now: datetime, email_enabled: bool
+    uow: UnitOfWork,
+    committee: Committee,
+    meeting: Meeting,
+    now: datetime,
+    email_enabled: bool,
+    mailbox: str = "",
 ) -> SendReport:
-    """Send what differs from what everyone holds; catch the change marker up."""
+    """Send what differs from what everyone holds; catch the change marker up. `mailbox` is
+    the address the bot reads (MAIL_FROM): the ORGANIZER of every copy, so answers come back."""
     assert meeting.id is not None
-    report = SendReport(meeting.id, email_enabled=email_enabled)
+    report = SendReport(meeting.id, email_enabled=email_enabled, mailbox=mailbox)
     state = uow.calendar.state(meeting.id)
     tz = zone(committee)
     today = now.astimezone(tz).date()
@@ -103,7 +109,7 @@ def _require_organizer(committee: Committee) -> None:
 
 
 def send_invitations(
-    uow: UnitOfWork, meeting_id: int, *, now: datetime, email_enabled: bool
+    uow: UnitOfWork, meeting_id: int, *, now: datetime, email_enabled: bool, mailbox: str = ""
 ) -> SendReport:
     """Call the meeting (indkaldt) and send everyone what they do not have yet."""
     with uow:
@@ -112,19 +118,19 @@ def send_invitations(
         meeting.call(now)
         if not meeting.calendar_uid:
             meeting.calendar_uid = new_calendar_uid()
-        report = _sync(uow, committee, meeting, now, email_enabled)
+        report = _sync(uow, committee, meeting, now, email_enabled, mailbox)
         uow.commit()
         return report
 
 
 def cancel_meeting(
-    uow: UnitOfWork, meeting_id: int, *, now: datetime, email_enabled: bool
+    uow: UnitOfWork, meeting_id: int, *, now: datetime, email_enabled: bool, mailbox: str = ""
 ) -> SendReport:
     """Cancel the meeting; everyone holding an invitation gets a cancellation at once."""
     with uow:
         meeting, committee = _locked(uow, meeting_id)
         meeting.cancel()
-        report = _sync(uow, committee, meeting, now, email_enabled)
+        report = _sync(uow, committee, meeting, now, email_enabled, mailbox)
         uow.commit()
         return report
 
@@ -159,6 +165,7 @@ def sync_due(
     now: datetime,
     email_enabled: bool,
     quiet: timedelta = QUIET,
+    mailbox: str = "",
 ) -> list[SendReport]:
     """Send the updates of every meeting that has been quiet for `quiet` since its last edit
     (or edited for MAX_DELAY), and what someone not reached before can now be sent."""
@@ -174,7 +181,7 @@ def sync_due(
         if not _due(state, now, quiet):
             continue
         try:
-            report = _sync_one(uow_factory(), state.meeting_id, now, email_enabled, quiet)
+            report = _sync_one(uow_factory(), state.meeting_id, now, email_enabled, quiet, mailbox)
         except Exception:
             log.exception(
                 "calendar sync of meeting %s failed; retried next round", state.meeting_id
@@ -198,7 +205,12 @@ def _due(state: CalendarSync, now: datetime, quiet: timedelta) -> bool:
 
 
 def _sync_one(
-    uow: UnitOfWork, meeting_id: int, now: datetime, email_enabled: bool, quiet: timedelta
+    uow: UnitOfWork,
+    meeting_id: int,
+    now: datetime,
+    email_enabled: bool,
+    quiet: timedelta,
+    mailbox: str = "",
 ) -> SendReport | None:
     with uow:
         meeting, committee = _locked(uow, meeting_id)  # serialises workers (FOR UPDATE)
@@ -208,7 +220,7 @@ def _sync_one(
         if not _due(state, now, quiet):
             return None  # edited again meanwhile
         if meeting.status in (MeetingStatus.CALLED, MeetingStatus.CANCELLED):
-            report: SendReport | None = _sync(uow, committee, meeting, now, email_enabled)
+            report: SendReport | None = _sync(uow, committee, meeting, now, email_enabled, mailbox)
         else:
             uow.calendar.mark_synced(meeting_id, state.version)
             report = None

@@ -1,13 +1,18 @@
-"""Who gets a meeting's messages, and how: a Slack DM when the person is linked, else e-mail."""
+"""Who gets a meeting's messages, and how: each person's own choice of route (Slack, e-mail or
+both); without a choice a Slack DM when the person is linked, else e-mail.
+
+`channels_for` is the one route decision; `routes`/`direct` build the rows' routes from it and
+`keyed` gives each route its outbox key (the first keeps the key it always had, so rows
+queued before a person chose "both" are not sent again)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from bot.domain import AttendanceStatus, Committee, Meeting, Person, Role
+from bot.domain import AttendanceStatus, Committee, Meeting, Person, Role, RouteChoice
 from bot.meetings.timeplan import Slot, time_plan
 from bot.messaging.message import Address, Message, to_payload
 from bot.messaging.outbox import EMAIL, SLACK
@@ -69,16 +74,57 @@ def regrets(uow: UnitOfWork, meeting_id: int) -> dict[int, str]:
     }
 
 
+_WANTED = {
+    RouteChoice.SLACK: (SLACK,),
+    RouteChoice.EMAIL: (EMAIL,),
+    RouteChoice.BOTH: (SLACK, EMAIL),
+}
+
+
+def channels_for(person: Person, *, default_both: bool = False) -> tuple[str, ...]:
+    """The outbox channels that reach this person, in order, by their choice.
+
+    No choice: Slack when linked, else e-mail (`default_both`: every channel they have, which
+    is what calendar invitations do: the e-mail puts the meeting in the calendar). A chosen
+    channel the person cannot be reached on (unlinked, no address) falls back to the one they
+    can, so a choice never leaves someone with no message; () only for someone with neither."""
+    have = {SLACK: bool(person.slack_user_id), EMAIL: bool(person.email)}
+    if person.route is not None:
+        wanted = _WANTED[RouteChoice(person.route)]
+    elif default_both:
+        wanted = (SLACK, EMAIL)
+    else:
+        wanted = (SLACK,) if have[SLACK] else (EMAIL,)
+    found = tuple(c for c in wanted if have[c])
+    return found or tuple(c for c in (SLACK, EMAIL) if have[c])[:1]
+
+
+def routes(person: Person, *, chat: Message, mail: Message) -> list[Route]:
+    """The message to one person on each of their channels, by their choice (see
+    `channels_for`). `chat` and `mail` are the same news in each channel's words (a Slack DM
+    can say "answer here in the thread", an e-mail names the secretariat and carries the
+    files a Slack member finds in the channel)."""
+    found: list[Route] = []
+    for channel in channels_for(person):
+        if channel == SLACK and person.slack_user_id:
+            addressed = replace(chat, address=Address.person(person.slack_user_id))
+            found.append(Route(SLACK, person.slack_user_id, to_payload(addressed)))
+        elif channel == EMAIL and person.email:
+            named = replace(mail, to_name=person.name)
+            found.append(Route(EMAIL, person.email, to_payload(named)))
+    return found
+
+
 def direct(person: Person, *, chat: Message, mail: Message) -> Route | None:
-    """A direct message to a linked chat user, else an e-mail; None for someone with neither.
-    `chat` and `mail` are the same news in each channel's words (a Slack DM can say "answer
-    here in the thread", an e-mail names the secretariat)."""
-    if person.slack_user_id:
-        addressed = replace(chat, address=Address.person(person.slack_user_id))
-        return Route(SLACK, person.slack_user_id, to_payload(addressed))
-    if person.email:
-        return Route(EMAIL, person.email, to_payload(replace(mail, to_name=person.name)))
-    return None
+    """The person's first route (see `routes`); None for someone with neither."""
+    found = routes(person, chat=chat, mail=mail)
+    return found[0] if found else None
+
+
+def keyed(key: str, found: Iterable[Route]) -> Iterator[tuple[str, Route]]:
+    """Each route with its outbox key: the first keeps `key`, the others `key:<channel>`."""
+    for n, route in enumerate(found):
+        yield (key if n == 0 else f"{key}:{route.channel}"), route
 
 
 def to_secretariat(

@@ -11,18 +11,26 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot import texts
-from bot.domain import AgendaItem, AttendanceStatus, Committee, Meeting, MeetingStatus, Person
+from bot.domain import (
+    AgendaItem,
+    AttendanceStatus,
+    Committee,
+    Meeting,
+    MeetingStatus,
+    Person,
+    Role,
+)
 from bot.errors import ConflictError
 from bot.meetings.carryover import carry_forward
 from bot.meetings.planning import get_meeting
 from bot.messaging import outbox
 from bot.messaging.message import Address, File, Message, text, to_payload
-from bot.messaging.recipients import direct
+from bot.messaging.recipients import keyed, routes
 from bot.minutes.corrections import summary_key, summary_payload
 from bot.minutes.model import MINUTES, MinutesRecord
 from bot.minutes.record import load_record
 from bot.minutes.recording import recordable
-from bot.minutes.summary import record_date, summary_for_regrets
+from bot.minutes.summary import record_date, summary_for_regrets, summary_message
 from bot.minutes.topic_outcomes import settle_topics
 from bot.ports import UnitOfWork
 
@@ -60,7 +68,7 @@ def approve_minutes(
         uow.flush()
         record = load_record(uow, committee, meeting)
         posted = _post(uow, record, now, document) if not already else False
-        sent = _to_regrets(uow, record, now) if not already else 0
+        sent = _to_regrets(uow, record, now, document) if not already else 0
         carried = carry_forward(uow, committee)
         uow.commit()
         return Approval(meeting, already, posted, sent, carried)
@@ -107,27 +115,48 @@ def _post(uow: UnitOfWork, record: MinutesRecord, now: datetime, document: bool)
     return True
 
 
-def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime) -> int:
+def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime, document: bool) -> int:
+    """The summary to each person who sent regrets, on each of their routes, and by e-mail to
+    every member whose route includes e-mail (the channel post is what Slack members get);
+    e-mails carry the referat as a PDF when there is one. Returns how many with regrets."""
     meeting_id = record.meeting.id
-    message = summary_for_regrets(record)
-    subject = texts.SUMMARY_EMAIL_SUBJECT.format(
-        title=record.meeting.title, date=record_date(record)
+    assert meeting_id is not None
+    date = record_date(record)
+    subject = texts.SUMMARY_EMAIL_SUBJECT.format(title=record.meeting.title, date=date)
+    files = (
+        (
+            File(
+                f"referat-{record.meeting.starts_at.date().isoformat()}.pdf",
+                texts.SUMMARY_FILE_TITLE.format(title=record.meeting.title, date=date),
+                document={"kind": MINUTES, "meeting_id": meeting_id},
+            ),
+        )
+        if document
+        else ()
     )
+    for_regrets, for_members = summary_for_regrets(record), summary_message(record)
+    absent = record.with_status(AttendanceStatus.REGRETS)
+    absent_ids = {p.id for p in absent}
+    members = [e.person for e in record.roster if e.role != Role.GUEST]
     count = 0
-    for person in record.with_status(AttendanceStatus.REGRETS):
-        key = f"minutes-summary-dm:{meeting_id}:{person.id}"
-        route = direct(person, chat=message, mail=replace(message, subject=subject))
-        if route is None:
-            continue
-        if outbox.enqueue(
-            uow,
-            key=key,
-            channel=route.channel,
-            kind="minutes_summary_dm",
-            recipient=route.recipient,
-            payload=route.payload,
-            now=now,
-        ):
+    for person in {p.id: p for p in [*members, *absent]}.values():
+        message = for_regrets if person.id in absent_ids else for_members
+        mail = replace(message, subject=subject, files=files)
+        found = routes(person, chat=message, mail=mail)
+        if person.id not in absent_ids:
+            found = [r for r in found if r.channel == outbox.EMAIL]
+        reached = False
+        for key, route in keyed(f"minutes-summary-dm:{meeting_id}:{person.id}", found):
+            reached |= outbox.enqueue(
+                uow,
+                key=key,
+                channel=route.channel,
+                kind="minutes_summary_dm",
+                recipient=route.recipient,
+                payload=dict(route.payload),
+                now=now,
+            )
+        if reached and person.id in absent_ids:
             count += 1
     return count
 

@@ -10,7 +10,7 @@ from bot.domain import ActionItem, ActionStatus, Committee
 from bot.messaging import outbox
 from bot.messaging.message import Message
 from bot.messaging.message import text as paragraphs
-from bot.messaging.recipients import direct
+from bot.messaging.recipients import keyed, routes
 from bot.ports import UnitOfWork
 from bot.time.parse import format_date
 
@@ -58,19 +58,19 @@ def _plan(uow: UnitOfWork, committee: Committee, now: datetime) -> int:
         }
         said = paragraphs(texts.ACTION_REMINDER.format(**values))
         subject = texts.ACTION_REMINDER_SUBJECT.format(**values)
-        route = direct(
+        found = routes(
             owner, chat=Message(paragraphs=said), mail=Message(subject=subject, paragraphs=said)
         )
-        if route is None:
-            continue
-        if outbox.enqueue(
-            uow,
-            key=f"action-reminder:{action.id}:{action.due.isoformat()}",
-            channel=route.channel,
-            kind="action_reminder",
-            recipient=route.recipient,
-            payload=route.payload,
-            now=now,
-        ):
-            count += 1
+        base = f"action-reminder:{action.id}:{action.due.isoformat()}"
+        for key, route in keyed(base, found):
+            if outbox.enqueue(
+                uow,
+                key=key,
+                channel=route.channel,
+                kind="action_reminder",
+                recipient=route.recipient,
+                payload=dict(route.payload),
+                now=now,
+            ):
+                count += 1
     return count

@@ -18,10 +18,10 @@ from bot.messaging.message import Action, ActionIntent, Address, Message, Tone, 
 from bot.messaging.outbox import SLACK
 from bot.messaging.recipients import (
     Route,
-    direct,
     guests,
     members,
     regrets,
+    routes,
     secretary,
     to_secretariat,
 )
@@ -42,8 +42,9 @@ AGENDA_PART = "dagsorden"
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One reminder message: `who` is the person id (or 'channel') used in the key; `part`
-    names a second row to the same person (the dagsorden file), '' for the message itself."""
+    """One reminder message: `who` is the person id (or 'channel') used in the key, and a
+    person's second route adds its channel (`12+email`); `part` names a second row to the same
+    person (the dagsorden file), '' for the message itself."""
 
     who: str
     route: Route
@@ -91,7 +92,7 @@ def _without_regrets(
 ) -> list[Person]:
     assert meeting.id is not None
     absent = regrets(uow, meeting.id)
-    return [p for p in people if p.id is not None and p.id not in absent and str(p.id) not in skip]
+    return [p for p in people if p.id is not None and p.id not in absent]  # skip: outgoing_for
 
 
 def _agenda(
@@ -135,11 +136,10 @@ def _agenda(
 
 
 def _to_each(people: Iterable[Person], *, chat: Message, mail: Message) -> Iterator[Outgoing]:
-    """The same message to each person, by their own route (a DM, else an e-mail)."""
+    """The same message to each person, on each of their routes (recipients.channels_for)."""
     for person in people:
-        route = direct(person, chat=chat, mail=mail)
-        if route is not None:
-            yield Outgoing(str(person.id), route)
+        for n, route in enumerate(routes(person, chat=chat, mail=mail)):
+            yield Outgoing(str(person.id) if n == 0 else f"{person.id}+{route.channel}", route)
 
 
 def _day_before(
@@ -166,7 +166,7 @@ def _day_before(
     absent = regrets(uow, meeting.id)
     for guest in guests(uow, meeting):  # a guest's reminder names only their own item
         person = guest.person
-        if person.id in member_ids or person.id in absent or str(person.id) in skip:
+        if person.id in member_ids or person.id in absent:
             continue
         said = guest_text(meeting, guest, tz)
         yield from _to_each(

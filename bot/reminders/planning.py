@@ -118,7 +118,8 @@ def parse_reminder_key(key: str) -> tuple[Kind, int, int | None] | None:
         kind = Kind(parts[1])
     except ValueError:
         return None
-    return kind, int(parts[2]), int(parts[3]) if parts[3].isdigit() else None
+    who = parts[3].partition("+")[0]  # "12+email": person 12's second route
+    return kind, int(parts[2]), int(who) if who.isdigit() else None
 
 
 def plan_reminders(uow_factory: UnitOfWorkFactory, now: datetime) -> PlanReport:
@@ -199,6 +200,7 @@ def cancel_for_person(
     """Cancel a person's pending reminders for a meeting (after regrets)."""
     keys: list[str] = []
     for kind in kinds:
-        prefix = f"reminder:{kind.value}:{meeting_id}:{person_id}:"
-        keys += uow.reminders.keys(prefix, pending_only=True)
+        for who in (f"{person_id}:", f"{person_id}+"):  # every route of theirs
+            prefix = f"reminder:{kind.value}:{meeting_id}:{who}"
+            keys += uow.reminders.keys(prefix, pending_only=True)
     return uow.reminders.cancel(keys)

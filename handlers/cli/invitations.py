@@ -11,7 +11,7 @@ from bot.meetings import agenda
 from handlers.bootstrap import Container
 from handlers.cli.files import CliCommand
 from handlers.cli.meetings import meeting_id_of
-from handlers.delivery import email_enabled, run_dispatch
+from handlers.delivery import calendar_mailbox, email_enabled, run_dispatch
 
 
 def _flush(c: Container) -> None:
@@ -23,7 +23,11 @@ def cmd_invitations_send(args: argparse.Namespace, c: Container) -> str:
     meeting_id = meeting_id_of(c, args.committee, args.meeting)
     try:
         report = invitations.send_invitations(
-            c.uow(), meeting_id, now=c.clock(), email_enabled=email_enabled(c.settings)
+            c.uow(),
+            meeting_id,
+            now=c.clock(),
+            email_enabled=email_enabled(c.settings),
+            mailbox=calendar_mailbox(c.settings),
         )
     except invitations.MissingOrganizerError:
         raise InputError(texts.CLI_INVITE_NO_ORGANIZER) from None
@@ -33,7 +37,11 @@ def cmd_invitations_send(args: argparse.Namespace, c: Container) -> str:
 
 def cmd_invitations_sync(args: argparse.Namespace, c: Container) -> str:
     reports = invitations.sync_due(
-        c.uow, now=c.clock(), email_enabled=email_enabled(c.settings), quiet=invitations.QUIET
+        c.uow,
+        now=c.clock(),
+        email_enabled=email_enabled(c.settings),
+        mailbox=calendar_mailbox(c.settings),
+        quiet=invitations.QUIET,
     )
     done = run_dispatch(c)
     lines = [invitations.report_text(r) for r in reports]
@@ -55,7 +63,11 @@ def cmd_meeting_move(args: argparse.Namespace, c: Container) -> str:
 def cmd_meeting_cancel(args: argparse.Namespace, c: Container) -> str:
     meeting_id = meeting_id_of(c, args.committee, args.meeting)
     report = invitations.cancel_meeting(
-        c.uow(), meeting_id, now=c.clock(), email_enabled=email_enabled(c.settings)
+        c.uow(),
+        meeting_id,
+        now=c.clock(),
+        email_enabled=email_enabled(c.settings),
+        mailbox=calendar_mailbox(c.settings),
     )
     _flush(c)
     return texts.INVITE_CANCELLED.format(id=meeting_id) + "\n" + invitations.report_text(report)

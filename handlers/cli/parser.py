@@ -226,7 +226,7 @@ def _attendance(top: Any, leaf: Leaf) -> None:
 
 
 def _backup(top: Any, leaf: Any) -> None:
-    """`export`, `import`, `person export|erase` and `prune`."""
+    """`export`, `import`, `person export|erase|route` and `prune`."""
     exp = leaf(top, "export", "cmd_export", texts.CLI_HELP["backup:top.export"])
     exp.add_argument("-o", "--output", required=True, help=texts.CLI_HELP["backup:exp.o"])
     imp = leaf(top, "import", "cmd_import", texts.CLI_HELP["backup:top.import"])
@@ -240,6 +240,9 @@ def _backup(top: Any, leaf: Any) -> None:
     perase = leaf(person, "erase", "cmd_person_erase", texts.CLI_HELP["backup:person.erase"])
     perase.add_argument("email")
     perase.add_argument("--yes", action="store_true", help=texts.CLI_HELP["backup:perase.yes"])
+    route = leaf(person, "route", "cmd_person_route", texts.CLI_HELP["people:person.route"])
+    route.add_argument("person", help=texts.CLI_HELP["people:route.person"])
+    route.add_argument("choice", help=texts.CLI_HELP["people:route.choice"])
     leaf(top, "prune", "cmd_prune", texts.CLI_HELP["backup:top.prune"])
 
 

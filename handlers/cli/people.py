@@ -1,4 +1,5 @@
-"""`klu-bot db`, `committee` and `members`: the schema, the committee and its roster."""
+"""`klu-bot db`, `committee`, `members` and `person route`: the schema, the committee, its
+roster and where a person's messages go (bot.people.routes)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 from bot import texts
 from bot.people import committees
 from bot.people import roster as people
+from bot.people.routes import parse_route, route_text, set_route
 from handlers.bootstrap import Container
 from handlers.cli.files import CliCommand, read_file
 
@@ -63,9 +65,19 @@ def cmd_members_list(args: argparse.Namespace, c: Container) -> str:
     return "\n".join(lines)
 
 
+def cmd_person_route(args: argparse.Namespace, c: Container) -> str:
+    """Set a person's route (slack|mail|begge|standard); answers where their messages go."""
+    choice = parse_route(args.choice)
+    with c.uow() as uow:
+        person = people.find_person(uow, args.person)
+    assert person.id is not None
+    return route_text(set_route(c.uow(), person.id, choice))
+
+
 COMMANDS: dict[str, CliCommand] = {
     "cmd_db_upgrade": cmd_db_upgrade,
     "cmd_committee_setup": cmd_committee_setup,
     "cmd_members_import": cmd_members_import,
     "cmd_members_list": cmd_members_list,
+    "cmd_person_route": cmd_person_route,
 }

@@ -69,6 +69,7 @@ AREAS: dict[str, Callable[[], Commands]] = {
     "cmd_committee_setup": _people,
     "cmd_members_import": _people,
     "cmd_members_list": _people,
+    "cmd_person_route": _people,
     "cmd_meeting_create": _meetings,
     "cmd_meeting_load": _meetings,
     "cmd_meeting_show": _meetings,

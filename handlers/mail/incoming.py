@@ -22,7 +22,8 @@ What is read, and from where:
   Action is "failed" and their Diagnostic-Code), or mail from MAILER-DAEMON/postmaster, or
   with an empty Return-Path that names one of our Message-IDs; a read receipt (disposition
   notification) or a "delayed" notice is automatic, not a bounce;
-- calendar answers: every iTIP REPLY in text/calendar parts and .ics attachments
+- calendar answers: every iTIP answer (REPLY; COUNTER and others for the secretary) in
+  text/calendar parts and .ics attachments
   (bot.invitations.calendar.itip_reply).
 """
 
@@ -185,11 +186,12 @@ def _text_of(raw: bytes) -> str:
 
 
 def _answers(message: Message) -> list[CalendarAnswer]:
-    """The iTIP REPLY answers in the message (COUNTER is not read here)."""
+    """The iTIP answers in the message (REPLY, and COUNTER etc. for the secretary), once each:
+    Outlook sends the same one as a text/calendar part and as an .ics attachment."""
     found: list[CalendarAnswer] = []
     for part in calendar_parts(message):
-        found += [a for a in parse_answers(part) if a.method == "REPLY"]
-    return found
+        found += parse_answers(part)
+    return list(dict.fromkeys(found))
 
 
 def reply_text(message: Message) -> str:

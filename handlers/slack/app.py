@@ -32,7 +32,7 @@ from handlers.slack.authenticity import authentic
 from handlers.slack.blocks import escape, message
 from handlers.slack.deps import Background, NoBackground, SlackDeps
 from handlers.slack.listeners import attendance as regrets
-from handlers.slack.listeners import home, invitations
+from handlers.slack.listeners import home, invitations, routes
 from handlers.slack.listeners.meetings import commands as meeting_commands
 from handlers.slack.listeners.minutes import commands as minutes_commands
 from handlers.slack.listeners.topics import commands as topic_commands
@@ -55,6 +55,7 @@ LISTENERS: list[Callable[[App, SlackDeps], None]] = [
     minutes_commands.register,
     regrets.register,
     invitations.register,
+    routes.register,
 ]
 
 

@@ -4,7 +4,9 @@
 attachment as application/ics); `parse_answers` reads each VEVENT's UID, the answering
 ATTENDEE (its address case-insensitive, MAILTO: in any case), PARTSTAT and the comment — the
 COMMENT property (Outlook, Apple) or Google's X-RESPONSE-COMMENT parameter. ORGANIZER is never
-required: Outlook often leaves it out of a reply.
+required: Outlook often leaves it out of a reply. A `CalendarReply` is all of one received
+e-mail at once (its answers, subject and own words: Outlook and Outlook on the web put the
+comment typed with a Decline in the text, not in the calendar part).
 """
 
 from __future__ import annotations
@@ -26,19 +28,44 @@ class PartStat(StrEnum):
     ACCEPTED = "ACCEPTED"
     DECLINED = "DECLINED"
     TENTATIVE = "TENTATIVE"
+    DELEGATED = "DELEGATED"
     OTHER = "OTHER"
+
+
+REPLY = "REPLY"
+ANSWER_METHODS = frozenset({REPLY, "COUNTER", "DECLINECOUNTER", "REFRESH"})
+"""iTIP methods (RFC 5546 §1.4) an attendee's client may send back. Only REPLY can change
+attendance; the others are for the secretary (a counter-proposal, a request for the latest
+copy, an organiser's refusal of a counter that reached the bot)."""
 
 
 @dataclass(frozen=True)
 class CalendarAnswer:
     """One attendee's answer to one event."""
 
-    method: str  # REPLY or COUNTER (anything else is not an answer)
+    method: str  # one of ANSWER_METHODS (anything else is not an answer)
     uid: str
     attendee: str  # e-mail address, lower case
     partstat: PartStat
     comment: str
     sequence: int
+    delegated_to: str = ""  # DELEGATED-TO (RFC 5545 §3.2.5), lower case, when delegated
+    product: str = ""  # the sender's PRODID (RFC 5545 §3.7.3), e.g. "Microsoft Exchange…"
+
+    @property
+    def from_outlook(self) -> bool:
+        """Outlook/Exchange, which puts a typed comment in the e-mail's text, not COMMENT."""
+        return "microsoft" in self.product.lower()
+
+
+@dataclass(frozen=True)
+class CalendarReply:
+    """One received e-mail as calendar answers: what `take_reply` takes, whatever way it came
+    in (handlers.mail.incoming reads it from MIME)."""
+
+    answers: tuple[CalendarAnswer, ...]
+    subject: str = ""
+    text: str = ""  # the mail's own words (quoted text and signature left out)
 
 
 def calendar_parts(message: email.message.Message) -> list[bytes]:
@@ -71,14 +98,15 @@ def _param(prop: object, name: str) -> str:
 
 
 def parse_answers(data: bytes) -> list[CalendarAnswer]:
-    """Every answer in one calendar object; [] for anything that is not a REPLY/COUNTER or
+    """Every answer in one calendar object; [] for anything that is not an answer method or
     cannot be read (a broken attachment is not an answer)."""
     try:
         calendar = Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError):
         return []
     method = str(calendar.get("method") or "").strip().upper()
-    if method not in ("REPLY", "COUNTER"):
+    product = _clean(str(calendar.get("prodid") or ""))
+    if method not in ANSWER_METHODS:
         return []
     answers: list[CalendarAnswer] = []
     for event in calendar.walk("VEVENT"):
@@ -102,5 +130,8 @@ def parse_answers(data: bytes) -> list[CalendarAnswer]:
             raw = _param(attendee, "PARTSTAT").upper()
             partstat = PartStat(raw) if raw in PartStat.__members__ else PartStat.OTHER
             said = comment or _clean(_param(attendee, "X-RESPONSE-COMMENT"))
-            answers.append(CalendarAnswer(method, uid, address, partstat, said, sequence))
+            delegate = _address(_param(attendee, "DELEGATED-TO"))
+            answers.append(
+                CalendarAnswer(method, uid, address, partstat, said, sequence, delegate, product)
+            )
     return answers

@@ -15,7 +15,7 @@ from bot.errors import PermissionDeniedError
 from bot.invitations.sync import report_text, send_invitations
 from bot.meetings.planning import resolve_meeting
 from bot.people.identity import Caller
-from handlers.delivery import email_enabled
+from handlers.delivery import calendar_mailbox, email_enabled
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
 from handlers.slack.deps import SlackDeps
@@ -37,7 +37,11 @@ def send_reply(deps: SlackDeps, caller: Caller, ref: str | None) -> CommandReply
         meeting = resolve_meeting(uow, caller.committee, ref, c.clock())
     assert meeting.id is not None
     report = send_invitations(
-        c.uow(), meeting.id, now=c.clock(), email_enabled=email_enabled(c.settings)
+        c.uow(),
+        meeting.id,
+        now=c.clock(),
+        email_enabled=email_enabled(c.settings),
+        mailbox=calendar_mailbox(c.settings),
     )
     deps.background.notify()
     return b.message(b.escape(report_text(report)))
