@@ -256,7 +256,10 @@ def test_outlook_decline_from_the_calendar_round_trip_with_the_comment_in_the_te
     assert reply.subject.startswith("Afvist:")
     outcome = take_reply(c.uow(), reply, sender=HENRIK, request_id="mail:<o1@x>", now=clock())
     assert outcome == [Outcome.REGISTERED]
-    assert _status(c, HENRIK) == (AttendanceStatus.REGRETS, "Jeg er på kursus den dag.")  # signature stripped
+    assert _status(c, HENRIK) == (
+        AttendanceStatus.REGRETS,
+        "Jeg er på kursus den dag.",
+    )  # signature stripped
     again = take_reply(c.uow(), reply, sender=HENRIK, request_id="mail:<o1@x>", now=clock())
     assert again == [Outcome.REGISTERED]  # the same mail read twice
     run_dispatch(c)
