@@ -105,9 +105,9 @@ def notify_secretary(uow: UnitOfWork, delivery: Delivery, now: datetime) -> None
 def inbox_handlers(container: Container) -> dict[str, inbox.InboxHandler]:
     """What this process does with stored events: e-mails always (they need only the
     database), Slack events with a Slack token."""
-    from handlers.mail.replies import inbox_handlers as mail_handlers
+    from handlers.mail.replies import mail_inbox_handlers
 
-    handlers = mail_handlers(container)
+    handlers = mail_inbox_handlers(container)
     if not container.settings.slack_bot_token:
         return handlers
     from handlers.slack.deps import NoBackground

@@ -10,7 +10,7 @@ import email
 import email.policy
 from email.message import EmailMessage
 
-from bot.attendance.calendar_answers import Outcome, take_answer
+from bot.attendance.calendar_answers import AnswerOutcome, take_answer
 from bot.domain import AttendanceStatus
 from bot.invitations.calendar.itip_reply import PartStat, calendar_parts, parse_answers
 from bot.invitations.sync import send_invitations
@@ -120,10 +120,10 @@ def test_an_outlook_decline_without_organizer_registers_regrets_once(
         "Er på kursus",
     )
     assert take_answer(sample.uow(), answer, request_id="mail:<a1@x>", now=clock()) == (
-        Outcome.REGISTERED
+        AnswerOutcome.REGISTERED
     )
     assert take_answer(sample.uow(), answer, request_id="mail:<a1@x>", now=clock()) == (
-        Outcome.REGISTERED
+        AnswerOutcome.REGISTERED
     )  # the same mail read again
     assert status(sample, HENRIK) == (AttendanceStatus.REGRETS, "Er på kursus")
     with sample.uow() as uow:
@@ -148,7 +148,7 @@ def test_tentative_changes_nothing_but_is_acknowledged(sample: Container, clock:
     uid = called(sample, clock)
     [maybe] = parse_answers(outlook_reply(uid, HENRIK, "TENTATIVE"))
     assert take_answer(sample.uow(), maybe, request_id="mail:<t1@x>", now=clock()) == (
-        Outcome.NOTED
+        AnswerOutcome.NOTED
     )
     assert status(sample, HENRIK) is None
     with sample.uow() as uow:
@@ -165,7 +165,7 @@ def test_a_guest_declines_their_own_slot(sample: Container, clock: FakeClock) ->
     slot = f"{local}-guest-{ida.id}{at}{domain}"
     [answer] = parse_answers(outlook_reply(slot, IDA, "DECLINED", "Syg"))
     assert take_answer(sample.uow(), answer, request_id="mail:<i1@x>", now=clock()) == (
-        Outcome.REGISTERED
+        AnswerOutcome.REGISTERED
     )
     assert status(sample, IDA) == (AttendanceStatus.REGRETS, "Syg")
 
@@ -176,12 +176,12 @@ def test_a_forwarded_invitation_and_a_counter_proposal_go_to_the_secretary(
     uid = called(sample, clock)
     [stranger] = parse_answers(outlook_reply(uid, "mette@example.dk", "DECLINED", "Kan ikke"))
     assert take_answer(sample.uow(), stranger, request_id="mail:<s1@x>", now=clock()) == (
-        Outcome.TO_SECRETARY
+        AnswerOutcome.TO_SECRETARY
     )
     counter = outlook_reply(uid, HENRIK, "DECLINED").replace(b"METHOD:REPLY", b"METHOD:COUNTER")
     [proposal] = parse_answers(counter)
     assert take_answer(sample.uow(), proposal, request_id="mail:<c1@x>", now=clock()) == (
-        Outcome.TO_SECRETARY
+        AnswerOutcome.TO_SECRETARY
     )
     assert status(sample, HENRIK) is None  # a counter-proposal is not regrets
     with sample.uow() as uow:
@@ -198,7 +198,7 @@ def test_an_unknown_uid_or_a_broken_calendar_is_no_answer(
     called(sample, clock)
     [answer] = parse_answers(outlook_reply("someone-else@example.com", HENRIK, "DECLINED"))
     assert take_answer(sample.uow(), answer, request_id="mail:<u1@x>", now=clock()) == (
-        Outcome.UNKNOWN
+        AnswerOutcome.UNKNOWN
     )
     assert parse_answers(b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n") == []
     request = outlook_reply("x@y", HENRIK, "DECLINED").replace(b"METHOD:REPLY", b"METHOD:REQUEST")

@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
-from bot.attendance.calendar_answers import Outcome, take_reply
+from bot.attendance.calendar_answers import AnswerOutcome, take_reply
 from bot.attendance.mail_replies import calendar_reply
 from bot.config import Settings
 from bot.domain import AttendanceStatus
@@ -255,13 +255,13 @@ def test_outlook_decline_from_the_calendar_round_trip_with_the_comment_in_the_te
     assert len(reply.answers) == 1 and reply.answers[0].partstat == PartStat.DECLINED
     assert reply.subject.startswith("Afvist:")
     outcome = take_reply(c.uow(), reply, sender=HENRIK, request_id="mail:<o1@x>", now=clock())
-    assert outcome == [Outcome.REGISTERED]
+    assert outcome == [AnswerOutcome.REGISTERED]
     assert _status(c, HENRIK) == (
         AttendanceStatus.REGRETS,
         "Jeg er på kursus den dag.",
     )  # signature stripped
     again = take_reply(c.uow(), reply, sender=HENRIK, request_id="mail:<o1@x>", now=clock())
-    assert again == [Outcome.REGISTERED]  # the same mail read twice
+    assert again == [AnswerOutcome.REGISTERED]  # the same mail read twice
     run_dispatch(c)
     confirmations = [r for r in inbox.to(HENRIK) if "registreret" in str(r.message["Subject"])]
     assert len(confirmations) == 1  # told once, by real SMTP
@@ -296,7 +296,7 @@ def test_apple_guest_accepts_their_slot_and_tentative_is_acknowledged(
     assert "-guest-" in slot
     mail = _mail("Accepteret", IDA, "", apple(slot, IDA, "ACCEPTED"), html=False)
     assert take_reply(c.uow(), _read(mail), sender=IDA, request_id="a1", now=clock()) == [
-        Outcome.REGISTERED
+        AnswerOutcome.REGISTERED
     ]
     assert _status(c, IDA) == (AttendanceStatus.ATTENDING, "")
     maybe = _mail(
@@ -306,7 +306,7 @@ def test_apple_guest_accepts_their_slot_and_tentative_is_acknowledged(
         outlook(_event(_invitation(inbox, HENRIK))[0], HENRIK, "TENTATIVE"),
     )
     assert take_reply(c.uow(), _read(maybe), sender=HENRIK, request_id="t1", now=clock()) == [
-        Outcome.NOTED
+        AnswerOutcome.NOTED
     ]
     assert _status(c, HENRIK) is None  # nothing changes
     run_dispatch(c)
@@ -325,7 +325,7 @@ def test_an_answer_from_an_outlook_com_alias_counts_for_the_sender(
     alias = "outlook_8f3a1c2b9d@outlook.com"
     mail = _mail("Afvist: Møde", HENRIK, "Syg", outlook(uid, alias, "DECLINED"))
     assert take_reply(c.uow(), _read(mail), sender=HENRIK, request_id="x1", now=clock()) == [
-        Outcome.REGISTERED
+        AnswerOutcome.REGISTERED
     ]
     assert _status(c, HENRIK) == (AttendanceStatus.REGRETS, "Syg")
 
@@ -340,13 +340,13 @@ def test_a_forwarded_invitation_a_counter_a_delegation_and_a_refresh_go_to_the_s
     stranger = "mette@example.dk"
     forwarded = _mail("Afvist: Møde", stranger, "Kan ikke", outlook(uid, stranger, "DECLINED"))
     ask = take_reply(c.uow(), _read(forwarded), sender=stranger, request_id="f1", now=clock())
-    assert ask == [Outcome.TO_SECRETARY]
+    assert ask == [AnswerOutcome.TO_SECRETARY]
     assert stranger in _notice(c, "f1") and "sendt videre" in _notice(c, "f1")
     counter = _mail(
         "Nyt tidspunkt foreslået", HENRIK, "", outlook(uid, HENRIK, "TENTATIVE", "COUNTER")
     )
     assert take_reply(c.uow(), _read(counter), sender=HENRIK, request_id="c1", now=clock()) == [
-        Outcome.TO_SECRETARY
+        AnswerOutcome.TO_SECRETARY
     ]
     assert "Henrik Lund foreslår et andet tidspunkt" in _notice(c, "c1")
     delegated = outlook(uid, HENRIK, "DELEGATED").replace(
@@ -354,13 +354,13 @@ def test_a_forwarded_invitation_a_counter_a_delegation_and_a_refresh_go_to_the_s
     )
     d = _mail("Delegeret", HENRIK, "", delegated)
     assert take_reply(c.uow(), _read(d), sender=HENRIK, request_id="d1", now=clock()) == [
-        Outcome.TO_SECRETARY
+        AnswerOutcome.TO_SECRETARY
     ]
     assert "videre til ole@plo-fjordby.dk" in _notice(c, "d1")
     for method in ("REFRESH", "DECLINECOUNTER"):
         other = _mail(method, HENRIK, "", outlook(uid, HENRIK, "NEEDS-ACTION", method))
         outcome = take_reply(c.uow(), _read(other), sender=HENRIK, request_id=method, now=clock())
-        assert outcome == [Outcome.TO_SECRETARY]
+        assert outcome == [AnswerOutcome.TO_SECRETARY]
         assert f"({method})" in _notice(c, method)
     assert _status(c, HENRIK) is None  # none of them is an answer about attendance
     run_dispatch(c)  # the notices go out (the sample secretary is reached one way or another)

@@ -52,10 +52,10 @@ def test_oldest_first_and_a_claimed_item_is_not_claimed_twice(
     for n in range(3):
         inbox.receive(container.uow(), key=f"Ev{n}", kind="test", payload={"n": n}, now=clock())
     with container.uow() as uow:
-        first = uow.inbox.claim_due(clock(), clock() + inbox.LEASE, 2)
+        first = uow.inbox.claim_due(clock(), clock() + inbox.INBOX_LEASE, 2)
         uow.commit()
     with container.uow() as uow:  # another worker, while the lease runs
-        second = uow.inbox.claim_due(clock(), clock() + inbox.LEASE, 10)
+        second = uow.inbox.claim_due(clock(), clock() + inbox.INBOX_LEASE, 10)
         uow.commit()
     assert [i.key for i in first] == ["Ev0", "Ev1"] and [i.key for i in second] == ["Ev2"]
     clock.advance(minutes=3)  # both workers died: their leases ran out
@@ -77,7 +77,7 @@ def test_a_failing_handler_is_retried_with_backoff_then_given_up(
     assert seen == ["7"]
     inbox.receive(container.uow(), key="Ev-bad", kind="test", payload={"n": 8}, now=clock())
     always = _handlers(seen, fail=99)
-    for _ in range(inbox.MAX_ATTEMPTS):
+    for _ in range(inbox.INBOX_MAX_ATTEMPTS):
         inbox.process_due(container.uow, always, now=clock())
         clock.advance(hours=2)
     with container.uow() as uow:

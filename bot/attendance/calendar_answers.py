@@ -30,7 +30,7 @@ from bot.ports import UnitOfWork
 from bot.reminders.messages import meeting_when
 
 
-class Outcome(StrEnum):
+class AnswerOutcome(StrEnum):
     """What became of one calendar answer."""
 
     REGISTERED = "registered"  # regrets or attendance stored (or already so)
@@ -88,7 +88,7 @@ def _answerer(uow: UnitOfWork, match: Match, attendee: str, sender: str) -> Pers
 
 def take_reply(
     uow: UnitOfWork, reply: CalendarReply, *, sender: str, request_id: str, now: datetime
-) -> list[Outcome]:
+) -> list[AnswerOutcome]:
     """Register every answer in one received e-mail, exactly once: the entry point for any way
     in (the IMAP reader, a test). `sender` is the e-mail's From address; `request_id` names the
     e-mail for good (the inbox key); its n-th answer (from 0) is ``<request_id>:cal<n>``. One
@@ -116,22 +116,22 @@ def take_answer(
     sender: str = "",
     text: str = "",
     subject: str = "",
-) -> Outcome:
+) -> AnswerOutcome:
     """Register one calendar answer, exactly once per request id. `text` is the e-mail's own
     words: an Outlook Decline's comment when the calendar part carries none."""
     with uow:
         match = _find(uow, answer.uid)
         person = _answerer(uow, match, answer.attendee, sender) if match else None
     if match is None:
-        return Outcome.UNKNOWN
+        return AnswerOutcome.UNKNOWN
     notice = _Notice(match, answer, person, sender, subject)
     if answer.method != REPLY or person is None or answer.partstat == PartStat.DELEGATED:
         _tell_secretary(uow, notice, request_id, now)
-        return Outcome.TO_SECRETARY
+        return AnswerOutcome.TO_SECRETARY
     if answer.partstat == PartStat.TENTATIVE:
         return _note_tentative(uow, person, match, request_id, now)
     if answer.partstat not in (PartStat.DECLINED, PartStat.ACCEPTED):
-        return Outcome.IGNORED
+        return AnswerOutcome.IGNORED
     intent = Intent.REGRETS if answer.partstat == PartStat.DECLINED else Intent.ATTEND
     comment = answer.comment or (text if answer.from_outlook else "")
     result = answer_reply(
@@ -146,19 +146,19 @@ def take_answer(
         reply_to=None,
     )
     if result.duplicate:
-        return Outcome.REGISTERED
+        return AnswerOutcome.REGISTERED
     if result.refused:  # the meeting is over or cancelled: the person hears why
         if person.email:
             _confirm_by_mail(uow, person, person.email, match, result.text, request_id, now)
-        return Outcome.REFUSED
+        return AnswerOutcome.REFUSED
     if result.changed and person.email:
         _confirm_by_mail(uow, person, person.email, match, result.text, request_id, now)
-    return Outcome.REGISTERED
+    return AnswerOutcome.REGISTERED
 
 
 def _note_tentative(
     uow: UnitOfWork, person: Person, match: Match, request_id: str, now: datetime
-) -> Outcome:
+) -> AnswerOutcome:
     """»Maybe« changes nothing; the person is told, once, that they still stand as invited."""
     tz = ZoneInfo(match.committee.timezone)
     text = texts.CALENDAR_TENTATIVE_NOTED.format(
@@ -166,11 +166,11 @@ def _note_tentative(
     )
     with uow:
         if not uow.events.first_time(request_id, now):
-            return Outcome.NOTED
+            return AnswerOutcome.NOTED
         uow.commit()
     if person.email:
         _confirm_by_mail(uow, person, person.email, match, text, request_id, now)
-    return Outcome.NOTED
+    return AnswerOutcome.NOTED
 
 
 def _confirm_by_mail(

@@ -21,7 +21,6 @@ Everything is keyed by the mail's inbox key, so a mail handed over twice changes
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -37,13 +36,12 @@ from bot.messaging.message import Message
 from bot.messaging.message import text as paragraphs
 from bot.messaging.outbox import enqueue, payload_of
 from bot.messaging.recipients import to_secretariat
-from bot.ports import UnitOfWork
+from bot.ports import UnitOfWork, UnitOfWorkFactory
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
 QUOTE_LIMIT = 300
 
 
-class Outcome(StrEnum):
+class MailOutcome(StrEnum):
     """What became of one e-mail."""
 
     ANSWERED = "answered"  # registered (or the hint sent) through answer_reply
@@ -91,33 +89,33 @@ class Thread:
 
 def take_mail(
     uow_factory: UnitOfWorkFactory, mail: IncomingMail, *, request_id: str, now: datetime
-) -> Outcome:
+) -> MailOutcome:
     """Act on one e-mail, exactly once per request id (the inbox key)."""
     if mail.bounce is not None:
         return _bounced(uow_factory(), mail, mail.bounce, request_id, now)
     if mail.automatic:
-        return Outcome.AUTOMATIC
+        return MailOutcome.AUTOMATIC
     if mail.calendar:
         take_reply(
             uow_factory(), calendar_reply(mail), sender=mail.sender, request_id=request_id, now=now
         )
-        return Outcome.CALENDAR
+        return MailOutcome.CALENDAR
     with uow_factory() as uow:
         if uow.events.seen(request_id):
-            return Outcome.DUPLICATE
+            return MailOutcome.DUPLICATE
         thread = find_thread(uow, mail.tokens)
         ours = thread is not None or any(uow.outbox.by_nonce(t) for t in mail.tokens)
         sender = uow.people.by_email(mail.sender) if mail.sender else None
         owner = _owner(uow, thread) if thread else None
     reply = read_reply(mail)
     if thread is None and ours and reply.intent == Intent.UNKNOWN:
-        return Outcome.IGNORED  # "tak" to a notice about no meeting: nothing to answer
+        return MailOutcome.IGNORED  # "tak" to a notice about no meeting: nothing to answer
     if thread is not None and (owner is None or sender is None or sender.id != owner.id):
         _foreign(uow_factory(), mail, thread, owner, request_id, now)
-        return Outcome.TO_SECRETARY
+        return MailOutcome.TO_SECRETARY
     person = owner or sender
     if person is None:
-        return Outcome.IGNORED
+        return MailOutcome.IGNORED
     result = answer_reply(
         uow_factory(),
         request_id=request_id,
@@ -135,7 +133,7 @@ def take_mail(
         with uow_factory() as uow:
             uow.mail_routes.clear(mail.sender)  # mail from the address: it works again
             uow.commit()
-    return Outcome.DUPLICATE if result.duplicate else Outcome.ANSWERED
+    return MailOutcome.DUPLICATE if result.duplicate else MailOutcome.ANSWERED
 
 
 def calendar_reply(mail: IncomingMail) -> CalendarReply:
@@ -266,12 +264,12 @@ def _foreign(
 
 def _bounced(
     uow: UnitOfWork, mail: IncomingMail, bounce: Bounce, request_id: str, now: datetime
-) -> Outcome:
+) -> MailOutcome:
     """Mark each failed address (ours: a person's, or what our bounced e-mail went to) as
     failing and tell the secretary once per address."""
     with uow:
         if uow.events.seen(request_id):
-            return Outcome.DUPLICATE
+            return MailOutcome.DUPLICATE
         thread = find_thread(uow, mail.tokens)
         original = thread.delivery if thread else _original(uow, mail.tokens)
         addresses = list(bounce.recipients)
@@ -302,7 +300,7 @@ def _bounced(
             )
         if uow.events.first_time(request_id, now):
             uow.commit()
-    return Outcome.BOUNCE
+    return MailOutcome.BOUNCE
 
 
 def _original(uow: UnitOfWork, tokens: tuple[str, ...]) -> Delivery | None:

@@ -29,8 +29,8 @@ from bot.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
-MAX_ATTEMPTS = 5
+INBOX_LEASE = timedelta(minutes=2)
+INBOX_MAX_ATTEMPTS = 5
 InboxHandler = Callable[[Mapping[str, Any]], None]
 
 
@@ -66,7 +66,7 @@ def process_due(
     `pause()` runs before each event (a web process lets its requests go first)."""
     report = InboxReport()
     with uow_factory() as uow:
-        claimed = list(uow.inbox.claim_due(now, now + LEASE, limit, kinds=tuple(handlers)))
+        claimed = list(uow.inbox.claim_due(now, now + INBOX_LEASE, limit, kinds=tuple(handlers)))
         uow.commit()
     for index, item in enumerate(claimed):
         if pause is not None:
@@ -91,7 +91,7 @@ def _run(
             raise LookupError(f"no handler for inbox kind {item.kind!r}")
         handler(json.loads(item.payload))
     except Exception as exc:  # one bad event must not stop the others
-        final = item.attempts + 1 >= MAX_ATTEMPTS or handler is None
+        final = item.attempts + 1 >= INBOX_MAX_ATTEMPTS or handler is None
         log.exception("inbox %s (%s) failed (attempt %d)", item.key, item.kind, item.attempts + 1)
         retry_at = None if final else now + backoff(item.attempts + 1)
         with uow_factory() as uow:

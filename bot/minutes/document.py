@@ -23,7 +23,7 @@ HeaderLine = tuple[str, str]  # ("side", name) | ("person", line) within a heade
 
 
 @dataclass(frozen=True)
-class Block:
+class DocBlock:
     """One part of the document.
 
     kinds: title (the h1), unit, draft (the note under the title), header (rows of label and
@@ -87,7 +87,7 @@ def _people_lines(doc: MinutesDoc) -> tuple[HeaderLine, ...]:
     return tuple(lines) or (("person", texts.DOC_NONE),)
 
 
-def _header(doc: MinutesDoc) -> Block:
+def _header(doc: MinutesDoc) -> DocBlock:
     rows: list[tuple[str, tuple[HeaderLine, ...]]] = [
         (texts.DOC_LABEL_MEETING, (("person", doc.title),)),
         (texts.DOC_LABEL_WHEN, (("person", doc.when),)),
@@ -103,7 +103,7 @@ def _header(doc: MinutesDoc) -> Block:
         rows.append((texts.DOC_LABEL_SECRETARIAT, (("person", doc.secretariat),)))
     if doc.case_line:
         rows.append((texts.DOC_LABEL_CASE, (("person", doc.case_line),)))
-    return Block("header", rows=tuple(rows))
+    return DocBlock("header", rows=tuple(rows))
 
 
 def _single(entries: list[DocItem], section: int) -> bool:
@@ -118,7 +118,7 @@ def _sections(doc: MinutesDoc) -> list[tuple[int, list[DocItem]]]:
     ]
 
 
-def _toc(doc: MinutesDoc) -> Block:
+def _toc(doc: MinutesDoc) -> DocBlock:
     entries: list[tuple[str, str, int]] = []
     if doc.followups:
         entries.append(("opfoelgning", texts.DOC_FOLLOWUP, 1))
@@ -132,74 +132,76 @@ def _toc(doc: MinutesDoc) -> Block:
         entries.append(("naeste-moede", texts.DOC_NEXT_MEETING, 1))
     if doc.changes:
         entries.append(("rettelser", texts.DOC_CHANGES, 1))
-    return Block("toc", toc=tuple(entries))
+    return DocBlock("toc", toc=tuple(entries))
 
 
-def _item_parts(item: DocItem, level: int, agenda: bool) -> list[Block]:
+def _item_parts(item: DocItem, level: int, agenda: bool) -> list[DocBlock]:
     part = f"h{level}"
-    blocks: list[Block] = []
+    blocks: list[DocBlock] = []
     facts = [
         item.time,
         texts.DOC_PRESENTER.format(presenter=item.presenter) if item.presenter else "",
         texts.DOC_ITEM_GUESTS.format(names=", ".join(item.guests)) if item.guests else "",
     ]
-    blocks += [Block("p", f) for f in facts if f]
+    blocks += [DocBlock("p", f) for f in facts if f]
     full = item.section in (Section.FOR_DECISION, Section.INFORMATION)
     if item.indstilling:
-        blocks += [Block(part, texts.DOC_INDSTILLING), *_paras(item.indstilling)]
+        blocks += [DocBlock(part, texts.DOC_INDSTILLING), *_paras(item.indstilling)]
     if item.sagsbeskrivelse:
-        blocks += [Block(part, texts.DOC_SAGSBESKRIVELSE), *_paras(item.sagsbeskrivelse)]
+        blocks += [DocBlock(part, texts.DOC_SAGSBESKRIVELSE), *_paras(item.sagsbeskrivelse)]
     if not agenda:
         if item.referat:
             blocks += [
-                Block(part, texts.DOC_REFERAT),
-                Block("ul", items=tuple(bullets(item.referat))),
+                DocBlock(part, texts.DOC_REFERAT),
+                DocBlock("ul", items=tuple(bullets(item.referat))),
             ]
         if full or item.beslutning or item.outcome or not item.referat:
-            blocks += [Block(part, texts.DOC_BESLUTNING), *_paras(decision(item))]
+            blocks += [DocBlock(part, texts.DOC_BESLUTNING), *_paras(decision(item))]
         if item.actions:
-            blocks += [Block(part, texts.DOC_ACTIONS), Block("ul", items=tuple(item.actions))]
+            blocks += [DocBlock(part, texts.DOC_ACTIONS), DocBlock("ul", items=tuple(item.actions))]
     if full or item.attachments:
-        blocks.append(Block(part, texts.DOC_BILAG))
+        blocks.append(DocBlock(part, texts.DOC_BILAG))
         if item.attachments:
-            blocks.append(Block("links", links=tuple(item.attachments)))
+            blocks.append(DocBlock("links", links=tuple(item.attachments)))
         else:
-            blocks.append(Block("p", texts.DOC_NONE))
+            blocks.append(DocBlock("p", texts.DOC_NONE))
     return blocks
 
 
-def _paras(text: str) -> list[Block]:
-    return [Block("p", p) for p in paragraphs(text)]
+def _paras(text: str) -> list[DocBlock]:
+    return [DocBlock("p", p) for p in paragraphs(text)]
 
 
-def doc_blocks(doc: MinutesDoc) -> list[Block]:
+def doc_blocks(doc: MinutesDoc) -> list[DocBlock]:
     """The whole document in reading order."""
-    blocks = [Block("unit", doc.unit)] if doc.unit else []
-    blocks.append(Block("title", texts.DOC_KIND_NAMES[doc.kind]))
+    blocks = [DocBlock("unit", doc.unit)] if doc.unit else []
+    blocks.append(DocBlock("title", texts.DOC_KIND_NAMES[doc.kind]))
     if doc.draft:
-        blocks.append(Block("draft", texts.DOC_DRAFT_NOTES[doc.kind]))
+        blocks.append(DocBlock("draft", texts.DOC_DRAFT_NOTES[doc.kind]))
     blocks += [_header(doc), _toc(doc)]
     if doc.followups:
-        blocks.append(Block("h2", texts.DOC_FOLLOWUP, anchor="opfoelgning"))
-        blocks.append(Block("ul", items=tuple(doc.followups)))
+        blocks.append(DocBlock("h2", texts.DOC_FOLLOWUP, anchor="opfoelgning"))
+        blocks.append(DocBlock("ul", items=tuple(doc.followups)))
     for section, items in _sections(doc):
         if _single(items, section):
             blocks.append(
-                Block("h2", f"{section}. {items[0].title}", anchor=anchor_of(str(section)))
+                DocBlock("h2", f"{section}. {items[0].title}", anchor=anchor_of(str(section)))
             )
             blocks += _item_parts(items[0], 3, doc.is_agenda)
             continue
         title = f"{section}. {texts.SECTION_TITLES[section]}"
-        blocks.append(Block("h2", title, anchor=anchor_of(str(section))))
+        blocks.append(DocBlock("h2", title, anchor=anchor_of(str(section))))
         for item in items:
-            blocks.append(Block("h3", f"{item.number} {item.title}", anchor=anchor_of(item.number)))
+            blocks.append(
+                DocBlock("h3", f"{item.number} {item.title}", anchor=anchor_of(item.number))
+            )
             blocks += _item_parts(item, 4, doc.is_agenda)
     if doc.next_meeting:
-        blocks.append(Block("h2", texts.DOC_NEXT_MEETING, anchor="naeste-moede"))
+        blocks.append(DocBlock("h2", texts.DOC_NEXT_MEETING, anchor="naeste-moede"))
         blocks += _paras(doc.next_meeting)
     if doc.changes:
-        blocks.append(Block("h2", texts.DOC_CHANGES, anchor="rettelser"))
-        blocks.append(Block("ul", items=tuple(doc.changes)))
+        blocks.append(DocBlock("h2", texts.DOC_CHANGES, anchor="rettelser"))
+        blocks.append(DocBlock("ul", items=tuple(doc.changes)))
     return blocks
 
 
@@ -210,7 +212,7 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
 
-def _md_header(block: Block) -> list[str]:
+def _md_header(block: DocBlock) -> list[str]:
     out: list[str] = []
     for label, lines in block.rows:
         if len(lines) == 1 and lines[0][0] == "person":
@@ -321,7 +323,7 @@ def _html_cell(lines: tuple[HeaderLine, ...]) -> str:
     return "".join(cell)
 
 
-def _html_header(block: Block) -> str:
+def _html_header(block: DocBlock) -> str:
     rows = [
         f'<tr><th scope="row">{html.escape(label)}</th><td>{_html_cell(lines)}</td></tr>'
         for label, lines in block.rows
@@ -333,7 +335,7 @@ def _html_header(block: Block) -> str:
     )
 
 
-def _html_toc(block: Block) -> str:
+def _html_toc(block: DocBlock) -> str:
     e = html.escape
     out = ['<nav aria-labelledby="indhold">', f'<h2 id="indhold">{e(texts.DOC_CONTENTS)}</h2>']
     out.append("<ol>")
@@ -356,7 +358,7 @@ def _html_toc(block: Block) -> str:
     return "\n".join(out)
 
 
-def _html_block(b: Block) -> str:
+def _html_block(b: DocBlock) -> str:
     e = html.escape
     if b.kind in ("h2", "h3", "h4"):
         anchor = f' id="{b.anchor}"' if b.anchor else ""

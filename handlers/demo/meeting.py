@@ -22,7 +22,7 @@ from handlers.slack.listeners.minutes import views as minutes_views
 
 REGRETS_FROM = "U_SOFIE"
 REGRETS_TEXT = "Afbud – jeg er desværre på kursus den dag"
-MINUTES = (
+DEMO_MINUTES = (
     ("1.", {"outcome": "godkendt"}),
     (
         "2.a",
@@ -80,7 +80,7 @@ def play_meeting(story: Any, container: Container, clock: Any, mail: MailCatcher
     listing = story.command(SECRETARY, "referat 1", quiet=True)
     buttons = _item_buttons(listing)
     deadline = (meeting.starts_at + timedelta(days=30)).astimezone(clock.zone).strftime("%d/%m-%Y")
-    for number, fields in MINUTES:
+    for number, fields in DEMO_MINUTES:
         value = buttons.get(number)
         if value is None:
             continue

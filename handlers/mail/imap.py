@@ -33,7 +33,7 @@ from handlers.mail.oauth import TokenSource, imap_xoauth2_login
 
 log = logging.getLogger(__name__)
 
-KIND = "email.message"
+MAIL_KIND = "email.message"
 DONE = b"$KluDone"
 SEEN = b"\\Seen"
 MAX_STORED = 2_000_000  # bytes of one message kept in the inbox; the rest is cut (see slim)
@@ -200,7 +200,7 @@ def _one(
     key = message_key(raw)
     encoded = base64.b64encode(slim(raw)).decode("ascii")
     payload = {"key": key, "raw": encoded, "size": len(raw)}
-    if inbox.receive(uow_factory(), key=key, kind=KIND, payload=payload, now=now()):
+    if inbox.receive(uow_factory(), key=key, kind=MAIL_KIND, payload=payload, now=now()):
         report.stored += 1
         report.keys.append(key)
     if after_store is not None:

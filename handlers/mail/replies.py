@@ -9,16 +9,16 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from bot.attendance.mail_replies import Outcome, take_mail
+from bot.attendance.mail_replies import MailOutcome, take_mail
 from bot.messaging import inbox
 from handlers.bootstrap import Container
-from handlers.mail.imap import KIND
+from handlers.mail.imap import MAIL_KIND
 from handlers.mail.incoming import read_mail
 
 log = logging.getLogger(__name__)
 
 
-def handle_mail(container: Container, payload: Mapping[str, Any]) -> Outcome:
+def handle_mail(container: Container, payload: Mapping[str, Any]) -> MailOutcome:
     """Work on one stored e-mail (the payload holds its raw bytes and its inbox key)."""
     raw = base64.b64decode(str(payload["raw"]))
     mail = read_mail(raw, container.settings.mail_from)
@@ -32,6 +32,6 @@ def process_mail(container: Container, payload: Mapping[str, Any]) -> None:
     handle_mail(container, payload)
 
 
-def inbox_handlers(container: Container) -> dict[str, inbox.InboxHandler]:
+def mail_inbox_handlers(container: Container) -> dict[str, inbox.InboxHandler]:
     """What any process does with stored e-mails (no IMAP needed: the mail is in the inbox)."""
-    return {KIND: partial(process_mail, container)}
+    return {MAIL_KIND: partial(process_mail, container)}

@@ -38,7 +38,7 @@ from handlers.slack.worker import OutboxWorker, make_senders
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-REQUIRED = ("slack_bot_token", "slack_signing_secret", "database_url")
+SERVE_SETTINGS = ("slack_bot_token", "slack_signing_secret", "database_url")
 MAX_BODY = 1024 * 1024  # Slack's own requests are far smaller
 BAD_REQUEST = ("400 Bad Request", b"bad request\n")
 UNAUTHORIZED = ("401 Unauthorized", b"invalid request\n")
@@ -165,7 +165,7 @@ def create_wsgi_app() -> WsgiApp:
     configure_logs()
     try:
         settings = load_settings()
-        require(settings, REQUIRED)
+        require(settings, SERVE_SETTINGS)
         container = bootstrap(settings, migrate=False)
     except ConfigError as exc:
         print(texts.CLI_ERROR.format(message=exc), file=sys.stderr, flush=True)

@@ -12,7 +12,7 @@ from handlers.slack.app import create_app
 from handlers.slack.serve import start_worker
 
 log = logging.getLogger(__name__)
-REQUIRED = ("slack_bot_token", "slack_app_token", "database_url")
+SOCKET_SETTINGS = ("slack_bot_token", "slack_app_token", "database_url")
 
 
 def run_socket_mode(container: Container) -> None:

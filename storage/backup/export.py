@@ -27,7 +27,7 @@ from bot.errors import InputError, NotFoundError
 from storage.tables import metadata
 
 FORMAT_VERSION = 1
-KIND = "klu-bot committee export"
+EXPORT_KIND = "klu-bot committee export"
 ANCHOR = "committees"
 DELIVERIES = "deliveries"
 # Tables with no link to a committee or a person, and why they are not exported.
@@ -120,7 +120,7 @@ def _document(conn: Connection, committee_id: int) -> Document:
     _check_closed(rows)
     return {
         "format_version": FORMAT_VERSION,
-        "kind": KIND,
+        "kind": EXPORT_KIND,
         "alembic_revision": alembic_revision(conn),
         "committee": committee.short_name,
         "skipped_tables": skipped_tables(),

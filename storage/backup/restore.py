@@ -26,8 +26,8 @@ from bot.errors import ConflictError, InputError
 from storage.backup.export import (
     ANCHOR,
     DELIVERIES,
+    EXPORT_KIND,
     FORMAT_VERSION,
-    KIND,
     Document,
     Row,
     alembic_revision,
@@ -54,7 +54,7 @@ def parse(raw: bytes) -> Document:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InputError(texts.IMPORT_NOT_JSON) from None
-    if not isinstance(document, dict) or document.get("kind") != KIND:
+    if not isinstance(document, dict) or document.get("kind") != EXPORT_KIND:
         raise InputError(texts.IMPORT_NOT_EXPORT)
     if document.get("format_version") != FORMAT_VERSION:
         raise InputError(

@@ -12,7 +12,7 @@ from bot.domain import InboxItem
 from storage import tables
 from storage.db import insert_or_skip
 
-c = tables.inbox.c
+_c = tables.inbox.c
 
 
 def _add_statement(dialect: str) -> Insert:
@@ -27,7 +27,7 @@ def _add_statement(dialect: str) -> Insert:
             attempts=0,
             last_error="",
         )
-        .returning(c.id)
+        .returning(_c.id)
     )
 
 
@@ -54,23 +54,23 @@ class InboxRepo:
     ) -> Sequence[InboxItem]:
         """Oldest first, by one conditional UPDATE: an item another worker took is left out,
         and so is a kind this worker has no handler for (it is another process's to do)."""
-        free = or_(c.claimed_until.is_(None), c.claimed_until < now)
-        due = select(c.id).where(c.done_at.is_(None), c.not_before <= now, free)
+        free = or_(_c.claimed_until.is_(None), _c.claimed_until < now)
+        due = select(_c.id).where(_c.done_at.is_(None), _c.not_before <= now, free)
         if kinds is not None:
-            due = due.where(c.kind.in_(list(kinds)))
-        ids = list(self.session.execute(due.order_by(c.id).limit(limit)).scalars())
+            due = due.where(_c.kind.in_(list(kinds)))
+        ids = list(self.session.execute(due.order_by(_c.id).limit(limit)).scalars())
         if not ids:
             return []
         claimed = self.session.execute(
             update(tables.inbox)
-            .where(c.id.in_(ids), c.done_at.is_(None), free)
+            .where(_c.id.in_(ids), _c.done_at.is_(None), free)
             .values(claimed_until=lease_until)
-            .returning(c.id)
+            .returning(_c.id)
         ).scalars()
         rows = self.session.execute(
-            select(c.id, c.key, c.kind, c.payload, c.attempts)
-            .where(c.id.in_(list(claimed)))
-            .order_by(c.id)
+            select(_c.id, _c.key, _c.kind, _c.payload, _c.attempts)
+            .where(_c.id.in_(list(claimed)))
+            .order_by(_c.id)
         )
         return [InboxItem(*row) for row in rows]
 
@@ -78,13 +78,13 @@ class InboxRepo:
         """Done: the key stays (Slack's late retries), the message text goes (it may say why
         someone sends regrets: it is kept no longer than needed)."""
         done = {"done_at": now, "claimed_until": None, "payload": ""}
-        self.session.execute(update(tables.inbox).where(c.id == item_id).values(**done))
+        self.session.execute(update(tables.inbox).where(_c.id == item_id).values(**done))
 
     def mark_failed(
         self, item_id: int, error: str, now: datetime, retry_at: datetime | None
     ) -> None:
         values: dict[str, object] = {
-            "attempts": c.attempts + 1,
+            "attempts": _c.attempts + 1,
             "last_error": error[:2000],
             "claimed_until": None,
         }
@@ -92,14 +92,14 @@ class InboxRepo:
             values["done_at"] = now  # given up: the error stays for the operator
         else:
             values["not_before"] = retry_at
-        self.session.execute(update(tables.inbox).where(c.id == item_id).values(**values))
+        self.session.execute(update(tables.inbox).where(_c.id == item_id).values(**values))
 
     def release(self, item_ids: Sequence[int]) -> None:
         if item_ids:
             self.session.execute(
-                update(tables.inbox).where(c.id.in_(list(item_ids))).values(claimed_until=None)
+                update(tables.inbox).where(_c.id.in_(list(item_ids))).values(claimed_until=None)
             )
 
     def pending_count(self) -> int:
-        stmt = select(func.count()).where(c.done_at.is_(None))
+        stmt = select(func.count()).where(_c.done_at.is_(None))
         return int(self.session.execute(stmt).scalar_one())

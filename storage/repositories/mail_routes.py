@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage import tables
 
-c = tables.mail_failures.c
+_c = tables.mail_failures.c
 
 
 class MailRouteRepo:
@@ -21,8 +21,8 @@ class MailRouteRepo:
         address = address.strip().lower()
         result = self.session.execute(
             update(tables.mail_failures)
-            .where(c.address == address)
-            .values(failed_at=at, reason=reason[:1000], bounces=c.bounces + 1)
+            .where(_c.address == address)
+            .values(failed_at=at, reason=reason[:1000], bounces=_c.bounces + 1)
         )
         if result.rowcount == 0:  # type: ignore[attr-defined]
             self.session.execute(
@@ -33,10 +33,10 @@ class MailRouteRepo:
 
     def clear(self, address: str) -> None:
         self.session.execute(
-            delete(tables.mail_failures).where(c.address == address.strip().lower())
+            delete(tables.mail_failures).where(_c.address == address.strip().lower())
         )
 
     def failing(self, address: str) -> str | None:
-        stmt = select(c.reason).where(c.address == address.strip().lower())
+        stmt = select(_c.reason).where(_c.address == address.strip().lower())
         reason = self.session.execute(stmt).scalar()
         return None if reason is None else str(reason)
