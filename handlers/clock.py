@@ -3,7 +3,9 @@
 All state is in the database, so a restarted clock resumes where it stopped and two clocks
 at once never send anything twice (outbox keys and leases decide, not timing). Between
 planning rounds the loop dispatches every few seconds, so a Slack 429 is retried as soon as
-its Retry-After has passed and other failures after their backoff.
+its Retry-After has passed and other failures after their backoff. The mailbox (IMAP_URL) is
+read on every tick, and at once when a server that offers IDLE announces new mail
+(handlers.mail.watcher), so an e-mail reply is handled within seconds.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from bot.reminders.planning import PlanReport, plan_reminders
 from handlers.bootstrap import Container
 from handlers.delivery import make_senders, run_dispatch
 from handlers.documents.source import document_source
-from handlers.mail.reader import read_mailbox
+from handlers.mail.reader import mailbox_settings, read_mailbox
+from handlers.mail.watcher import MailboxWatcher
 
 log = logging.getLogger(__name__)
 PLAN_EVERY = 60.0
 DISPATCH_EVERY = 5.0
+STOP_CHECK = 0.25  # seconds: how soon a wait that also watches for mail notices `stop`
 _pruned_on: dict[int, date] = {}  # per container: the (UTC) day its last pruning ran
 
 
@@ -102,24 +106,55 @@ def run(
     *,
     plan_every: float = PLAN_EVERY,
     dispatch_every: float = DISPATCH_EVERY,
+    watcher: MailboxWatcher | None = None,
 ) -> None:
-    """Tick on every minute boundary, dispatch in between, until `stop` is set."""
+    """Tick on every minute boundary, dispatch in between, until `stop` is set. With IMAP_URL
+    a MailboxWatcher (`watcher`, else one for IMAP_URL) runs alongside; when it announces new
+    mail the wait ends and the round reads the mailbox before it dispatches."""
     chosen = (
         dict(senders)
         if senders is not None
         else make_senders(container.settings, document_source(container))
     )
+    mail = watcher if watcher is not None else _watcher(container)
+    if mail is not None:
+        mail.start(stop)
     next_plan = 0.0
     while not stop.is_set():
         try:
+            arrived = mail is not None and mail.take()
             if time.time() >= next_plan:
                 next_plan = (time.time() // plan_every + 1) * plan_every
-                tick(container, chosen, stop.is_set)
+                tick(container, chosen, stop.is_set)  # reads the mailbox too
             else:
+                if arrived:
+                    read_mailbox(container)
                 run_dispatch(container, chosen, stop.is_set)
         except Exception:
             log.exception("clock round failed; trying again")
-        stop.wait(max(0.0, min(dispatch_every, next_plan - time.time())))
+        _wait(stop, mail, max(0.0, min(dispatch_every, next_plan - time.time())))
+
+
+def _watcher(container: Container) -> MailboxWatcher | None:
+    """The IDLE watcher for IMAP_URL, or None when there is no mailbox to watch."""
+    try:
+        settings = mailbox_settings(container)
+    except ValueError as exc:
+        log.warning("mailbox: not watched: %s", exc)
+        return None
+    return MailboxWatcher(settings) if settings is not None else None
+
+
+def _wait(stop: threading.Event, mail: MailboxWatcher | None, seconds: float) -> None:
+    """Sleep `seconds`, less when `stop` is set or (with a watcher) new mail is announced."""
+    if mail is None:
+        stop.wait(seconds)
+        return
+    ends = time.monotonic() + seconds
+    while not stop.is_set():
+        left = ends - time.monotonic()
+        if left <= 0 or mail.arrived.wait(min(left, STOP_CHECK)):
+            return
 
 
 def run_until_signalled(container: Container, *, dispatch_every: float = DISPATCH_EVERY) -> None:
