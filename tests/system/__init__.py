@@ -1,0 +1,1 @@
+"""Whole-system tests: faults, scale-out, operations, the done-when stories."""
