@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
+
+if TYPE_CHECKING:
+    from storage.backup.export import Document
+    from storage.backup.restore import RestoreReport
 
 from bot import texts
 from bot.config import ConfigError, Settings
 from bot.ports import Clock, UnitOfWork
 from storage import health, revisions
-from storage.backup.export import Document, export_committee
-from storage.backup.restore import RestoreReport, import_committee
 from storage.db import compact, database_url, make_engine, make_session_factory
 from storage.mapping import start_mappers
 from storage.migrate import upgrade
@@ -47,10 +50,14 @@ class Container:
 
     def export_committee(self, committee_id: int) -> Document:
         """The committee's whole record as a JSON-ready document (storage/backup)."""
+        from storage.backup.export import export_committee  # Alembic's revision: not at start
+
         return export_committee(self._engine, committee_id)
 
     def import_committee(self, data: bytes) -> RestoreReport:
         """Restore a document written by export_committee."""
+        from storage.backup.restore import import_committee
+
         return import_committee(self._engine, data)
 
     def revision(self) -> tuple[int, int]:
@@ -88,7 +95,7 @@ def bootstrap(
     engine = engine_for(url)
     if migrate:
         check_reachable(engine)
-        upgrade(url)
+        upgrade(url, engine)
     factory = make_session_factory(engine)
     return Container(settings, engine, lambda: SqlAlchemyUnitOfWork(factory), clock)
 
