@@ -160,11 +160,15 @@ def _startup(out: dict[str, Any]) -> list[str]:
     rows = out.get("startup")
     if not rows:
         return []
-    lines = ["## Start-up: `klu-bot` commands that need no database", ""]
+    lines = ["## Start-up: `klu-bot` commands, each a fresh process", ""]
     lines += _table(
-        ["command", "median, s", "worst, s"],
-        [[f"`{r['command']}`", f"{r['median_s']:.3f}", f"{r['max_s']:.3f}"] for r in rows],
-    )
+        ["command", "database", "median, s", "worst, s"],
+        [
+            [f"`{r['command']}`", "yes" if r.get("database") else "no",
+             f"{r['median_s']:.3f}", f"{r['max_s']:.3f}"]
+            for r in rows
+        ],
+    )  # fmt: skip
     return [*lines, ""]
 
 
