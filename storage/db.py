@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Insert, Table, create_engine, event
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_SQLITE_PATH = "var/klu-bot.db"
@@ -42,8 +40,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def insert_or_skip(table: Table, dialect: str, *key: str) -> Insert:
     """INSERT .. ON CONFLICT (key) DO NOTHING in the dialect's words (PostgreSQL or SQLite):
     a row whose key exists is skipped, with no error and no savepoint needed."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return insert(table).on_conflict_do_nothing(index_elements=list(key))
+    if dialect == "postgresql":  # imported here: a SQLite process never loads this dialect
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing(index_elements=list(key))
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(key))
 
 
 def make_engine(url: str) -> Engine:
