@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = ("slack_bolt", "slack_sdk", "sqlalchemy")
 
 

@@ -125,7 +125,7 @@ def test_the_readme_defaults_are_what_the_program_does(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "var" / "klu-bot.db").is_file()
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "default `sqlite:///var/klu-bot.db`" in readme
     assert "HTTP port, default 3000" in readme
     assert "default `https://slack.com/api/`" in readme
@@ -179,7 +179,7 @@ def test_gunicorn_with_a_wrong_setting_stops_with_the_danish_line(tmp_path: Path
     }
     result = subprocess.run(
         [str(KLU_BOT.with_name("gunicorn")), "--bind", f"127.0.0.1:{free_port()}",
-         "--chdir", str(Path(__file__).resolve().parents[3]),
+         "--chdir", str(Path(__file__).resolve().parents[2]),
          "handlers.slack.serve:create_wsgi_app()"],
         env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip

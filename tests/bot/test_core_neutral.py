@@ -42,7 +42,7 @@ from tests.conftest import FakeClock
 from tests.invitation_helpers import Inbox, start_smtp
 from tests.slack_standin import SlackStandIn
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 BLOCK_KIT_KEYS = {"blocks", "elements", "accessory", "action_id", "block_id", "op"}
 BLOCK_KIT_TYPES = {

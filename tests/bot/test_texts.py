@@ -229,7 +229,7 @@ def test_the_command_line_help_is_in_the_catalogue_too() -> None:
     from pathlib import Path
 
     found = []
-    for path in sorted((Path(__file__).resolve().parents[3] / "handlers").rglob("*.py")):
+    for path in sorted((Path(__file__).resolve().parents[2] / "handlers").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

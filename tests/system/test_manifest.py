@@ -9,7 +9,7 @@ import yaml
 
 from handlers.slack.serve import EVENTS_PATH
 
-MANIFEST = Path(__file__).resolve().parents[3] / "manifest.yml"
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 
 
 def load() -> dict[str, Any]:

@@ -35,7 +35,7 @@ from tests.slack_http import (  # noqa: F401
 from tests.slack_standin import SlackStandIn
 
 CAMILLA, SOFIE = SECRETARY[0], MEMBER[0]
-ROSTER = Path(__file__).resolve().parents[3] / "examples" / "roster.csv"
+ROSTER = Path(__file__).resolve().parents[2] / "examples" / "roster.csv"
 NO_SHOW = "Lars Mikkelsen"
 GUEST = "Jens Hjemmepleje"
 GUEST_EMAIL = "jens.hjemmepleje@fjordby.dk"

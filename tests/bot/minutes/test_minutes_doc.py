@@ -23,7 +23,7 @@ from tests.bot.minutes.test_minutes import MEETING, _committee, held_fixture, re
 from tests.conftest import FakeClock
 from tests.shown import shown
 
-EXAMPLE = Path(__file__).resolve().parents[5] / "examples" / "klu-minutes-excerpt.txt"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "klu-minutes-excerpt.txt"
 SECTIONS = (
     "Referat",
     "Deltagere",
@@ -171,7 +171,7 @@ def test_cli_records_imports_approves_and_exports(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", db_url)
-    root = Path(__file__).resolve().parents[5] / "examples"
+    root = Path(__file__).resolve().parents[3] / "examples"
     early, late = ["--now", "2026-05-01T10:00"], ["--now", "2026-06-18T17:30"]
     assert main([*early, "committee", "setup", "--name", "KLU", "--short-name", "KLU"]) == 0
     assert main([*early, "members", "import", str(root / "roster.csv")]) == 0
@@ -234,7 +234,7 @@ def test_cli_minutes_list_every_member_who_came_and_the_secretariat_apart(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", db_url)
-    root = Path(__file__).resolve().parents[5] / "examples"
+    root = Path(__file__).resolve().parents[3] / "examples"
     early, late = ["--now", "2026-05-01T10:00"], ["--now", "2026-06-18T17:30"]
     setup = ["committee", "setup", "--name", "KLU", "--short-name", "KLU",
              "--secretariat-name", "Camilla Juul", "--secretariat-email",

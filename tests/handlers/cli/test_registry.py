@@ -11,7 +11,7 @@ from pathlib import Path
 from handlers.cli.parser import build
 from handlers.cli.registry import AREAS, LOADERS, handler
 
-ROOT = Path(__file__).resolve().parents[5]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _leaves(parser: argparse.ArgumentParser) -> list[str]:

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[5]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_demo_shows_topics_agenda_and_time_plan_and_cleans_up(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[5]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_wheel_carries_the_demo_and_it_finds_its_parts_outside_the_clone(

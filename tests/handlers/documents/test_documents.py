@@ -21,7 +21,7 @@ from bot.domain import Section
 from handlers.cli.main import main
 from tests.pdf_struct import header_rows, headings, info, page_texts, structure
 
-ROOT = Path(__file__).resolve().parents[5]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 EARLY, LATE = ["--now", "2026-05-01T10:00"], ["--now", "2026-06-18T17:30"]

@@ -34,7 +34,7 @@ from tests.slack_http import (  # noqa: F401
 from tests.slack_standin import SlackStandIn
 
 SOFIE = MEMBER[0]
-ROOT = Path(__file__).resolve().parents[5]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def home_opened(server: SlackAppServer, user: str) -> int:

@@ -96,7 +96,7 @@ def test_indkald_answers_before_any_pdf_is_printed_and_the_worker_sends_the_dags
     assert printed_in == ["klu-outbox"]  # once, for both, in the outbox worker
 
 
-ROOT = Path(__file__).resolve().parents[5]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_no_slack_listener_imports_the_pdf_renderer() -> None:
