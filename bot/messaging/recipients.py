@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain import AttendanceStatus, Committee, Meeting, Person, Role, RouteChoice
 from bot.meetings.timeplan import Slot, time_plan
 from bot.messaging.message import Address, Message, to_payload
-from bot.messaging.outbox import EMAIL, SLACK
+from bot.messaging.outbox import EMAIL, SLACK, enqueue
 from bot.people.roster import roster
 from bot.ports import UnitOfWork
 
@@ -125,6 +125,25 @@ def keyed(key: str, found: Iterable[Route]) -> Iterator[tuple[str, Route]]:
     """Each route with its outbox key: the first keeps `key`, the others `key:<channel>`."""
     for n, route in enumerate(found):
         yield (key if n == 0 else f"{key}:{route.channel}"), route
+
+
+def enqueue_routes(
+    uow: UnitOfWork, key: str, kind: str, found: Iterable[Route], *, now: datetime
+) -> int:
+    """Queue the message on each of a person's routes (keys as `keyed` gives them), inside
+    the caller's transaction; how many were new."""
+    new = 0
+    for each, route in keyed(key, found):
+        new += enqueue(
+            uow,
+            key=each,
+            channel=route.channel,
+            kind=kind,
+            recipient=route.recipient,
+            payload=dict(route.payload),
+            now=now,
+        )
+    return new
 
 
 def to_secretariat(

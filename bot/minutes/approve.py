@@ -25,7 +25,7 @@ from bot.meetings.carryover import carry_forward
 from bot.meetings.planning import get_meeting
 from bot.messaging import outbox
 from bot.messaging.message import Address, File, Message, text, to_payload
-from bot.messaging.recipients import keyed, routes
+from bot.messaging.recipients import enqueue_routes, routes
 from bot.minutes.corrections import summary_key, summary_payload
 from bot.minutes.model import MINUTES, MinutesRecord
 from bot.minutes.record import load_record
@@ -145,17 +145,8 @@ def _to_regrets(uow: UnitOfWork, record: MinutesRecord, now: datetime, document:
         found = routes(person, chat=message, mail=mail)
         if person.id not in absent_ids:
             found = [r for r in found if r.channel == outbox.EMAIL]
-        reached = False
-        for key, route in keyed(f"minutes-summary-dm:{meeting_id}:{person.id}", found):
-            reached |= outbox.enqueue(
-                uow,
-                key=key,
-                channel=route.channel,
-                kind="minutes_summary_dm",
-                recipient=route.recipient,
-                payload=dict(route.payload),
-                now=now,
-            )
+        key = f"minutes-summary-dm:{meeting_id}:{person.id}"
+        reached = enqueue_routes(uow, key, "minutes_summary_dm", found, now=now)
         if reached and person.id in absent_ids:
             count += 1
     return count

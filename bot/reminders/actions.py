@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.domain import ActionItem, ActionStatus, Committee
-from bot.messaging import outbox
 from bot.messaging.message import Message
 from bot.messaging.message import text as paragraphs
-from bot.messaging.recipients import keyed, routes
+from bot.messaging.recipients import enqueue_routes, routes
 from bot.ports import UnitOfWork
 from bot.time.parse import format_date
 
@@ -62,15 +61,5 @@ def _plan(uow: UnitOfWork, committee: Committee, now: datetime) -> int:
             owner, chat=Message(paragraphs=said), mail=Message(subject=subject, paragraphs=said)
         )
         base = f"action-reminder:{action.id}:{action.due.isoformat()}"
-        for key, route in keyed(base, found):
-            if outbox.enqueue(
-                uow,
-                key=key,
-                channel=route.channel,
-                kind="action_reminder",
-                recipient=route.recipient,
-                payload=dict(route.payload),
-                now=now,
-            ):
-                count += 1
+        count += enqueue_routes(uow, base, "action_reminder", found, now=now)
     return count
