@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from bot.domain import AttendanceStatus
 from bot.messaging.outbox import SLACK, Sender
 from handlers.bootstrap import Container
 from handlers.clock import tick
+from handlers.documents.source import document_source
 from handlers.slack.sender import SlackSender, make_client
 from tests.conftest import FakeClock, mark_called
 from tests.slack_http import (  # noqa: F401 (fixtures)
@@ -30,8 +32,9 @@ CAMILLA_DM = "DU_CAMILLA"
 IDA = ("U_IDA", "ida.norgaard@fjordby.dk", "Ida Nørgaard")
 
 
-def _senders(slack: SlackStandIn) -> dict[str, Sender]:
-    return {SLACK: SlackSender(make_client(BOT_TOKEN, slack.base_url))}
+def _senders(slack: SlackStandIn, c: Container) -> dict[str, Sender]:
+    """As the clock builds them: the agenda reminder's dagsorden PDF is rendered when sent."""
+    return {SLACK: SlackSender(make_client(BOT_TOKEN, slack.base_url), document_source(c))}
 
 
 def _attendance(c: Container, email: str) -> tuple[AttendanceStatus, str] | None:
@@ -52,6 +55,18 @@ def _wait_messages(
             return found
         time.sleep(0.05)
     raise AssertionError(f"{channel}: expected {count} messages, got {slack.messages(channel)}")
+
+
+def _wait_for(
+    slack: SlackStandIn, channel: str, wanted: Callable[[str], bool], timeout: float = 5.0
+) -> None:
+    """Wait for a message whatever else arrives meanwhile (the order of other rows is free)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(wanted(str(m.get("text", ""))) for m in slack.messages(channel)):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{channel}: no such message in {slack.messages(channel)}")
 
 
 def _wait_recorded(bot: SlackAppServer, channel: str, ts: str, timeout: float = 5.0) -> None:
@@ -117,8 +132,8 @@ def reminded(bot: SlackAppServer, clock: FakeClock, standin: SlackStandIn) -> st
     before); Sofie's DM ts."""
     mark_called(bot.container)
     clock.set_local("2026-06-04T09:00")
-    tick(bot.container, _senders(standin))
-    [reminder] = _wait_messages(standin, SOFIE_DM, 1)  # the app's worker may be sending it
+    tick(bot.container, _senders(standin, bot.container))
+    reminder = _wait_messages(standin, SOFIE_DM, 1)[0]  # the dagsorden file follows it
     assert "Dagsorden" in reminder["text"]
     _wait_recorded(bot, SOFIE_DM, str(reminder["ts"]))
     return str(reminder["ts"])
@@ -129,7 +144,8 @@ def test_reply_in_the_reminder_thread_registers_regrets_once(
 ) -> None:
     body = _event_body("Ev_REGRET", _dm("afbud, er på kursus", thread_ts=reminded), standin)
     assert _deliver(bot, body) == 200
-    confirm = _wait_messages(standin, SOFIE_DM, 2)[-1]
+    _wait_for(standin, SOFIE_DM, lambda text: "dit afbud" in text)
+    [confirm] = [m for m in standin.messages(SOFIE_DM) if "dit afbud" in str(m.get("text"))]
     assert confirm["thread_ts"] == reminded
     assert "dit afbud til mødet i Kommunalt Lægeligt Udvalg" in confirm["text"]
     assert "(grund: er på kursus)" in confirm["text"]
@@ -147,8 +163,8 @@ def test_reply_in_the_reminder_thread_registers_regrets_once(
     assert _deliver(bot, body, retry=2) == 200
     assert _settle(standin) == before
     clock.set_local("2026-06-17T09:00")
-    tick(bot.container, _senders(standin))
-    assert "Påmindelse" in _wait_messages(standin, CAMILLA_DM, 3)[-1]["text"]
+    tick(bot.container, _senders(standin, bot.container))
+    _wait_for(standin, CAMILLA_DM, lambda text: text.startswith("Påmindelse"))
     _settle(standin)
     to_sofie = [m["text"] for m in standin.messages(SOFIE_DM)]
     assert not [t for t in to_sofie if t.startswith("Påmindelse")]  # no day-before reminder
