@@ -230,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
                 out["load"]["after fan-out"] = load_average()
             if "startup" in only:
                 out["startup"] = startup.measure(cfg["startup"])
+                out["startup_floors"] = startup.floors(cfg["startup"])
             if "invites" in only:
                 out["invites"] = _child("bench.invites", dbs["SQLite"], cfg["invites"])
                 out["load"]["after invitations"] = load_average()
