@@ -45,6 +45,31 @@ class FakeClock:
         self.now = self.now + timedelta(**kwargs)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (the given one's
+    name + the worker id), so tests that empty or lock their database never meet another
+    worker's. Set before any test, so subprocesses inherit it too."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    given = os.environ.get("KLU_TEST_DATABASE_URL", "").strip()
+    if worker and given and not given.endswith(f"_{worker}"):
+        os.environ["KLU_TEST_DATABASE_URL"] = _worker_database(given, worker)
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """A fresh database `<name>_<worker>` beside the one `url` names; its URL."""
+    base, _, name = url.rpartition("/")
+    name, query_sep, query = name.partition("?")
+    mine = f"{name}_{worker}"
+    engine = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{mine}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{mine}"'))
+    engine.dispose()
+    return f"{base}/{mine}{query_sep}{query}"
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
