@@ -182,6 +182,12 @@ def poll(
     return report
 
 
+def mail_payload(key: str, raw: bytes) -> dict[str, object]:
+    """How a received mail is kept in the inbox: its key, the message (slimmed, base64) and
+    its size. Erasure reads it back as a mail (storage/repositories/privacy.py)."""
+    return {"key": key, "raw": base64.b64encode(slim(raw)).decode("ascii"), "size": len(raw)}
+
+
 def _one(
     client: IMAPClient,
     uow_factory: Callable[[], UnitOfWork],
@@ -198,8 +204,7 @@ def _one(
     if not isinstance(raw, bytes):
         return  # expunged by someone else since the search
     key = message_key(raw)
-    encoded = base64.b64encode(slim(raw)).decode("ascii")
-    payload = {"key": key, "raw": encoded, "size": len(raw)}
+    payload = mail_payload(key, raw)
     if inbox.receive(uow_factory(), key=key, kind=MAIL_KIND, payload=payload, now=now()):
         report.stored += 1
         report.keys.append(key)

@@ -1,17 +1,23 @@
 """Scrubbing personal data out of every text column, and pruning what is kept too long.
 
-Erasure (bot/usecases/privacy.py) and retention (bot/usecases/retention.py) say *what* must
+Erasure (bot/people/privacy.py) and retention (bot/people/retention.py) say *what* must
 go; this module finds it wherever it was copied to: message payloads in the outbox (a notice
 to the secretary quotes a regret and its reason, the minutes summary lists names), Slack
-events in the inbox, free text in agendas and minutes. Payloads are JSON, so they are decoded
-before they are searched: an escaped character cannot hide a name.
+events and received mail in the inbox, free text in agendas and minutes. Payloads are JSON,
+and a received mail is base64 of the whole message, so both are decoded before they are
+searched: an escaped character, an encoded word or a quoted-printable body cannot hide a name.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import email
+import email.policy
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import Column, CursorResult, Table, delete, func, or_, select, update
@@ -52,6 +58,53 @@ def _mentions(text: str, needles: Sequence[str]) -> bool:
     except ValueError:
         return False
     return any(n in decoded or json.dumps(n, ensure_ascii=False)[1:-1] in decoded for n in needles)
+
+
+def _mail_in(payload: str) -> EmailMessage | None:
+    """The e-mail an inbox row holds (a JSON object whose "raw" is the base64 of the message,
+    as the mailbox reader stores it); None for any other row."""
+    try:
+        decoded = json.loads(payload)
+        raw = base64.b64decode(decoded["raw"], validate=True)
+    except (ValueError, TypeError, KeyError, binascii.Error):
+        return None
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    return message if isinstance(message, EmailMessage) else None
+
+
+def _mail_text(message: EmailMessage) -> str:
+    """Every header and every text part of a mail, decoded (an encoded word or a quoted-
+    printable body cannot hide a name)."""
+    found = [f"{name}: {value}" for name, value in message.items()]
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                found.append(str(part.get_content()))
+            except (LookupError, ValueError):  # an unknown charset: the raw bytes still count
+                body = part.get_payload(decode=True)
+                found.append(body.decode("utf-8", "replace") if isinstance(body, bytes) else "")
+    found.append(message.as_bytes().decode("utf-8", "replace"))
+    return "\n".join(found)
+
+
+def _mentions_any_case(text: str, needles: Sequence[str]) -> bool:
+    lowered = text.lower()
+    return any(n.lower() in lowered for n in needles)
+
+
+def _rewrite_mail(message: EmailMessage, wanted: Mapping[str, str]) -> bytes:
+    """The mail with each needle replaced in its subject and its text parts (the addresses
+    are left alone: the sender is not the person erased, or the row would be deleted)."""
+    subject = str(message.get("Subject", ""))
+    if subject and _replace(subject, wanted) != subject:
+        message.replace_header("Subject", _replace(subject, wanted))
+    for part in message.walk():
+        if part.get_content_maintype() != "text" or part.is_multipart():
+            continue
+        content = str(part.get_content())
+        if _replace(content, wanted) != content:
+            part.set_content(_replace(content, wanted), subtype=part.get_content_subtype())
+    return message.as_bytes()
 
 
 def _text_columns(table: Table) -> list[Column[Any]]:
@@ -150,20 +203,40 @@ class PrivacyRepo:
         return changed
 
     def _scrub_inbox(self, wanted: Mapping[str, str], own: Sequence[str]) -> int:
+        """Inbox rows that mention a needle: deleted when done, or from or about the person
+        (`own`, case-insensitive in a mail's headers); else rewritten. A stored mail is read
+        as a mail (headers and text parts decoded), and one that cannot be rewritten goes."""
         t = tables.inbox
         needles = list(wanted)
         changed = 0
         for row in self.session.execute(select(t.c.id, t.c.payload, t.c.done_at)).all():
-            if not _mentions(row.payload, needles):
+            mail = _mail_in(row.payload)
+            seen = row.payload if mail is None else f"{row.payload}\n{_mail_text(mail)}"
+            theirs = _mentions(seen, own) or (mail is not None and _mentions_any_case(seen, own))
+            if not theirs and not _mentions(seen, needles):
                 continue
             changed += 1
-            if row.done_at is not None or _mentions(row.payload, own):
+            payload = None
+            if row.done_at is None and not theirs:
+                payload = self._rewritten(row.payload, mail, wanted)
+            if payload is None:
                 self.session.execute(delete(t).where(t.c.id == row.id))
-                continue
-            decoded = _replace_json(json.loads(row.payload), wanted)
-            payload = json.dumps(decoded, ensure_ascii=False)
-            self.session.execute(update(t).where(t.c.id == row.id).values(payload=payload))
+            else:
+                self.session.execute(update(t).where(t.c.id == row.id).values(payload=payload))
         return changed
+
+    @staticmethod
+    def _rewritten(
+        payload: str, mail: EmailMessage | None, wanted: Mapping[str, str]
+    ) -> str | None:
+        decoded = _replace_json(json.loads(payload), wanted)
+        if mail is not None:
+            try:
+                raw = _rewrite_mail(mail, wanted)
+            except Exception:  # an odd mail that will not re-serialise: keep nothing of it
+                return None
+            decoded["raw"] = base64.b64encode(raw).decode("ascii")
+        return json.dumps(decoded, ensure_ascii=False)
 
     def clear_reasons(self, approved_before: datetime) -> list[str]:
         """Empty the regret reasons of meetings whose minutes were approved before the time
