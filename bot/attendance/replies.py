@@ -52,6 +52,20 @@ _POLITE = (
 )
 _LEAD = r"^(?:(?:" + _GREETING + r"|" + _POLITE + r")" + _END + r"[\s,.:;!\-–—]*)*"
 
+# Subjects an out-of-office or other automatic answer opens with (Outlook, Gmail, Exchange and
+# the usual Danish, English and German wordings); such a mail is never a member's answer.
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(?:automatisk svar|automatic reply|auto(?:matic)? ?reply|autosvar|auto:|"
+    r"out of (?:the )?office|fraværende|ikke til stede|ferie ?svar|abwesenheitsnotiz)",
+    re.IGNORECASE,
+)
+
+
+def is_auto_reply_subject(subject: str) -> bool:
+    """Whether a mail's subject says an automatic answer sent it ("Automatisk svar: …")."""
+    return bool(_AUTO_SUBJECT.match(subject))
+
+
 # Words that may stand between the words of a phrase: "kan desværre ikke", "kommer så ikke".
 _ADV = r"(?:(?:desværre|hermed|alligevel|så|nok|altså|bare|lige|simpelthen|ellers)\s+)*"
 # What a phrase may be about, absorbed so it is not the reason: "til mødet", "i mødet d. 18. juni".

@@ -17,26 +17,9 @@ from handlers.bootstrap import Container
 from handlers.clock import tick
 from handlers.demo.mailbox import MailCatcher, mail_to_text
 from handlers.demo.render import indent
+from handlers.demo.script import demo_script
 from handlers.demo.signed import EMAIL_ONLY, SECRETARY
 from handlers.slack.listeners.minutes import views as minutes_views
-
-REGRETS_FROM = "U_SOFIE"
-REGRETS_TEXT = "Afbud – jeg er desværre på kursus den dag"
-DEMO_MINUTES = (
-    ("1.", {"outcome": "godkendt"}),
-    (
-        "2.a",
-        {
-            "referat": "- Der er brug for faste kontaktpersoner i hjemmeplejen\n"
-            "- Lægerne ønsker besøgsnotater samme dag",
-            "beslutning": "Sekretariatet laver et udkast til en fælles procedure.",
-            "actions": "Camilla Juul|Udkast til procedure for hjemmebesøg|{deadline}",
-            "outcome": "droeftet",
-        },
-    ),
-    ("2.b", {"beslutning": "Proceduren blev godkendt.", "outcome": "godkendt"}),
-    ("3.a", {"outcome": "taget_til_efterretning"}),
-)
 
 
 def play_meeting(story: Any, container: Container, clock: Any, mail: MailCatcher) -> None:
@@ -59,15 +42,16 @@ def play_meeting(story: Any, container: Container, clock: Any, mail: MailCatcher
     cursor.show(only=("U_SOFIE",), mail_to=(EMAIL_ONLY,))
 
     story.step(texts.DEMO_STEP_REGRETS)
-    dm, thread = story.dm_of(REGRETS_FROM)
-    out(texts.DEMO_REPLIES.format(name=story.name(REGRETS_FROM), text=REGRETS_TEXT))
+    regrets_from, regrets_text = demo_script().regrets
+    dm, thread = story.dm_of(regrets_from)
+    out(texts.DEMO_REPLIES.format(name=story.name(regrets_from), text=regrets_text))
     story.client.event(
         {
             "type": "message",
             "channel_type": "im",
             "channel": dm,
-            "user": REGRETS_FROM,
-            "text": REGRETS_TEXT,
+            "user": regrets_from,
+            "text": regrets_text,
             "ts": f"{time.time():.6f}",
             **({"thread_ts": thread} if thread else {}),
         }
@@ -80,7 +64,7 @@ def play_meeting(story: Any, container: Container, clock: Any, mail: MailCatcher
     listing = story.command(SECRETARY, "referat 1", quiet=True)
     buttons = _item_buttons(listing)
     deadline = (meeting.starts_at + timedelta(days=30)).astimezone(clock.zone).strftime("%d/%m-%Y")
-    for number, fields in DEMO_MINUTES:
+    for number, fields in demo_script().minutes:
         value = buttons.get(number)
         if value is None:
             continue

@@ -11,39 +11,10 @@ from bot.people.roster import import_roster
 from handlers.bootstrap import Container
 from handlers.demo.meeting import play_meeting
 from handlers.demo.render import indent, message_to_text, view_to_text
+from handlers.demo.script import demo_script
 from handlers.demo.signed import SECRETARY, Out, SignedClient
 from handlers.slack.identity import Linker
 from handlers.slack.sender import make_client
-
-TOPICS = (
-    ("U_SOFIE", "Samarbejde om hjemmebesøg hos ældre medicinske patienter"),
-    ("U_PETER", "Fælles retningslinjer for lægeerklæringer til jobcentret"),
-    ("U_THOMAS", "Status på børne- og ungeområdet (løbende tema)"),
-)
-ITEMS = (
-    {
-        "section": "2",
-        "title": "Samarbejde om hjemmebesøg hos ældre medicinske patienter",
-        "minutes": "25",
-        "presenter": "Sofie Brandt",
-        "indstilling": "at drøfte",
-    },
-    {
-        "section": "2",
-        "title": "Procedure for lægeerklæringer ved elever i reduceret skema",
-        "minutes": "20",
-        "presenter": "Ida Nørgaard",
-        "guests_email": "Ida Nørgaard <ida.norgaard@fjordby.dk>",
-        "indstilling": "at godkende",
-    },
-    {
-        "section": "3",
-        "title": "Status på børne- og ungeområdet",
-        "minutes": "15",
-        "presenter": "Thomas Bach",
-        "indstilling": "at tage orienteringen til efterretning",
-    },
-)
 
 
 class Story:
@@ -240,16 +211,7 @@ def play(
     story.submit(
         SECRETARY,
         view,
-        {
-            "name": "Kommunalt Lægeligt Udvalg",
-            "short_name": "KLU",
-            "unit": "Fjordby Kommune, Sundhed og Omsorg",
-            "secretariat_name": "Camilla Juul",
-            "secretariat_email": "camilla.juul@fjordby.dk",
-            "place": "Rådhusgade 4, 2. sal, mødelokale 1",
-            "start": "15:00",
-            "end": "17:00",
-        },
+        demo_script().setup,
     )
 
     story.step(texts.DEMO_STEP_ROSTER)
@@ -265,27 +227,21 @@ def play(
     out(indent(texts.DEMO_LINKED.format(count=linked)))
 
     story.step(texts.DEMO_STEP_TOPICS)
-    for user, topic in TOPICS:
+    for user, topic in demo_script().topics:
         story.command(user, f"emne {topic}")
-    story.command("U_LINE", "emne")
-    view = story.modal("U_LINE")
-    story.submit(
-        "U_LINE",
-        view,
-        {
-            "topic_text": "Hurtigere svar på epikriser fra sygehuset",
-            "topic_note": "afstemmes med praksiskonsulenten",
-        },
-    )
+    form_user, form_fields = demo_script().topic_form
+    story.command(form_user, "emne")
+    view = story.modal(form_user)
+    story.submit(form_user, view, form_fields)
 
     story.step(texts.DEMO_STEP_MEETING)
     story.command(SECRETARY, "møde")
     view = story.modal(SECRETARY)
-    story.submit(SECRETARY, view, {"when": "31. februar kl. 15-17"})
+    story.submit(SECRETARY, view, {"when": demo_script().impossible_when})
     story.submit(SECRETARY, view, {"when": when, "case_no": "2026-004280"})
 
     story.step(texts.DEMO_STEP_AGENDA)
-    for item in ITEMS:
+    for item in demo_script().items:
         story.command(SECRETARY, "punkt")
         view = story.modal(SECRETARY)
         values = dict(item)

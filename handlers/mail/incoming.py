@@ -40,16 +40,12 @@ from html.parser import HTMLParser
 from mailparser_reply import EmailReplyParser
 
 from bot.attendance.mail_replies import Bounce, IncomingMail
+from bot.attendance.replies import is_auto_reply_subject
 from bot.invitations.calendar.itip_reply import CalendarAnswer, calendar_parts, parse_answers
 
 _REPLY_PARSER = EmailReplyParser(languages=["da", "en"])
 _TOKEN = r"([0-9a-f]{32})"
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|sv|aw|vs|antw)\s*:", re.IGNORECASE)
-_AUTO_SUBJECT = re.compile(
-    r"^\s*(?:automatisk svar|automatic reply|auto(?:matic)? ?reply|autosvar|auto:|"
-    r"out of (?:the )?office|fraværende|ikke til stede|ferie ?svar|abwesenheitsnotiz)",
-    re.IGNORECASE,
-)
 _DAEMON = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
 _QUOTED_LINE = re.compile(r"^\s*>")
 
@@ -128,7 +124,7 @@ def is_automatic(message: Message) -> bool:
     null_sender = _header(message, "Return-Path").strip() in ("<>", "")
     if null_sender and message.get("Return-Path") is not None:
         return True  # a null sender: something generated it
-    return bool(_AUTO_SUBJECT.match(_header(message, "Subject")))
+    return is_auto_reply_subject(_header(message, "Subject"))
 
 
 def _bounce(message: Message, raw: bytes, own_id: re.Pattern[str]) -> Bounce | None:
