@@ -64,6 +64,8 @@ class MailboxWatcher:
                     return
                 failures = 0
             except Exception as exc:  # down, refused, dropped: the clock polls meanwhile
+                if stop.is_set():  # shutting down: a connection cut now is no failure
+                    return
                 if self._healthy:  # it worked for a while: start the pauses over
                     failures, self._healthy = 0, False
                 pause = self.backoff[min(failures, len(self.backoff) - 1)]
