@@ -45,7 +45,7 @@ class Container:
         self._engine.dispose()
 
     def compact(self) -> None:
-        """SQLite: rewrite the file so no old page or WAL frame keeps erased values."""
+        """Make deleted values leave the disk (SQLite VACUUM, PostgreSQL VACUUM FULL)."""
         compact(self._engine)
 
     def export_committee(self, committee_id: int) -> Document:

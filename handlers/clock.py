@@ -88,7 +88,7 @@ def prune_daily(container: Container) -> PruneReport | None:
     )
     _pruned_on[id(container)] = now.date()
     if report.reasons or report.inbox or report.events or report.deliveries_redacted:
-        container.compact()  # SQLite: what was pruned leaves the file and its WAL too
+        container.compact()  # what was pruned leaves the files on disk too
     log.info(
         "retention: %d reasons erased, %d inbox rows, %d event ids, %d deliveries pruned",
         report.reasons,

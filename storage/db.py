@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Insert, Table, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SQLITE_PATH = "var/klu-bot.db"
 CONNECT_TIMEOUT = 10  # seconds: an unreachable PostgreSQL is reported, not waited for
@@ -78,9 +81,17 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def compact(engine: Engine) -> None:
-    """After an erasure: rewrite the SQLite file without free pages and fold the WAL into it,
-    so deleted values are gone from the bytes on disk too (PostgreSQL: nothing to do here;
-    its VACUUM runs on its own)."""
+    """After an erasure or a pruning, make the deleted values leave the bytes on disk.
+
+    SQLite: rewrite the file without free pages and fold the WAL into it. PostgreSQL: an
+    UPDATE or DELETE leaves the old row version in the table's pages (and its index entries)
+    until the space is reused, so each of our tables is rewritten with VACUUM FULL, which
+    writes fresh files and drops the old ones. It locks one table at a time for the moment
+    the rewrite takes (milliseconds for a committee's data); a table another session holds
+    for longer than LOCK_WAIT is left for the next compaction, logged."""
+    if engine.dialect.name == "postgresql":
+        _vacuum_full(engine)
+        return
     if engine.dialect.name != "sqlite":
         return
     with engine.connect() as conn:
@@ -89,3 +100,22 @@ def compact(engine: Engine) -> None:
         driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         driver.execute("VACUUM")
         driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+LOCK_WAIT = "2s"  # how long VACUUM FULL waits for a table another session is using
+
+
+def _vacuum_full(engine: Engine) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from storage.tables import metadata
+
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"SET lock_timeout = '{LOCK_WAIT}'"))
+        for table in metadata.sorted_tables:
+            try:
+                conn.execute(text(f"VACUUM FULL {quote(table.name)}"))
+            except OperationalError as exc:  # busy past LOCK_WAIT: the next compaction does it
+                log.warning("compact: %s not rewritten now (%s)", table.name, exc.orig)

@@ -70,7 +70,7 @@ def cmd_person_erase(args: argparse.Namespace, c: Container) -> str:
     now = c.clock()
     today = now.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
     report = privacy.erase_person(c.uow(), args.email, now=now, today=today)
-    c.compact()  # SQLite: no old page or WAL frame keeps the erased values
+    c.compact()  # no old page, row version or WAL frame keeps the erased values
     lines = [
         texts.PRIVACY_ERASED.format(
             email=report.email,
