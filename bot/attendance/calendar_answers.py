@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.attendance.answers import answer_reply
-from bot.attendance.replies import Intent
+from bot.attendance.replies import Intent, clean_reason, normalise, parse_reply
 from bot.domain import Committee, Meeting, Person
 from bot.invitations.calendar.itip_reply import REPLY, CalendarAnswer, CalendarReply, PartStat
 from bot.messaging.message import Message, to_payload
@@ -133,7 +133,7 @@ def take_answer(
     if answer.partstat not in (PartStat.DECLINED, PartStat.ACCEPTED):
         return AnswerOutcome.IGNORED
     intent = Intent.REGRETS if answer.partstat == PartStat.DECLINED else Intent.ATTEND
-    comment = answer.comment or (text if answer.from_outlook else "")
+    comment = said_with(answer.comment or (text if answer.from_outlook else ""))
     result = answer_reply(
         uow,
         request_id=request_id,
@@ -263,3 +263,12 @@ def _tell_secretary(uow: UnitOfWork, notice: _Notice, request_id: str, now: date
             )
         if uow.events.first_time(request_id, now):
             uow.commit()
+
+
+def said_with(words: str) -> str:
+    """What someone wrote with a calendar answer, as a reason: read like a text reply, so
+    "Hej Camilla, afbud – jeg har vagt. Venlig hilsen Peter" gives "jeg har vagt"."""
+    reply = parse_reply(words)
+    if reply.intent == Intent.REGRETS:
+        return reply.reason
+    return clean_reason(normalise(words))

@@ -118,7 +118,9 @@ def parse_answers(data: bytes) -> list[CalendarAnswer]:
             continue
         if not isinstance(attendees, list):
             attendees = [attendees]
-        comment = _clean(str(event.get("comment") or ""))
+        comments = event.get("comment") or []  # COMMENT may appear more than once
+        comments = comments if isinstance(comments, list) else [comments]
+        comment = _clean(" ".join(str(c) for c in comments))
         try:
             sequence = int(str(event.get("sequence") or 0))
         except ValueError:

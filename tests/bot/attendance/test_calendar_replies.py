@@ -258,13 +258,41 @@ def test_outlook_decline_from_the_calendar_round_trip_with_the_comment_in_the_te
     assert outcome == [AnswerOutcome.REGISTERED]
     assert _status(c, HENRIK) == (
         AttendanceStatus.REGRETS,
-        "Jeg er på kursus den dag.",
-    )  # signature stripped
+        "Jeg er på kursus den dag",
+    )  # signature stripped, read like a text reply
     again = take_reply(c.uow(), reply, sender=HENRIK, request_id="mail:<o1@x>", now=clock())
     assert again == [AnswerOutcome.REGISTERED]  # the same mail read twice
     run_dispatch(c)
     confirmations = [r for r in inbox.to(HENRIK) if "registreret" in str(r.message["Subject"])]
     assert len(confirmations) == 1  # told once, by real SMTP
+
+
+def test_an_outlook_decline_typed_as_a_letter_keeps_only_the_reason(
+    sample: Container, clock: FakeClock, smtp: tuple[Controller, Inbox]
+) -> None:
+    controller, inbox = smtp
+    c = _mailing(sample, controller.port)
+    _called(c, clock)
+    uid, _, _ = _event(_invitation(inbox, HENRIK))
+    text = "Hej Camilla\n\nAfbud – jeg har vagt i klinikken.\n\nVenlig hilsen\nHenrik Lund\n"
+    mail = _mail("Afvist: Møde", HENRIK, text, outlook(uid, HENRIK, "DECLINED"))
+    take_reply(c.uow(), _read(mail), sender=HENRIK, request_id="mail:<o2@x>", now=clock())
+    assert _status(c, HENRIK) == (AttendanceStatus.REGRETS, "jeg har vagt i klinikken")
+
+
+def test_a_reply_with_two_comment_lines_keeps_both_as_words(
+    sample: Container, clock: FakeClock, smtp: tuple[Controller, Inbox]
+) -> None:
+    controller, inbox = smtp
+    c = _mailing(sample, controller.port)
+    _called(c, clock)
+    uid, _, _ = _event(_invitation(inbox, HENRIK))
+    ics = google(uid, HENRIK, "DECLINED", "").replace(
+        "SEQUENCE:0", "COMMENT:Syg\nCOMMENT:vagt i klinikken\nSEQUENCE:0"
+    )
+    mail = _mail("Afvist: Møde", HENRIK, "", ics)
+    take_reply(c.uow(), _read(mail), sender=HENRIK, request_id="mail:<g9@x>", now=clock())
+    assert _status(c, HENRIK) == (AttendanceStatus.REGRETS, "Syg vagt i klinikken")
 
 
 def test_google_decline_keeps_its_comment_not_googles_boilerplate_and_accept_attends(
