@@ -76,6 +76,14 @@ _OBJECT = (
     + _MONTHS
     + r")?)?)?"
 )
+# A bare date after the phrase is not the reason either: "kan ikke komme den 18. juni pga. ferie".
+_DATE = r"(?:\s+(?:den|d\.)\s*\d{1,2}\.?(?:\s*" + _MONTHS + r")?)?"
+# Coming late or leaving early is no regret: "kommer ikke til tiden", "kan ikke deltage i hele
+# mødet", "kan ikke komme før kl. 16", "er forhindret i at komme til start".
+_PARTLY = (
+    r"(?!(?:\s+(?:i\s+at\s+(?:komme|deltage)|det|(?:til|i|på)\s+mødet))*\s*[,.]?\s*(?:til\s+tiden|rettidigt|(?:til|fra|i)\s+(?:start(?:en)?|begyndelsen)|"
+    + r"før\s+(?:kl\.?|klokken|\d)|(?:i\s+|til\s+)?hele\s+(?:mødet|tiden|møde)))"
+)
 _I = r"(?:jeg\s+)?"
 _PHRASES = [
     # "afbud", "melder afbud", "jeg må desværre melde afbud", "bliver nødt til at melde afbud"
@@ -102,7 +110,7 @@ _PHRASES = [
     _I + r"har\s+" + _ADV + r"ikke\s+mulighed\s+for\s+at\s+(?:komme|deltage)",
 ]
 _REGRETS = re.compile(
-    _LEAD + r"(?:" + "|".join(_PHRASES) + r")" + _OBJECT + _END,
+    _LEAD + r"(?:" + "|".join(_PHRASES) + r")" + _OBJECT + _DATE + _END + _PARTLY,
     re.IGNORECASE,
 )
 _UNDO = re.compile(

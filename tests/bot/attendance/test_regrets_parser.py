@@ -112,6 +112,38 @@ def test_not_a_decline(text: str) -> None:
     assert parse_reply(text).intent != Intent.REGRETS
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jeg kommer ikke til tiden, men 15 min senere",
+        "Jeg kan desværre ikke komme til tiden - kommer ca. 15.20",
+        "Jeg kan ikke deltage i hele mødet, men kommer kl. 16",
+        "Jeg kan ikke deltage hele mødet",
+        "Jeg kommer ikke før kl. 16",
+        "Kan ikke komme før 15.30",
+        "Jeg er forhindret i at komme til tiden",
+        "Jeg kan ikke komme fra start, men kommer 15.30",
+        "Kan ikke nå det til start",
+        "Jeg kan ikke komme til mødet til tiden",
+    ],
+)
+def test_coming_late_or_leaving_early_is_no_regret(text: str) -> None:
+    assert parse_reply(text) == Reply(Intent.UNKNOWN)  # the secretary reads it
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Jeg kan desværre ikke komme den 18. juni pga. ferie", "ferie"),
+        ("Jeg kommer ikke d. 3. december, vagt", "vagt"),
+        ("Jeg er forhindret i at komme", ""),
+        ("Jeg kommer ikke, har travlt hele tiden", "har travlt hele tiden"),
+    ],
+)
+def test_a_date_after_the_phrase_is_not_the_reason(text: str, reason: str) -> None:
+    assert parse_reply(text) == Reply(Intent.REGRETS, reason)
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_reply(text: str, expected: Reply) -> None:
     assert parse_reply(text) == expected
