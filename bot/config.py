@@ -176,7 +176,7 @@ def _address_ok(address: str) -> bool:
 def _days(env: Mapping[str, str], name: str, default: int) -> int:
     """A number of days (0 or more) from the environment."""
     text = env.get(name, "").strip() or str(default)
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # not '²', which int() refuses
         raise ConfigError(f"{name} must be a whole number of days, got {text!r}")
     return int(text)
 

@@ -18,6 +18,16 @@ def without_control(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+_ID = re.compile(r"[0-9]{1,9}")
+
+
+def is_id(value: object) -> bool:
+    """Whether the text is a row number as people type it and buttons carry it: ASCII digits
+    only, at most nine (str.isdigit also takes '²' and '٣', which int() refuses, and any
+    length, which the database refuses)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
 def clean_text(value: str | None, field: str, *, limit: int = MAX_TEXT) -> str:
     """Trim the text and refuse it when empty or longer than `limit` characters."""
     text = without_control(value or "").strip()

@@ -37,6 +37,7 @@ from bot.ports import UnitOfWork
 from bot.reminders.messages import meeting_when
 from bot.reminders.planning import cancel_for_person, parse_reminder_key
 from bot.reminders.settings import Kind
+from bot.validation import is_id
 
 # Hook called in the same transaction after a change (none by default). A regret changes
 # nothing in the person's calendar copy: an update (a REQUEST) carrying PARTSTAT=DECLINED shows
@@ -162,7 +163,7 @@ def _meeting(
         return next_meeting_for(uow, person, now)
     meeting = uow.meetings.get(meeting_id)
     committee = uow.committees.get(meeting.committee_id) if meeting else None
-    if meeting is None or committee is None:
+    if meeting is None or committee is None or not _knows_of(uow, person, meeting):
         raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=meeting_id))
     tz = ZoneInfo(committee.timezone)
     values = {"title": meeting.title, "when": meeting_when(meeting, tz)}
@@ -173,6 +174,15 @@ def _meeting(
     if not is_invited(uow, committee, meeting, person):
         raise PermissionDeniedError(texts.REGRETS_NOT_INVITED.format(**values))
     return meeting, committee
+
+
+def _knows_of(uow: UnitOfWork, person: Person, meeting: Meeting) -> bool:
+    """Whether the person may hear of the meeting at all: a member of its committee (now or
+    once) or a guest on its agenda. Anyone else is told it does not exist, not its title."""
+    assert person.id is not None
+    if any(m.committee_id == meeting.committee_id for m in uow.memberships.for_person(person.id)):
+        return True
+    return any(i.meeting_id == meeting.id for i in uow.meetings.items_with_guest(person.id))
 
 
 def next_meeting_for(uow: UnitOfWork, person: Person, now: datetime) -> tuple[Meeting, Committee]:
@@ -304,8 +314,8 @@ def about_delivery(delivery: Delivery) -> tuple[int, int | None] | None:
     if parsed is not None:
         return parsed[1], parsed[2]
     parts = delivery.key.split(":")  # invitations: cal:<meeting>:<person>:<sequence>:dm
-    if len(parts) >= 3 and parts[0] == "cal" and parts[1].isdigit():
-        return int(parts[1]), int(parts[2]) if parts[2].isdigit() else None
+    if len(parts) >= 3 and parts[0] == "cal" and is_id(parts[1]):
+        return int(parts[1]), int(parts[2]) if is_id(parts[2]) else None
     try:
         payload = payload_of(delivery)
     except (ValueError, AssertionError):

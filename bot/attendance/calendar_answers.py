@@ -28,6 +28,7 @@ from bot.messaging.outbox import EMAIL, enqueue
 from bot.messaging.recipients import to_secretariat
 from bot.ports import UnitOfWork
 from bot.reminders.messages import meeting_when
+from bot.validation import is_id
 
 
 class AnswerOutcome(StrEnum):
@@ -62,7 +63,7 @@ def _find(uow: UnitOfWork, uid: str) -> Match | None:
             prefix, suffix = f"{local}-guest-", f"{at}{domain}"
             if uid.startswith(prefix) and uid.endswith(suffix):
                 number = uid[len(prefix) : len(uid) - len(suffix)]
-                if number.isdigit():
+                if is_id(number):
                     return Match(meeting, committee, int(number))
     return None
 

@@ -13,7 +13,7 @@ from bot.errors import ConflictError, NotFoundError
 from bot.people.committees import zone
 from bot.ports import UnitOfWork
 from bot.time.parse import format_span, parse_meeting_time
-from bot.validation import optional_line, parse_clock
+from bot.validation import is_id, optional_line, parse_clock
 
 DEFAULT_ITEMS = (
     (Section.APPROVAL, texts.SECTION_TITLES[1], 5),
@@ -108,7 +108,7 @@ def resolve_meeting(
     if ref is None or not str(ref).strip() or str(ref).strip() in ("næste", "next"):
         return next_meeting(uow, committee, now)
     text = str(ref).strip().lstrip("#")
-    if not text.isdigit():
+    if not is_id(text):
         raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=ref))
     meeting = get_meeting(uow, int(text))
     if meeting.committee_id != committee.id:

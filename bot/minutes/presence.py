@@ -13,6 +13,7 @@ from bot.minutes.corrections import FieldChange, after_change
 from bot.minutes.recording import mark_held, recordable
 from bot.people.roster import find_person
 from bot.ports import UnitOfWork
+from bot.validation import is_id
 
 
 def set_attendance(
@@ -80,7 +81,7 @@ def set_attendance(
 
 def _person(uow: UnitOfWork, ref: str) -> Person:
     text = ref.strip()
-    if text.startswith("#") and text[1:].isdigit():
+    if text.startswith("#") and is_id(text[1:]):
         person = uow.people.get(int(text[1:]))
         if person is None:
             raise NotFoundError(texts.UNKNOWN_PERSON.format(ref=ref))

@@ -36,7 +36,7 @@ from bot.reminders.settings import (
     ReminderSetting,
     default_setting,
 )
-from bot.validation import parse_clock
+from bot.validation import is_id, parse_clock
 
 CATCH_UP = timedelta(hours=24)
 BEFORE_STATUSES = frozenset({MeetingStatus.DRAFT, MeetingStatus.CALLED})
@@ -112,14 +112,14 @@ def reminder_key(kind: Kind, meeting: Meeting, who: str, part: str = "") -> str:
 def parse_reminder_key(key: str) -> tuple[Kind, int, int | None] | None:
     """(kind, meeting id, person id) from a reminder key; None for other keys."""
     parts = key.split(":", 4)
-    if len(parts) != 5 or parts[0] != "reminder" or not parts[2].isdigit():
+    if len(parts) != 5 or parts[0] != "reminder" or not is_id(parts[2]):
         return None
     try:
         kind = Kind(parts[1])
     except ValueError:
         return None
     who = parts[3].partition("+")[0]  # "12+email": person 12's second route
-    return kind, int(parts[2]), int(who) if who.isdigit() else None
+    return kind, int(parts[2]), int(who) if is_id(who) else None
 
 
 def plan_reminders(uow_factory: UnitOfWorkFactory, now: datetime) -> PlanReport:

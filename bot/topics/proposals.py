@@ -12,7 +12,7 @@ from bot.errors import ConflictError, InputError, NotFoundError
 from bot.meetings.agenda import NewItem, add_item_in
 from bot.meetings.planning import get_meeting
 from bot.ports import UnitOfWork
-from bot.validation import clean_text, optional_text
+from bot.validation import clean_text, is_id, optional_text
 
 OPEN_FIRST = {
     TopicStatus.OPEN: 0,
@@ -114,7 +114,7 @@ def list_topics(
 def parse_topic_ref(ref: str | int) -> int:
     """'#12', '12' -> 12."""
     text = str(ref).strip().lstrip("#")
-    if not text.isdigit():
+    if not is_id(text):
         raise InputError(texts.UNKNOWN_TOPIC.format(ref=ref))
     return int(text)
 

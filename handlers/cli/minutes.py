@@ -26,6 +26,7 @@ from bot.minutes.recording import (
 from bot.minutes.search import hits_text, search
 from bot.people import committees
 from bot.time.parse import format_date
+from bot.validation import is_id
 from handlers.bootstrap import Container
 from handlers.cli.files import CliCommand
 from handlers.documents.pdf import render_pdf
@@ -174,7 +175,7 @@ def cmd_minutes_actions(args: argparse.Namespace, c: Container) -> str:
 
 def cmd_minutes_done(args: argparse.Namespace, c: Container) -> str:
     committee = _committee(c, args.committee)
-    if not str(args.action).lstrip("#").isdigit():
+    if not is_id(str(args.action).lstrip("#")):
         raise InputError(texts.MINUTES_UNKNOWN_ACTION.format(ref=args.action))
     action = complete_action(c.uow(), committee, int(str(args.action).lstrip("#")))
     return texts.MINUTES_ACTION_DONE.format(id=action.id)

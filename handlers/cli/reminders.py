@@ -20,7 +20,7 @@ from bot.reminders.settings import (
     parse_kind,
 )
 from bot.time.parse import format_datetime
-from bot.validation import parse_clock
+from bot.validation import is_id, parse_clock
 from handlers.bootstrap import Container
 from handlers.cli.files import CliCommand
 from handlers.clock import DISPATCH_EVERY, run_until_signalled, tick
@@ -92,7 +92,7 @@ def _days(value: str | None, current: int) -> int:
     if value is None:
         return current
     text = value.strip()
-    if not text.isdigit() or int(text) > MAX_REMINDER_DAYS:
+    if not is_id(text) or int(text) > MAX_REMINDER_DAYS:
         raise InputError(texts.REMINDER_BAD_DAYS.format(max=MAX_REMINDER_DAYS, value=value))
     return int(text)
 

@@ -30,6 +30,7 @@ from bot.attendance.replies import Intent, parse_command_reason, parse_reply
 from bot.domain import Person
 from bot.messaging import inbox
 from bot.people.identity import contact_of
+from bot.validation import is_id
 from handlers.bootstrap import Container
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
@@ -151,7 +152,7 @@ def on_button(deps: SlackDeps, body: dict[str, Any], intent: Intent, request_id:
             request_id=request_id,
             person=person,
             intent=intent,
-            meeting_id=int(value) if value.isdigit() else None,
+            meeting_id=int(value) if is_id(value) else None,
             via="slack-knap",
             now=c.clock(),
             reply_to=reply_to,

@@ -20,6 +20,7 @@ from bot.meetings.guests import GuestRef
 from bot.people import committees
 from bot.people.identity import Caller
 from bot.people.rights import SetupCaller, check_setup
+from bot.validation import is_id
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
 from handlers.slack.deps import SlackDeps
@@ -176,7 +177,7 @@ def item_menu(deps: SlackDeps, body: dict[str, Any]) -> None:
     meeting_id, _, item_id = ref.partition(":")
     person = _linked_person(deps, str((body.get("user") or {}).get("id") or ""))
     try:
-        if not (meeting_id.isdigit() and item_id.isdigit()):
+        if not (is_id(meeting_id) and is_id(item_id)):
             raise NotFoundError(texts.SEC_ITEM_GONE)
         meeting, number = items.item_ref(deps.container, int(meeting_id), int(item_id))
         items.secretary_of_meeting(deps.container, meeting, person)

@@ -46,7 +46,8 @@ class Form:
     def meta_int(self, key: str) -> int | None:
         """An integer from the view's private_metadata."""
         value = self.meta.get(key)
-        return value if isinstance(value, int) else None
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+        return value if ok else None
 
     def check(self, block_id: str, func: Callable[[], T]) -> T | None:
         """Run a validation; on a KluError remember its message under the block id."""

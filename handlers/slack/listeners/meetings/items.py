@@ -14,7 +14,7 @@ from bot.meetings.guests import (
     update_item_with_guests,
 )
 from bot.meetings.timeplan import item_number
-from bot.validation import clean_text, optional_text, parse_minutes
+from bot.validation import clean_text, is_id, optional_text, parse_minutes
 from handlers.bootstrap import Container
 from handlers.slack.listeners.meetings.forms import Form
 from handlers.slack.listeners.meetings.submit import (
@@ -29,7 +29,7 @@ from handlers.slack.listeners.meetings.submit import (
 def _editable_meeting(c: Container, form: Form, person: Person | None) -> Meeting | None:
     committee = form_committee(c, form)
     ref = form.choice("meeting")
-    if not ref.isdigit():
+    if not is_id(ref):
         form.fail("meeting", texts.SEC_NO_MEETING)
         return None
     with c.uow() as uow:
@@ -77,10 +77,10 @@ def submit_item(
     if meeting is None or meeting.id is None:
         return form.response()
     section = form.choice("section")
-    if not section.isdigit():
+    if not is_id(section):
         form.fail("section", texts.SEC_NO_SECTION)
     emails = form.check("guests_email", lambda: parse_guest_emails(form.text("guests_email")))
-    spec = _item_spec(form, int(section) if section.isdigit() else 0)
+    spec = _item_spec(form, int(section) if is_id(section) else 0)
     if not form.ok or spec is None or emails is None:
         return form.response()
     meeting_id = meeting.id
@@ -149,7 +149,7 @@ def meeting_for_secretary(
     c: Container, ref: str, person: Person | None
 ) -> tuple[Meeting, Committee]:
     """A meeting by id with its committee, when the person is that committee's secretary."""
-    if not ref.isdigit():
+    if not is_id(ref):
         raise NotFoundError(texts.UNKNOWN_MEETING.format(ref=ref))
     with c.uow() as uow:
         meeting = meetings.get_meeting(uow, int(ref))
@@ -170,7 +170,7 @@ def submit_move(c: Container, person: Person | None, form: Form) -> Ack:
     except KluError as exc:
         return message_view(exc.message)
     position_text = form.text("position").strip()
-    if position_text and not position_text.isdigit():
+    if position_text and not is_id(position_text):
         form.fail("position", texts.SEC_BAD_POSITION.format(value=position_text))
         return form.response()
     section = int(form.choice("section") or 0) or None

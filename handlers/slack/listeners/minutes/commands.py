@@ -27,6 +27,7 @@ from bot.minutes.recording import (
 from bot.minutes.search import hits_text, search
 from bot.people.identity import Caller
 from bot.time.parse import format_date
+from bot.validation import is_id
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand
 from handlers.slack.deps import SlackDeps
@@ -102,7 +103,7 @@ def on_item_button(deps: SlackDeps, body: dict[str, Any]) -> None:
     """'Skriv referat': open the item's modal."""
     caller = secretary_caller(body_caller(deps, body), texts.MINUTES_RECORD_ACTION)
     meeting_id, _, item_id = action_value(body).partition(":")
-    if not (meeting_id.isdigit() and item_id.isdigit()):
+    if not (is_id(meeting_id) and is_id(item_id)):
         raise NotFoundError(texts.MINUTES_SLACK_ITEM_GONE)
     c = deps.container
     with c.uow() as uow:

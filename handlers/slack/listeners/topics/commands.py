@@ -25,6 +25,7 @@ from bot.time.parse import format_date
 from bot.topics import proposals as topics
 from bot.topics.board import topic_board
 from bot.topics.form import check_topic_form
+from bot.validation import is_id
 from handlers.slack import blocks as b
 from handlers.slack.commands import CommandReply, CommandRequest, register_subcommand, remembered
 from handlers.slack.deps import SlackDeps
@@ -112,7 +113,7 @@ def submit_topic(deps: SlackDeps, body: dict[str, Any]) -> CommandReply:
 
 def _page(text: str) -> int:
     value = text.strip() or "1"
-    if not value.isdigit() or int(value) < 1:
+    if not is_id(value) or int(value) < 1:
         raise InputError(texts.SLACK_BAD_PAGE.format(value=value[:20]))
     return int(value)
 
@@ -130,7 +131,7 @@ def board(request: CommandRequest) -> CommandReply:
 def page_action(deps: SlackDeps, body: dict[str, Any]) -> None:
     """Previous/next page: the message is replaced through the response_url."""
     action = (body.get("actions") or [{}])[0]
-    page = int(str(action.get("value") or "1")) if str(action.get("value")).isdigit() else 1
+    page = int(str(action.get("value") or "1")) if is_id(str(action.get("value"))) else 1
     c = deps.container
     reply = views.board_message(topic_board(c.uow(), body_caller(deps, body), c.clock(), page))
     respond_later(deps, body, reply, key=f"board:{body.get('trigger_id')}", replace=True)
@@ -149,7 +150,7 @@ def topic_action(deps: SlackDeps, body: dict[str, Any]) -> None:
         require_secretary(uow, caller.committee, caller.person, now.date(), what)
     if verb == "schedule":
         topic_ref, _, meeting_ref = rest.partition(":")
-        if not meeting_ref.isdigit():
+        if not is_id(meeting_ref):
             raise InputError(texts.SLACK_BAD_ACTION)
         topics.schedule_topic(
             c.uow(), caller.committee, topic_ref, int(meeting_ref), actor=caller.person, now=now
