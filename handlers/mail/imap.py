@@ -21,6 +21,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from urllib.parse import parse_qs, unquote, urlparse
@@ -115,14 +116,27 @@ def login(client: IMAPClient, settings: ImapSettings) -> None:
 
 
 def message_key(raw: bytes) -> str:
-    """The inbox key: mail:<Message-ID>, or mail:h:<sha256 of the bytes> when there is no
-    usable Message-ID (missing, or too long for an event id)."""
+    """The inbox key: mail:<Message-ID>, or mail:h:<sha256> when there is no usable
+    Message-ID (missing, or too long for an event id). The hash is of what the sender wrote,
+    the addresses, date, subject and body, not of the trace headers (Received, Delivered-To
+    and the like) that each delivery of the same mail adds anew."""
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw, headersonly=True)
     value = " ".join(str(headers.get("Message-ID") or "").split())
     if value and len(value) <= _KEY_LIMIT - 5 and value.isprintable():
         return f"mail:{value}"
-    basis = value.encode("utf-8", "replace") if value else raw
+    basis = value.encode("utf-8", "replace") if value else _written(raw, headers)
     return f"mail:h:{hashlib.sha256(basis).hexdigest()[:40]}"
+
+
+_WRITTEN = ("From", "Sender", "To", "Cc", "Date", "Subject", "In-Reply-To", "References")
+
+
+def _written(raw: bytes, headers: Message) -> bytes:
+    """The sender's own header fields and the body, as bytes to hash."""
+    fields = [f"{name}: {' '.join(str(headers.get(name) or '').split())}" for name in _WRITTEN]
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
+    body = raw[min(ends) :].lstrip(b"\r\n") if ends else b""
+    return "\n".join(fields).encode("utf-8", "replace") + b"\n\n" + body
 
 
 def slim(raw: bytes) -> bytes:

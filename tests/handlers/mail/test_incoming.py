@@ -186,6 +186,19 @@ def test_the_inbox_key_is_the_message_id_or_a_hash() -> None:
     assert len(message_key(long_id)) <= 80
 
 
+def test_the_same_mail_without_a_message_id_delivered_twice_has_one_key() -> None:
+    without = mail().replace(b"Message-ID: <m1@example.dk>\n", b"")
+    first = b"Received: from mx1.example.dk by imap; Mon, 1 Jun 2026 10:00:01 +0200\n" + without
+    again = (
+        b"Received: from mx2.example.dk by imap; Mon, 1 Jun 2026 10:03:17 +0200\n"
+        b"Delivered-To: klu-bot@fjordby.dk\nX-Spam-Score: 0.1\n" + without
+    )
+    assert message_key(first) == message_key(again) == message_key(without)
+    other_body = without.replace(b"\n\n", b"\n\nEt andet svar\n", 1)
+    other_subject = without.replace(b"Subject: ", b"Subject: Sv: ", 1)
+    assert len({message_key(without), message_key(other_body), message_key(other_subject)}) == 3
+
+
 def test_imap_url_settings_and_their_errors() -> None:
     s = ImapSettings.from_url("imaps://bot%40fjordby.dk:p%2Fw@imap.fjordby.dk/INBOX?done=Behandlet")
     assert (s.host, s.port, s.username, s.password, s.folder, s.done_folder) == (
