@@ -195,6 +195,7 @@ def reply_text(message: Message) -> str:
     text = _body_text(message)
     if not text.strip():
         return ""
+    text = unwrap_attribution(text)
     try:
         parsed = _REPLY_PARSER.read(text)
         first = parsed.replies[0].body if parsed.replies else text
@@ -202,6 +203,40 @@ def reply_text(message: Message) -> str:
         first = text
     lines = [line for line in first.splitlines() if not _QUOTED_LINE.match(line)]
     return "\n".join(lines).strip()
+
+
+_ATTRIBUTION_START = re.compile(r"^\s*(?:den|on|am|le|el|op)\s", re.IGNORECASE)
+_ATTRIBUTION_VERB = re.compile(r"\b(?:skrev|wrote|schrieb|a écrit|escribió|schreef)\b", re.I)
+
+
+def unwrap_attribution(text: str) -> str:
+    """The quote's header line on one line again. Gmail wraps a long 'Den ons. 2. dec. 2026
+    kl. 10.00 skrev Camilla Juul <' / 'klu@fjordby.dk>:' over two or three lines, and the
+    reply parser knows the Danish one only whole; left wrapped, its tail was read as the
+    member's own words."""
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        joined = None
+        if _ATTRIBUTION_START.match(line) and not line.rstrip().endswith(":"):
+            for span in (1, 2):
+                if i + span >= len(lines):
+                    break
+                candidate = line.strip()
+                for part in lines[i + 1 : i + span + 1]:
+                    glue = "" if candidate.endswith("<") else " "
+                    candidate += glue + part.strip()
+                if candidate.endswith(":") and _ATTRIBUTION_VERB.search(candidate):
+                    joined, i = candidate, i + span + 1
+                    break
+        if joined is None:
+            out.append(line)
+            i += 1
+        else:
+            out.append(joined)
+    return "\n".join(out)
 
 
 def _body_text(message: Message) -> str:

@@ -171,6 +171,34 @@ def test_an_html_only_reply_is_read_up_to_its_quoted_part() -> None:
     assert read_mail(bytes(message), BOT).text.split() == ["Afbud", "–", "ferie"]
 
 
+QUOTED = "> Du er inviteret. Svar »afbud«, hvis du ikke kan komme.\n"
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "Den ons. 2. dec. 2026 kl. 10.00 skrev Camilla Juul <klu-bot@fjordby.dk>:",
+        "Den ons. 2. dec. 2026 kl. 10.00 skrev Camilla Juul <\nklu-bot@fjordby.dk>:",
+        "Den ons. 2. dec. 2026 kl. 10.00 skrev Sekretariatet, Kommunalt Lægeligt\n"
+        "Udvalg <klu-bot@fjordby.dk>:",
+        "On Wed, Dec 2, 2026 at 10:00 AM Sekretariatet, Kommunalt Lægeligt Udvalg <\n"
+        "klu-bot@fjordby.dk> wrote:",
+    ],
+)
+@pytest.mark.parametrize("said", ["Afbud, jeg har vagt", "Jeg kommer alligevel"])
+def test_gmails_quote_header_wrapped_over_lines_is_not_the_members_words(
+    attribution: str, said: str
+) -> None:
+    read = read_mail(mail(f"{said}\n\n{attribution}\n\n{QUOTED}"), BOT)
+    assert read.text == said
+
+
+def test_a_line_that_only_starts_like_a_quote_header_is_kept() -> None:
+    text = "Afbud\nDen dag har jeg vagt\nog kan ikke:"
+    assert read_mail(mail(text), BOT).text.split("\n")[0] == "Afbud"
+    assert "vagt" in read_mail(mail(text), BOT).text
+
+
 def test_a_fresh_mail_with_only_a_subject() -> None:
     read = read_mail(mail("", subject="Afbud til mødet"), BOT)
     assert not read.is_reply and read.text == ""
