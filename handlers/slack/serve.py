@@ -33,6 +33,7 @@ from handlers.slack.identity import Linker
 from handlers.slack.installation import Installation, claims_of
 from handlers.slack.listeners.attendance import slack_event_handlers
 from handlers.slack.sender import make_client
+from handlers.slack.shape import misshapen
 from handlers.slack.worker import OutboxWorker, make_senders
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,10 @@ def build_wsgi(container: Container, worker: OutboxWorker | None = None) -> Wsgi
         if elsewhere is not None:  # signed, but for another workspace or app: act on nothing
             log.warning("request for another installation refused: %s", elsewhere)
             return _elsewhere(start_response, body, content_type)
+        shape = misshapen(body, content_type)
+        if shape is not None:  # signed, but not what Slack sends: refuse before Bolt reads it
+            log.warning("malformed request refused: %s", shape)
+            return _plain(start_response, *BAD_REQUEST)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         started = time.monotonic()
