@@ -189,6 +189,15 @@ def changes(
         copy = held.get(person_id)
         if copy is None:
             found.append(CopyChange(person_id, REQUEST, 0, want, None))
+        elif copy.uid != want.uid:
+            # A guest who joined the committee, or a member now only an item's guest: the
+            # event they hold is another event. Cancel it, then invite them to the new one
+            # (the sequence goes on counting, so every delivery keeps a key of its own).
+            step = 1
+            if not copy.cancelled:
+                found.append(CopyChange(person_id, CANCEL, copy.sequence + 1, None, copy))
+                step = 2
+            found.append(CopyChange(person_id, REQUEST, copy.sequence + step, want, copy))
         elif _differs(copy, want):
             found.append(CopyChange(person_id, UPDATE, copy.sequence + 1, want, copy))
     for copy in copies:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot import texts
-from bot.domain import Committee, Membership, Person, Role
+from bot.domain import Committee, MeetingStatus, Membership, Person, Role
 from bot.errors import InputError, NotFoundError, PermissionDeniedError
 from bot.people.committees import find_committee
 from bot.people.roster_file import RosterError, RosterRow, parse_roster_csv, roster_summary
@@ -127,8 +127,23 @@ def import_roster(
                 updated += 1
             else:
                 unchanged += 1
+        if created or updated:
+            _invitations_follow(uow, committee, today)
         uow.commit()
     return RosterImport(created, updated, unchanged)
+
+
+def _invitations_follow(uow: UnitOfWork, committee: Committee, today: date) -> None:
+    """Who is invited to the committee's called meetings may have changed (a new member, a
+    member now a guest): mark those meetings changed, so the calendar sync invites, cancels
+    or swaps what each person holds (bot/invitations)."""
+    assert committee.id is not None
+    called = uow.meetings.for_committee(
+        committee.id, statuses=[MeetingStatus.CALLED], with_items=False
+    )
+    for meeting in called:
+        if meeting.id is not None and meeting.ends_at.date() >= today:
+            uow.calendar.mark_changed(meeting.id, None)
 
 
 def _check_slack_id_free(uow: UnitOfWork, row: RosterRow) -> None:
