@@ -267,13 +267,22 @@ def test_outlook_decline_from_the_calendar_round_trip_with_the_comment_in_the_te
     assert len(confirmations) == 1  # told once, by real SMTP
 
 
-def test_an_outlook_decline_typed_as_a_letter_keeps_only_the_reason(
+@pytest.fixture
+def invited(
     sample: Container, clock: FakeClock, smtp: tuple[Controller, Inbox]
-) -> None:
+) -> tuple[Container, str]:
+    """The sample meeting called with e-mail on; the container and Henrik's event UID."""
     controller, inbox = smtp
     c = _mailing(sample, controller.port)
     _called(c, clock)
     uid, _, _ = _event(_invitation(inbox, HENRIK))
+    return c, uid
+
+
+def test_an_outlook_decline_typed_as_a_letter_keeps_only_the_reason(
+    invited: tuple[Container, str], clock: FakeClock
+) -> None:
+    c, uid = invited
     text = "Hej Camilla\n\nAfbud – jeg har vagt i klinikken.\n\nVenlig hilsen\nHenrik Lund\n"
     mail = _mail("Afvist: Møde", HENRIK, text, outlook(uid, HENRIK, "DECLINED"))
     take_reply(c.uow(), _read(mail), sender=HENRIK, request_id="mail:<o2@x>", now=clock())
@@ -281,12 +290,9 @@ def test_an_outlook_decline_typed_as_a_letter_keeps_only_the_reason(
 
 
 def test_a_reply_with_two_comment_lines_keeps_both_as_words(
-    sample: Container, clock: FakeClock, smtp: tuple[Controller, Inbox]
+    invited: tuple[Container, str], clock: FakeClock
 ) -> None:
-    controller, inbox = smtp
-    c = _mailing(sample, controller.port)
-    _called(c, clock)
-    uid, _, _ = _event(_invitation(inbox, HENRIK))
+    c, uid = invited
     ics = google(uid, HENRIK, "DECLINED", "").replace(
         "SEQUENCE:0", "COMMENT:Syg\nCOMMENT:vagt i klinikken\nSEQUENCE:0"
     )
