@@ -66,6 +66,25 @@ def is_auto_reply_subject(subject: str) -> bool:
     return bool(_AUTO_SUBJECT.match(subject))
 
 
+# Where a mail's legal footer begins (at the start of a line): it and all after it are no
+# one's words. Danish and English, as municipalities' and clinics' mail systems add them.
+_DISCLAIMER = re.compile(
+    r"^[ \t]*(?:denne\s+(?:e-?mail|mail|meddelelse|besked)\s+(?:og\s+eventuelle\s+"
+    r"vedhæftede\s+filer\s+)?(?:kan\s+indeholde|indeholder|er\s+fortrolig|er\s+kun\s+til)|"
+    r"fortrolighed\s*:|ansvarsfraskrivelse\s*:|disclaimer\s*:|confidentiality(?:\s+notice)?\s*:|"
+    r"this\s+(?:e-?mail|message)(?:\s+and\s+any\s+attachments?)?\s+(?:may\s+contain|contains|"
+    r"is\s+(?:confidential|intended)))",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def without_disclaimer(text: str) -> str:
+    """The text up to the legal footer a mail system added ("Denne e-mail kan indeholde
+    fortrolige oplysninger …"), which is never part of a reply."""
+    found = _DISCLAIMER.search(text)
+    return text[: found.start()].rstrip() if found else text
+
+
 # Words that may stand between the words of a phrase: "kan desværre ikke", "kommer så ikke".
 _ADV = r"(?:(?:desværre|hermed|alligevel|så|nok|altså|bare|lige|simpelthen|ellers)\s+)*"
 # What a phrase may be about, absorbed so it is not the reason: "til mødet", "i mødet d. 18. juni".

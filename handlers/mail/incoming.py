@@ -40,7 +40,7 @@ from html.parser import HTMLParser
 from mailparser_reply import EmailReplyParser
 
 from bot.attendance.mail_replies import Bounce, IncomingMail
-from bot.attendance.replies import is_auto_reply_subject
+from bot.attendance.replies import is_auto_reply_subject, without_disclaimer
 from bot.invitations.calendar.itip_reply import CalendarAnswer, calendar_parts, parse_answers
 
 _REPLY_PARSER = EmailReplyParser(languages=["da", "en"])
@@ -201,6 +201,7 @@ def reply_text(message: Message) -> str:
         first = parsed.replies[0].body if parsed.replies else text
     except (IndexError, re.error):  # the parser gave up: fall back on the raw text
         first = text
+    first = without_disclaimer(first)
     lines = [line for line in first.splitlines() if not _QUOTED_LINE.match(line)]
     return "\n".join(lines).strip()
 

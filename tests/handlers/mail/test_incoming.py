@@ -199,6 +199,27 @@ def test_a_line_that_only_starts_like_a_quote_header_is_kept() -> None:
     assert "vagt" in read_mail(mail(text), BOT).text
 
 
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Denne e-mail kan indeholde fortrolige oplysninger. Er du ikke den rette modtager, "
+        "så slet den.",
+        "Denne mail og eventuelle vedhæftede filer kan indeholde personfølsomme oplysninger.",
+        "Fortrolighed: Denne meddelelse er kun til modtageren.",
+        "This e-mail and any attachments may contain confidential information.",
+        "CONFIDENTIALITY NOTICE: This message is intended only for the addressee.",
+    ],
+)
+def test_a_mail_systems_legal_footer_is_not_the_members_words(footer: str) -> None:
+    read = read_mail(mail(f"Afbud, jeg har vagt\n\n{footer}\n"), BOT)
+    assert read.text == "Afbud, jeg har vagt"
+
+
+def test_words_about_a_mail_inside_a_sentence_are_kept() -> None:
+    text = "Afbud. Jeg svarer på denne mail kan indeholde fejl"
+    assert read_mail(mail(text), BOT).text == text
+
+
 def test_a_fresh_mail_with_only_a_subject() -> None:
     read = read_mail(mail("", subject="Afbud til mødet"), BOT)
     assert not read.is_reply and read.text == ""
