@@ -71,20 +71,23 @@ def _from_json(data: dict[str, Any]) -> Claims:
     return Claims(frozenset(teams), frozenset(enterprises), frozenset(apps), probe)
 
 
-def claims_of(body: bytes, content_type: str) -> Claims:
-    """The teams, enterprises and apps a request names; Claims() for a body that says nothing."""
+def request_data(body: bytes, content_type: str) -> Any:
+    """A Slack request's JSON: the body (events), the form's `payload` (interactivity), the
+    form itself (slash commands), or None when it cannot be read."""
     text = body.decode("utf-8", errors="replace")
     try:
         if "json" in content_type:
-            data = json.loads(text)
-            return _from_json(data) if isinstance(data, dict) else Claims()
+            return json.loads(text)
         form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items() if v}
-        if "payload" in form:
-            data = json.loads(form["payload"])
-            return _from_json(data) if isinstance(data, dict) else Claims()
-        return _from_json(form)
+        return json.loads(form["payload"]) if "payload" in form else form
     except ValueError:
-        return Claims()
+        return None
+
+
+def claims_of(body: bytes, content_type: str) -> Claims:
+    """The teams, enterprises and apps a request names; Claims() for a body that says nothing."""
+    data = request_data(body, content_type)
+    return _from_json(data) if isinstance(data, dict) else Claims()
 
 
 class Installation:

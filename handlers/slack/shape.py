@@ -4,9 +4,7 @@ instead of Bolt's matcher raising into the error handler, which logs an ERROR.""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-from urllib.parse import parse_qs
+from handlers.slack.installation import request_data
 
 # The fields Bolt reads as objects (dict) or lists of objects, by the request's type.
 _OBJECTS: dict[str, tuple[str, ...]] = {
@@ -24,7 +22,7 @@ _LISTS: dict[str, tuple[str, ...]] = {"block_actions": ("actions",)}
 def misshapen(body: bytes, content_type: str) -> str | None:
     """Why the request's JSON cannot be what its type says, or None when it can (or when
     it is not JSON at all: slash commands are forms, and Bolt answers other bodies itself)."""
-    data = _data(body, content_type)
+    data = request_data(body, content_type)
     if not isinstance(data, dict):
         return None
     kind = str(data.get("type") or "")
@@ -38,14 +36,3 @@ def misshapen(body: bytes, content_type: str) -> str | None:
         ):
             return f"{kind}: {field} is not a list of objects"
     return None
-
-
-def _data(body: bytes, content_type: str) -> Any:
-    text = body.decode("utf-8", errors="replace")
-    try:
-        if "json" in content_type:
-            return json.loads(text)
-        form = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items() if v}
-        return json.loads(form["payload"]) if "payload" in form else None
-    except ValueError:
-        return None
